@@ -1,0 +1,383 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Models, CenterRecord } from '../db/models';
+import { nextSequence } from '../db/models';
+import { loadCalendar } from '../calendar/service';
+import { endOfLimaDay, limaDate, parseDate } from '../calendar/businessCalendar';
+import type { Templates } from '../templates';
+import type { Mailer } from './mailer';
+import type { EscalationLevel, TaskState, RunStatus } from '../shared/messages';
+import { ROLE_TITLES, type Role } from '../shared/roles';
+import { findProcedure } from '../catalog';
+
+/**
+ * Every side effect of the engine (DESIGN §2, §7). Each activity is idempotent: Temporal retries
+ * them, and a retry returns what the first attempt did (same document number, no second email).
+ * Errors that no retry can fix are ApplicationFailures of the types in NON_RETRYABLE.
+ */
+export { NON_RETRYABLE_ACTIVITY_ERRORS as NON_RETRYABLE } from '../shared/errors';
+
+export interface ActivityDeps {
+  models: Models;
+  mailer: Mailer;
+  templates: Templates;
+  clock: () => Date;
+  mail: { from: string; sscsEmail: string };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs and outputs
+
+export interface PlanTaskInput {
+  /** When the task opens (workflow time). */
+  openedAt: string;
+  dueBusinessDays: number;
+  /** Reminders, in business days before the due date (e.g. [3, 1]). */
+  remindBefore: number[];
+  /** Escalation ladder: the first level at the term, each next one `escalateEvery` business days later. */
+  escalation: { levels: EscalationLevel[]; every: number };
+}
+
+export interface TimelineEvent {
+  kind: 'reminder' | 'escalation';
+  level?: EscalationLevel;
+  at: string;
+}
+
+export interface TaskPlan {
+  dueDate: string;
+  dueAt: string;
+  timeline: TimelineEvent[];
+}
+
+export type Recipient =
+  | { kind: 'role'; role: Role }
+  | { kind: 'entity'; entityId: string }
+  | { kind: 'admin_entity' }
+  | { kind: 'sscs' }
+  | { kind: 'address'; email: string; name?: string };
+
+export interface QueueEmailInput {
+  key: string;
+  runId: string;
+  centerId: string;
+  to: Recipient[];
+  template: string;
+  data: Record<string, unknown>;
+  attachments?: string[];
+}
+
+export interface RenderDocumentInput {
+  key: string;
+  runId: string;
+  centerId: string;
+  type: keyof typeof DOCUMENT_TYPES;
+  data: Record<string, unknown>;
+}
+
+export interface DocumentRef {
+  id: string;
+  reference: string;
+  number: number;
+  type: string;
+}
+
+export interface RecordRunInput {
+  runId: string;
+  code: string;
+  centerId: string;
+  workflowType: string;
+  summary: string;
+  startedBy: { sub: string; role: Role };
+  startedAt: string;
+  /** Indicator figures known at registration (e.g. `received: 1`). */
+  metrics?: Record<string, number>;
+}
+
+export interface CloseRunInput {
+  runId: string;
+  status: Exclude<RunStatus, 'running'>;
+  closedAt: string;
+  metrics: Record<string, number>;
+}
+
+export interface TaskNoticeInput {
+  runId: string;
+  code: string;
+  centerId: string;
+  task: TaskState;
+  event: TimelineEvent;
+  /** The entity whose contact holds the task, when the task's role is participant_entity. */
+  entityId?: string;
+}
+
+/** Document types with the label of their number (e.g. "OFICIO N° 001-2026-CMAC-LIMA-NORTE"). */
+export const DOCUMENT_TYPES = {
+  constancia_felicitacion: { label: 'CONSTANCIA', title: 'Constancia de registro de felicitación' },
+  oficio_felicitacion: { label: 'OFICIO', title: 'Oficio de difusión de felicitación' },
+} as const;
+
+const LEVEL_TITLES: Record<EscalationLevel, string> = {
+  coordinator: 'Coordinador(a) del Centro MAC',
+  admin_entity: 'Entidad Administradora',
+  sscs: 'Subsecretaría de Calidad de Servicios (SSCS-SGP)',
+};
+
+// ---------------------------------------------------------------------------------------------
+
+export function createActivities(deps: ActivityDeps) {
+  const { models, mailer, templates, clock } = deps;
+
+  async function center(centerId: string): Promise<CenterRecord> {
+    const c = await models.Center.findById(centerId).lean<CenterRecord>();
+    if (!c) throw ApplicationFailure.nonRetryable(`center ${centerId} does not exist`, 'CenterNotFound');
+    return c;
+  }
+
+  function centerView(c: CenterRecord) {
+    return { id: c._id, name: c.name, city: c.city, adminEntity: c.adminEntity };
+  }
+
+  function resolve(c: CenterRecord, r: Recipient): string {
+    switch (r.kind) {
+      case 'address':
+        return r.email;
+      case 'sscs':
+        return deps.mail.sscsEmail;
+      case 'admin_entity':
+        return c.adminEntity.email;
+      case 'entity': {
+        const e = c.participatingEntities.find((p) => p.id === r.entityId);
+        if (!e) throw ApplicationFailure.nonRetryable(`entity ${r.entityId} is not in center ${c._id}`, 'RecipientNotFound');
+        return e.email;
+      }
+      case 'role': {
+        if (r.role === 'sscs') return deps.mail.sscsEmail;
+        if (r.role === 'admin_entity') return c.adminEntity.email;
+        const email = c.contacts?.[r.role];
+        if (!email) throw ApplicationFailure.nonRetryable(`center ${c._id} has no mailbox for ${r.role}`, 'RecipientNotFound');
+        return email;
+      }
+    }
+  }
+
+  const activities = {
+    /** Due date, reminders and escalation instants of a human task, on the business calendar. */
+    async planTask(input: PlanTaskInput): Promise<TaskPlan> {
+      const calendar = await loadCalendar(models);
+      const opened = limaDate(new Date(input.openedAt));
+      const dueDate = calendar.addBusinessDays(opened, input.dueBusinessDays);
+      const openedMs = Date.parse(input.openedAt);
+      const timeline: TimelineEvent[] = [];
+      for (const before of [...input.remindBefore].sort((a, b) => b - a)) {
+        const day = calendar.businessDaysBefore(dueDate, before);
+        // 08:00 Lima on that day: a reminder at the start of the working day.
+        const at = new Date(parseDate(day).getTime() + 13 * 3600_000);
+        if (day > opened && at.getTime() > openedMs) timeline.push({ kind: 'reminder', at: at.toISOString() });
+      }
+      let levelDate = dueDate;
+      input.escalation.levels.forEach((level, i) => {
+        if (i > 0) levelDate = calendar.addBusinessDays(levelDate, input.escalation.every);
+        timeline.push({ kind: 'escalation', level, at: endOfLimaDay(levelDate).toISOString() });
+      });
+      return { dueDate, dueAt: endOfLimaDay(dueDate).toISOString(), timeline };
+    },
+
+    /** The run's read model: created once when the run starts. */
+    async recordRun(input: RecordRunInput): Promise<void> {
+      await models.Run.updateOne(
+        { _id: input.runId },
+        {
+          $setOnInsert: {
+            code: input.code,
+            centerId: input.centerId,
+            workflowType: input.workflowType,
+            summary: input.summary,
+            startedBy: input.startedBy,
+            startedAt: new Date(input.startedAt),
+            status: 'running',
+            metrics: input.metrics ?? {},
+          },
+        },
+        { upsert: true },
+      );
+    },
+
+    async closeRun(input: CloseRunInput): Promise<void> {
+      await models.Run.updateOne(
+        { _id: input.runId },
+        {
+          $set: {
+            status: input.status,
+            closedAt: new Date(input.closedAt),
+            ...Object.fromEntries(Object.entries(input.metrics).map(([k, v]) => [`metrics.${k}`, v])),
+          },
+        },
+      );
+    },
+
+    /** The inbox entry of a task; called when it opens, is completed or is escalated. */
+    async recordTask(input: { runId: string; code: string; centerId: string; task: TaskState }): Promise<void> {
+      const t = input.task;
+      await models.Task.updateOne(
+        { _id: t.id },
+        {
+          $set: {
+            runId: input.runId,
+            code: input.code,
+            centerId: input.centerId,
+            type: t.type,
+            title: t.title,
+            role: t.role,
+            status: t.status,
+            createdAt: new Date(t.createdAt),
+            dueAt: new Date(t.dueAt),
+            ...(t.completedAt ? { completedAt: new Date(t.completedAt), completedBy: t.completedBy, data: t.data } : {}),
+          },
+        },
+        { upsert: true },
+      );
+    },
+
+    /**
+     * Renders a numbered document. The key reserves the document first, so a retry finds it and
+     * keeps its number; numbers come from an atomic counter per type, center and year (DESIGN §7).
+     */
+    async renderDocument(input: RenderDocumentInput): Promise<DocumentRef> {
+      const type = DOCUMENT_TYPES[input.type];
+      if (!type) throw ApplicationFailure.nonRetryable(`unknown document type ${input.type}`, 'UnknownDocumentType');
+      const c = await center(input.centerId);
+      const now = clock();
+      const year = Number(limaDate(now).slice(0, 4));
+      await models.Document.updateOne(
+        { _id: input.key },
+        { $setOnInsert: { runId: input.runId, centerId: input.centerId, type: input.type, year, createdAt: now } },
+        { upsert: true },
+      );
+      let doc = await models.Document.findById(input.key).lean();
+      if (doc!.number == null) {
+        const number = await nextSequence(models, `doc:${type.label}:${input.centerId}:${doc!.year}`);
+        const reference = `${type.label} N° ${String(number).padStart(3, '0')}-${doc!.year}-CMAC-${input.centerId.toUpperCase()}`;
+        await models.Document.updateOne({ _id: input.key, number: { $exists: false } }, { $set: { number, reference, title: type.title } });
+        doc = await models.Document.findById(input.key).lean();
+      }
+      if (!doc!.html) {
+        const html = templates.document(input.type, {
+          ...input.data,
+          runId: input.runId,
+          reference: doc!.reference,
+          date: limaDate(doc!.createdAt),
+          center: centerView(c),
+        });
+        await models.Document.updateOne({ _id: input.key }, { $set: { html } });
+      }
+      return { id: input.key, reference: doc!.reference!, number: doc!.number!, type: input.type };
+    },
+
+    /**
+     * Records an email in the outbox under its idempotency key, rendered once. Delivery is a
+     * separate activity, so an SMTP outage leaves it pending (visible) and retried, never lost.
+     */
+    async queueEmail(input: QueueEmailInput): Promise<{ key: string }> {
+      const existing = await models.Outbox.exists({ _id: input.key });
+      if (existing) return { key: input.key };
+      const c = await center(input.centerId);
+      const to = [...new Set(input.to.map((r) => resolve(c, r)))];
+      const docs = input.attachments?.length ? await models.Document.find({ _id: { $in: input.attachments } }, { reference: 1 }).lean() : [];
+      const rendered = templates.email(input.template, {
+        ...input.data,
+        runId: input.runId,
+        center: centerView(c),
+        attachments: docs.map((d) => d.reference),
+      });
+      await models.Outbox.updateOne(
+        { _id: input.key },
+        {
+          $setOnInsert: {
+            runId: input.runId,
+            centerId: input.centerId,
+            to,
+            subject: rendered.subject,
+            html: rendered.html,
+            text: rendered.text,
+            ...(input.attachments?.length ? { attachments: input.attachments } : {}),
+            status: 'pending',
+            attempts: 0,
+            createdAt: clock(),
+          },
+        },
+        { upsert: true },
+      );
+      return { key: input.key };
+    },
+
+    /** Sends a queued email unless it was already sent; a retry after success sends nothing. */
+    async deliverEmail(input: { key: string }): Promise<{ messageId: string; sentAt: string }> {
+      const mail = await models.Outbox.findById(input.key).lean();
+      if (!mail) throw ApplicationFailure.nonRetryable(`no queued email ${input.key}`, 'RecipientNotFound');
+      if (mail.status === 'sent') return { messageId: mail.messageId!, sentAt: mail.sentAt!.toISOString() };
+      // FerretDB v1 drops empty arrays from an upsert's $setOnInsert: read a missing list as empty.
+      const attachmentIds = mail.attachments ?? [];
+      const docs = attachmentIds.length ? await models.Document.find({ _id: { $in: attachmentIds } }).lean() : [];
+      // A Message-ID derived from the key lets receiving systems drop the duplicate that a crash
+      // between the SMTP acceptance and the outbox update below could still produce.
+      const messageId = `<${Buffer.from(mail._id).toString('base64url')}@mac-engine>`;
+      await models.Outbox.updateOne({ _id: mail._id }, { $inc: { attempts: 1 } });
+      try {
+        await mailer.send({
+          from: deps.mail.from,
+          to: mail.to,
+          subject: mail.subject,
+          html: mail.html,
+          text: mail.text,
+          messageId,
+          attachments: docs.map((d) => ({
+            filename: `${(d.reference ?? d._id).replace(/[^A-Za-z0-9-]+/g, '_')}.html`,
+            content: d.html ?? '',
+            contentType: 'text/html; charset=utf-8',
+          })),
+        });
+      } catch (err) {
+        await models.Outbox.updateOne({ _id: mail._id }, { $set: { lastError: String((err as Error).message ?? err) } });
+        throw err;
+      }
+      const sentAt = clock();
+      await models.Outbox.updateOne({ _id: mail._id }, { $set: { status: 'sent', sentAt, messageId }, $unset: { lastError: 1 } });
+      return { messageId, sentAt: sentAt.toISOString() };
+    },
+
+    /** Queues the reminder or escalation email of a task event (delivery is separate). */
+    async queueTaskNotice(input: TaskNoticeInput): Promise<{ key: string }> {
+      const { task, event } = input;
+      const procedure = findProcedure(input.code);
+      const suffix = event.kind === 'reminder' ? `reminder:${event.at}` : `escalation:${event.level}`;
+      const to: Recipient[] =
+        event.kind === 'reminder'
+          ? [task.role === 'participant_entity' && input.entityId ? { kind: 'entity', entityId: input.entityId } : { kind: 'role', role: task.role }]
+          : [event.level === 'coordinator' ? { kind: 'role', role: 'coordinator' } : event.level === 'admin_entity' ? { kind: 'admin_entity' } : { kind: 'sscs' }];
+      return activities.queueEmail({
+        key: `${input.runId}:${task.id}:${suffix}`,
+        runId: input.runId,
+        centerId: input.centerId,
+        to,
+        template: event.kind === 'reminder' ? 'task_reminder' : 'task_escalation',
+        data: {
+          task,
+          procedure: { code: input.code, name: procedure?.name ?? input.code },
+          roleTitle: ROLE_TITLES[task.role],
+          levelTitle: event.level ? LEVEL_TITLES[event.level] : undefined,
+          recipientTitle: event.level ? LEVEL_TITLES[event.level] : ROLE_TITLES[task.role],
+        },
+      });
+    },
+
+    /** Names for documents and emails: a center's participating entity, if any. */
+    async lookupEntity(input: { centerId: string; entityId: string }): Promise<{ id: string; name: string } | null> {
+      const c = await center(input.centerId);
+      const e = c.participatingEntities.find((p) => p.id === input.entityId);
+      return e ? { id: e.id, name: e.name } : null;
+    },
+  };
+  return activities;
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,36 @@
+import type { Models } from '../db/models';
+import { BusinessCalendar, parseDate } from './businessCalendar';
+
+/** The calendar as data: national holidays plus the decreed days stored in the database. */
+export async function loadCalendar(models: Models): Promise<BusinessCalendar> {
+  const days = await models.NonWorkingDay.find().lean();
+  return new BusinessCalendar(days.map((d) => ({ date: d._id, reason: d.reason })));
+}
+
+export class CalendarConflictError extends Error {
+  override name = 'CalendarConflictError';
+}
+
+/**
+ * Adds a decreed non-working day (DESIGN §5). It must be a day that would otherwise be a
+ * business day: declaring a Sunday or a national holiday changes no term and is refused.
+ */
+export async function addNonWorkingDay(
+  models: Models,
+  day: { date: string; reason: string; createdBy: string },
+  now: Date,
+): Promise<{ date: string; reason: string; created: boolean }> {
+  parseDate(day.date);
+  const calendar = await loadCalendar(models);
+  const kind = calendar.kindOf(day.date);
+  if (kind.kind === 'decreed') return { date: day.date, reason: kind.reason!, created: false };
+  if (kind.kind !== 'business') {
+    throw new CalendarConflictError(`${day.date} is already not a business day (${kind.kind}${kind.reason ? `: ${kind.reason}` : ''})`);
+  }
+  const res = await models.NonWorkingDay.updateOne(
+    { _id: day.date },
+    { $setOnInsert: { reason: day.reason, createdBy: day.createdBy, createdAt: now } },
+    { upsert: true },
+  );
+  return { date: day.date, reason: day.reason, created: res.upsertedCount === 1 };
+}

@@ -1,0 +1,581 @@
+/**
+ * The process catalog: every procedure of the Centros MAC process matrix, the single source of
+ * truth for the API listing, input validation, indicators and documents (DESIGN §2, §4).
+ * Nothing else in the code base lists procedures.
+ *
+ * Sources (shared/seeds/000_…txt): codes, names, levels and objectives from Cuadro 07 (2.4.1);
+ * owners from Cuadro 08 where it names one (Cuadro 08's `PM3.1.x` read as `PA3.1.x`), ours
+ * otherwise (`ownerFromManual: false`); indicators from the "Listado de procedimientos e
+ * indicadores" (2.4.2). The three protocols of 2.2 the matrix does not number are `P2.2.x`.
+ *
+ * Procedures whose manual text sets rules of their own get a dedicated workflow; the rest run on
+ * the catalog-driven procedure workflow with the short step lists below. Those step lists are
+ * ours, designed from each procedure's objective and indicator (the manual's Fichas Técnicas are
+ * not in the seed), and are meant to be revised with the process owners.
+ */
+import { z } from 'zod';
+import { centerIdSchema, emailSchema, freeTextSchema, personNameSchema } from './shared/schemas';
+import type { Role } from './shared/roles';
+
+export type WorkflowType = 'procedureWorkflow' | 'congratulationWorkflow';
+
+/** A human task of the catalog-driven procedure workflow. */
+export interface StepDefinition {
+  key: string;
+  /** Spanish title shown in the inbox and emails. */
+  title: string;
+  role: Role;
+  /** Term of the task in business days, counted from the day after it is opened. */
+  dueBusinessDays: number;
+}
+
+/**
+ * An indicator computed from the metrics runs record when they close: `numerator / denominator`
+ * as a percentage, or a count of `numerator` when there is no denominator.
+ */
+export interface IndicatorDefinition {
+  id: string;
+  /** The Listado's wording. */
+  name: string;
+  numerator: string;
+  denominator?: string;
+  /** How we read the formula, where the manual gives only the name. */
+  formula: string;
+}
+
+export interface ProcedureDefinition {
+  code: string;
+  name: string;
+  level1: { code: string; name: string };
+  level2: { code: string; name: string };
+  objective: string;
+  owner: Role[];
+  ownerFromManual: boolean;
+  /** Roles that may start a run (besides SSCS, which may start any). */
+  starters: Role[];
+  indicators: IndicatorDefinition[];
+  workflowType: WorkflowType;
+  /** False while the dedicated workflow its rules need is not built; see `pending`. */
+  executable: boolean;
+  pending?: string;
+  inputSchema: z.ZodType;
+  steps?: StepDefinition[];
+  /** The manual's sections that govern this procedure. */
+  manual: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input schemas
+
+/** Input of every catalog-driven run: which center, and what this execution is about. */
+export const procedureRunInputSchema = z
+  .object({
+    centerId: centerIdSchema,
+    subject: freeTextSchema(200).describe('Asunto de esta ejecución del procedimiento'),
+    description: freeTextSchema(4000).optional(),
+    period: z
+      .string()
+      .regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'must be a period YYYY or YYYY-MM')
+      .optional()
+      .describe('Periodo al que corresponde (plan anual, mes)'),
+  })
+  .strict();
+
+/** PM1.4.1: a congratulation from the Libro de Felicitaciones (glossary). */
+export const congratulationInputSchema = z
+  .object({
+    centerId: centerIdSchema,
+    citizen: z.object({ name: personNameSchema, email: emailSchema }).strict(),
+    entityId: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, 'must be an entity id')
+      .optional()
+      .describe('Entidad participante felicitada; si falta, la felicitación es para el Centro MAC'),
+    message: freeTextSchema(4000),
+  })
+  .strict();
+
+// ---------------------------------------------------------------------------------------------
+// Levels of Cuadro 07
+
+const PE1 = { code: 'PE1', name: 'Gestión y control del Centro MAC' };
+const PM1 = { code: 'PM1', name: 'Gestión de la operación del Centro MAC' };
+const PA1 = { code: 'PA1', name: 'Gestión de infraestructura tecnológica' };
+const PA2 = { code: 'PA2', name: 'Gestión administrativa' };
+const PA3 = { code: 'PA3', name: 'Gestión y evaluación del talento humano' };
+const PROTOCOLS = { code: 'P2.2', name: 'Protocolos para Centros MAC' };
+
+const L2 = {
+  'PE1.1': { code: 'PE1.1', name: 'Planificación del Centro MAC', objective: 'Coordinar y proponer los lineamientos, actividades a seguir en el corto plazo, para la adecuada gestión de los Centros MAC.' },
+  'PE1.2': { code: 'PE1.2', name: 'Monitoreo y gestión de resultados', objective: 'Sistematizar los avances de actividades y metas, que permita la retroalimentación necesaria para corregir desviaciones, así como apoyar la toma de decisiones de manera oportuna y efectiva.' },
+  'PE1.3': { code: 'PE1.3', name: 'Gestión de calidad y procesos', objective: 'Asegurar que los servicios brindados en los Centros MAC se realicen de acuerdo con los estándares de calidad definidos, implementar la mejora continua en los procesos y procedimientos.' },
+  'PE1.4': { code: 'PE1.4', name: 'Fortalecimiento de competencias', objective: 'Asegurar el buen servicio al usuario en los Centros MAC, mediante el desarrollo de competencias y habilidades de Asesores y colaboradores de la Plataforma MAC.' },
+  'PM1.1': { code: 'PM1.1', name: 'Orientación al ciudadano', objective: 'Atender las consultas planteadas por los ciudadanos sobre los trámites y servicios que pretende realizar, a fin de asegurar la satisfacción del usuario.' },
+  'PM1.2': { code: 'PM1.2', name: 'Prestación del servicio', objective: 'Asegurar la satisfacción del usuario en la realización de los trámites y servicios en la Plataforma MAC.' },
+  'PM1.3': { code: 'PM1.3', name: 'Supervisión de la atención', objective: 'Garantizar un desarrollo operativo eficiente de los trámites y servicios que se realizan en los Centros MAC, integrando las acciones y actividades efectuadas por las entidades participantes y equipo MAC.' },
+  'PM1.4': { code: 'PM1.4', name: 'Servicios post-atención', objective: 'Desarrolla la gestión y medición de las acciones de trámites y servicios realizados de manera ex post, a fin de preservar la satisfacción del ciudadano con la atención brindada en la Plataforma MAC.' },
+  'PA1.1': { code: 'PA1.1', name: 'Gestión de soporte e infraestructura de TICs', objective: 'Administrar eficientemente la infraestructura tecnológica y servicios informáticos, gestionando la seguridad y respaldo de la información con una adecuada gestión del mantenimiento preventivo / correctivo.' },
+  'PA2.1': { code: 'PA2.1', name: 'Gestión del patrimonio', objective: 'Asegurar la adecuada gestión de los bienes patrimoniales.' },
+  'PA2.2': { code: 'PA2.2', name: 'Gestión del mantenimiento', objective: 'Asegurar el mantenimiento oportuno de la infraestructura y el equipamiento electromecánico de los Centros MAC para el cumplimiento de los objetivos del programa.' },
+  'PA3.1': { code: 'PA3.1', name: 'Gestión del personal', objective: 'Organizar la gestión interna de los recursos humanos alineándolos a los objetivos estratégicos de la entidad, mandatos y disposiciones normativas.' },
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Builders: keep each entry to the facts that differ.
+
+const step = (key: string, role: Role, dueBusinessDays: number, title: string): StepDefinition => ({ key, role, dueBusinessDays, title });
+
+/** The usual indicator of a catalog-driven procedure: runs whose every step was done, over runs closed. */
+const pctAchieved = (id: string, name: string, formula?: string): IndicatorDefinition => ({
+  id,
+  name,
+  numerator: 'achieved',
+  denominator: 'closed',
+  formula: formula ?? 'ejecuciones cerradas con todos sus pasos cumplidos / ejecuciones cerradas × 100',
+});
+const countOf = (id: string, name: string, numerator: string, formula: string): IndicatorDefinition => ({ id, name, numerator, formula });
+
+interface GenericArgs {
+  code: string;
+  name: string;
+  l1: { code: string; name: string };
+  l2: keyof typeof L2;
+  owner: Role[];
+  ownerFromManual: boolean;
+  indicators: IndicatorDefinition[];
+  steps: StepDefinition[];
+  starters?: Role[];
+  manual?: string[];
+}
+
+function generic(a: GenericArgs): ProcedureDefinition {
+  const l2 = L2[a.l2];
+  return {
+    code: a.code,
+    name: a.name,
+    level1: a.l1,
+    level2: { code: l2.code, name: l2.name },
+    objective: l2.objective,
+    owner: a.owner,
+    ownerFromManual: a.ownerFromManual,
+    starters: a.starters ?? [...new Set<Role>([...a.owner, 'coordinator'])],
+    indicators: a.indicators,
+    workflowType: 'procedureWorkflow',
+    executable: true,
+    inputSchema: procedureRunInputSchema,
+    steps: a.steps,
+    manual: a.manual ?? ['2.4.1 Cuadro 07', '2.4.2 Listado'],
+  };
+}
+
+interface DedicatedArgs extends Omit<GenericArgs, 'steps' | 'l1' | 'l2'> {
+  l1: { code: string; name: string };
+  l2: { code: string; name: string };
+  objective: string;
+  pending: string;
+}
+
+/** A procedure with rules of its own in the manual, whose dedicated workflow is not built yet. */
+function dedicatedPending(a: DedicatedArgs): ProcedureDefinition {
+  return {
+    code: a.code,
+    name: a.name,
+    level1: a.l1,
+    level2: a.l2,
+    objective: a.objective,
+    owner: a.owner,
+    ownerFromManual: a.ownerFromManual,
+    starters: a.starters ?? [...new Set<Role>([...a.owner, 'coordinator'])],
+    indicators: a.indicators,
+    workflowType: 'procedureWorkflow',
+    executable: false,
+    pending: a.pending,
+    inputSchema: procedureRunInputSchema,
+    manual: a.manual ?? ['2.4.1 Cuadro 07', '2.4.2 Listado'],
+  };
+}
+
+const l2Of = (k: keyof typeof L2) => ({ code: L2[k].code, name: L2[k].name });
+
+// ---------------------------------------------------------------------------------------------
+// The 39 procedures of DESIGN §4
+
+const PROCEDURES: ProcedureDefinition[] = [
+  generic({
+    code: 'PE1.1.1', name: 'Actualización de los lineamientos estratégicos de los Centros MAC', l1: PE1, l2: 'PE1.1',
+    owner: ['sscs'], ownerFromManual: false, starters: ['sscs'],
+    indicators: [pctAchieved('guidelines_updated', '% Lineamientos estratégicos actualizados', 'lineamientos revisados y actualizados / lineamientos programados para revisión × 100')],
+    steps: [
+      step('collect_proposals', 'coordinator', 10, 'Remitir propuestas de mejora del Centro MAC (informe técnico a la SSCS, 1.4)'),
+      step('update_guidelines', 'sscs', 20, 'Evaluar propuestas y actualizar los lineamientos estratégicos'),
+    ],
+    manual: ['1.4 Revisión', '2.4.1 Cuadro 07'],
+  }),
+  generic({
+    code: 'PE1.1.2', name: 'Planeación de la operación de los Centros MAC', l1: PE1, l2: 'PE1.1',
+    owner: ['coordinator'], ownerFromManual: true,
+    indicators: [pctAchieved('operation_plan_execution', '% Ejecución del Plan de Operación de los Centros MAC')],
+    steps: [
+      step('draft_plan', 'coordinator', 10, 'Formular el Plan de Operación del Centro MAC'),
+      step('approve_plan', 'sscs', 10, 'Revisar y aprobar el Plan de Operación'),
+      step('report_execution', 'coordinator', 20, 'Reportar la ejecución del Plan de Operación'),
+    ],
+  }),
+  generic({
+    code: 'PE1.1.3', name: 'Programación de actividades', l1: PE1, l2: 'PE1.1',
+    owner: ['coordinator'], ownerFromManual: false,
+    indicators: [pctAchieved('scheduled_activities', '% Cumplimiento de actividades programadas')],
+    steps: [
+      step('schedule', 'coordinator', 5, 'Programar las actividades del periodo'),
+      step('report', 'supervisor', 20, 'Reportar el cumplimiento de las actividades programadas'),
+    ],
+  }),
+  generic({
+    code: 'PE1.2.1', name: 'Monitoreo de Centros MAC', l1: PE1, l2: 'PE1.2',
+    owner: ['supervisor'], ownerFromManual: true, starters: ['supervisor', 'coordinator'],
+    indicators: [countOf('occurrences', 'Número de ocurrencias por tipo en Centros MAC', 'closed', 'ocurrencias registradas en el periodo')],
+    steps: [
+      step('record_occurrence', 'supervisor', 1, 'Registrar la ocurrencia observada en el monitoreo'),
+      step('review', 'coordinator', 3, 'Revisar la ocurrencia y disponer acciones'),
+    ],
+  }),
+  generic({
+    code: 'PE1.2.2', name: 'Medición de la información (SII)', l1: PE1, l2: 'PE1.2',
+    owner: ['tic_specialist'], ownerFromManual: false,
+    indicators: [pctAchieved('information_requests', '% de solicitudes de información atendidas', 'solicitudes de información atendidas / solicitudes recibidas × 100')],
+    steps: [
+      step('prepare_report', 'tic_specialist', 3, 'Extraer y consolidar la información solicitada del SII'),
+      step('deliver', 'coordinator', 2, 'Validar y remitir la información al solicitante'),
+    ],
+  }),
+  generic({
+    code: 'PE1.3.1', name: 'Gestión de indicadores', l1: PE1, l2: 'PE1.3',
+    owner: ['coordinator'], ownerFromManual: true,
+    indicators: [pctAchieved('indicators_met', '% Cumplimiento de indicadores')],
+    steps: [
+      step('measure', 'supervisor', 5, 'Medir los indicadores del periodo según sus fichas técnicas'),
+      step('analyse', 'coordinator', 5, 'Analizar resultados y proponer acciones de mejora'),
+    ],
+  }),
+  generic({
+    code: 'PE1.3.2', name: 'Gestión de procesos y mejora continua', l1: PE1, l2: 'PE1.3',
+    owner: ['coordinator'], ownerFromManual: false,
+    indicators: [pctAchieved('procedures_improved', '% Procedimientos revisados y/o mejorados')],
+    steps: [
+      step('review_procedure', 'supervisor', 10, 'Revisar el procedimiento y proponer mejoras'),
+      step('submit_improvement', 'coordinator', 10, 'Remitir la propuesta de mejora a la SSCS'),
+    ],
+  }),
+  generic({
+    code: 'PE1.3.3', name: 'Gestión de la Encuesta de Satisfacción Ciudadana Centros MAC', l1: PE1, l2: 'PE1.3',
+    owner: ['supervisor'], ownerFromManual: false,
+    indicators: [pctAchieved('surveyed_users', '% de usuarios encuestados respecto al total atendidos en los Centros MAC', 'ejecuciones de encuesta cerradas con la meta de muestra cumplida / ejecuciones cerradas × 100')],
+    steps: [
+      step('apply_survey', 'orientador', 10, 'Aplicar la encuesta de satisfacción a la muestra definida'),
+      step('consolidate', 'supervisor', 5, 'Consolidar resultados de la encuesta'),
+    ],
+  }),
+  generic({
+    code: 'PE1.4.1', name: 'Formulación del plan de competencias y capacidades de los Centros MAC', l1: PE1, l2: 'PE1.4',
+    owner: ['coordinator'], ownerFromManual: false,
+    indicators: [pctAchieved('competency_plan', 'Plan de competencias y capacidades formulado e implementado')],
+    steps: [
+      step('diagnose', 'supervisor', 10, 'Identificar brechas de competencias del personal'),
+      step('formulate', 'coordinator', 10, 'Formular el plan de competencias y capacidades'),
+    ],
+  }),
+  generic({
+    code: 'PE1.4.2', name: 'Desarrollo de actividades de integración', l1: PE1, l2: 'PE1.4',
+    owner: ['coordinator'], ownerFromManual: false,
+    indicators: [pctAchieved('integration_activities', '% Cumplimiento de actividades de integración')],
+    steps: [
+      step('organise', 'coordinator', 10, 'Organizar la actividad de integración'),
+      step('report', 'coordinator', 5, 'Registrar la ejecución y participación'),
+    ],
+  }),
+  generic({
+    code: 'PE1.4.3', name: 'Desarrollo de habilidades blandas', l1: PE1, l2: 'PE1.4',
+    owner: ['coordinator'], ownerFromManual: false,
+    indicators: [pctAchieved('soft_skills', '% Cumplimiento de actividades para el desarrollo de habilidades blandas')],
+    steps: [
+      step('organise', 'coordinator', 10, 'Programar la actividad de desarrollo de habilidades blandas'),
+      step('report', 'supervisor', 5, 'Registrar la ejecución y asistencia'),
+    ],
+  }),
+  generic({
+    code: 'PM1.1.1', name: 'Recepción y orientación en cada Centro MAC', l1: PM1, l2: 'PM1.1',
+    owner: ['orientador'], ownerFromManual: true, starters: ['orientador', 'supervisor', 'coordinator'],
+    indicators: [pctAchieved('oriented_citizens', '% de ciudadanos atendidos en el módulo de orientación', 'reportes de orientación cerrados con la atención completa / reportes cerrados × 100')],
+    steps: [
+      step('orientation_report', 'orientador', 1, 'Registrar el reporte diario de orientación'),
+      step('review', 'supervisor', 2, 'Revisar el reporte de orientación'),
+    ],
+    manual: ['2.2.3', '2.4.1 Cuadro 07'],
+  }),
+  generic({
+    code: 'PM1.2.1', name: 'Prestación de servicio en los Centros MAC', l1: PM1, l2: 'PM1.2',
+    owner: ['supervisor'], ownerFromManual: true,
+    indicators: [countOf('tickets_per_hour', 'N° Turnos de atención x hora', 'closed', 'reportes de turnos cerrados en el periodo (el conteo por hora proviene del Sistema de Turnos)')],
+    steps: [
+      step('service_report', 'supervisor', 1, 'Registrar el reporte de turnos de atención'),
+      step('review', 'coordinator', 2, 'Revisar el reporte y disponer acciones'),
+    ],
+    manual: ['2.2.3', '2.4.1 Cuadro 07'],
+  }),
+  generic({
+    code: 'PM1.2.2', name: 'Incorporación de nuevos servicios y/o trámites de entidades participantes', l1: PM1, l2: 'PM1.2',
+    owner: ['coordinator'], ownerFromManual: true,
+    indicators: [pctAchieved('new_services', '% de nuevos servicios/trámites incorporados e implementados')],
+    steps: [
+      step('assess', 'coordinator', 5, 'Evaluar la solicitud de la entidad participante (espacio, módulos, personal)'),
+      step('approve', 'sscs', 10, 'Aprobar la incorporación del servicio'),
+      step('implement', 'supervisor', 10, 'Implementar el servicio en el Centro MAC'),
+    ],
+  }),
+  dedicatedPending({
+    code: 'PM1.3.1', name: 'Supervisión de Centros MAC', l1: PM1, l2: l2Of('PM1.3'), objective: L2['PM1.3'].objective,
+    owner: ['supervisor', 'sscs'], ownerFromManual: true,
+    indicators: [pctAchieved('supervision_plan', '% Cumplimiento del Plan de Supervisión Anual', 'supervisiones ejecutadas / supervisiones programadas en el Plan Anual × 100')],
+    pending: 'Modelo de supervisión de 2.3 (gabinete, visita de campo, posterior; Cuadros 02–06)',
+    manual: ['2.3', 'Cuadros 02–06'],
+  }),
+  generic({
+    code: 'PM1.3.2', name: 'Control de cumplimiento de ANS y cláusulas de adhesión', l1: PM1, l2: 'PM1.3',
+    owner: ['supervisor'], ownerFromManual: true,
+    indicators: [
+      pctAchieved('ans_compliance', '% Cumplimiento de ANS y cláusulas de adhesión'),
+      pctAchieved('module_occupancy', '% de ocupabilidad de módulos', 'controles cerrados con ocupabilidad conforme / controles cerrados × 100'),
+      pctAchieved('punctuality', '% de cumplimiento de puntualidad', 'controles cerrados con puntualidad conforme / controles cerrados × 100'),
+    ],
+    steps: [
+      step('control', 'supervisor', 5, 'Verificar el cumplimiento de ANS y cláusulas de adhesión por entidad'),
+      step('communicate', 'coordinator', 5, 'Comunicar los incumplimientos a la entidad participante'),
+    ],
+  }),
+  dedicatedPending({
+    code: 'PM1.3.3', name: 'Atención de incidencias en el servicio de las entidades participantes', l1: PM1, l2: l2Of('PM1.3'), objective: L2['PM1.3'].objective,
+    owner: ['supervisor'], ownerFromManual: true,
+    indicators: [{ id: 'incidents_resolved', name: '% de incidentes resueltos satisfactoriamente', numerator: 'resolvedSatisfactorily', denominator: 'closed', formula: 'incidentes resueltos y verificados como satisfactorios / incidentes cerrados × 100' }],
+    pending: 'Incidencias con Formato 17, plazos por tipo (ANS) y escalamiento',
+    manual: ['2.2.4', 'Glosario: Incidencia'],
+  }),
+  {
+    code: 'PM1.4.1',
+    name: 'Recepción y difusión de felicitaciones',
+    level1: PM1,
+    level2: l2Of('PM1.4'),
+    objective: L2['PM1.4'].objective,
+    owner: ['coordinator'],
+    ownerFromManual: true,
+    starters: ['orientador', 'mac_express_advisor', 'supervisor', 'coordinator'],
+    indicators: [
+      {
+        id: 'congratulations_received',
+        name: '% Felicitaciones recibidas',
+        numerator: 'attended',
+        denominator: 'received',
+        formula: 'felicitaciones recibidas y atendidas por el/la Coordinador(a) (acuse y, de corresponder, difusión a la entidad) / felicitaciones registradas × 100',
+      },
+      countOf('congratulations_count', 'N° de felicitaciones registradas', 'received', 'felicitaciones registradas en el Libro de Felicitaciones en el periodo'),
+      countOf('congratulations_shared', 'N° de felicitaciones difundidas a entidades participantes', 'shared', 'felicitaciones comunicadas a la entidad felicitada'),
+    ],
+    workflowType: 'congratulationWorkflow',
+    executable: true,
+    inputSchema: congratulationInputSchema,
+    manual: ['2.1.2 (Libro de felicitaciones)', 'Glosario: Libro de Felicitaciones', '2.4.1 Cuadros 07–08'],
+  },
+  dedicatedPending({
+    code: 'PM1.4.2', name: 'Atención de reclamos', l1: PM1, l2: l2Of('PM1.4'), objective: L2['PM1.4'].objective,
+    owner: ['supervisor'], ownerFromManual: true, starters: ['orientador', 'supervisor', 'coordinator'],
+    indicators: [
+      countOf('claims_registered', 'N° reclamos registrados', 'registered', 'reclamos registrados en el Libro de Reclamaciones en el periodo'),
+      { id: 'claims_in_term', name: '% reclamos atendidos en el plazo de ley', numerator: 'answeredInTerm', denominator: 'answered', formula: 'reclamos respondidos dentro de 30 días hábiles / reclamos respondidos × 100' },
+      { id: 'claims_accepted', name: '% de reclamos aceptados', numerator: 'accepted', denominator: 'answered', formula: 'reclamos aceptados / reclamos respondidos × 100' },
+      { id: 'claims_rejected', name: '% de reclamos rechazados', numerator: 'rejected', denominator: 'answered', formula: 'reclamos rechazados / reclamos respondidos × 100' },
+    ],
+    pending: 'Libro de Reclamaciones con plazo legal de 30 días hábiles (D.S. N° 007-2020-PCM), recordatorios y escalamiento',
+    manual: ['Glosario: Libro de Reclamaciones, Reclamo', '2.4.1 Cuadros 07–08'],
+  }),
+  generic({
+    code: 'PA1.1.1', name: 'Administración de la seguridad y respaldo de la información', l1: PA1, l2: 'PA1.1',
+    owner: ['tic_specialist'], ownerFromManual: true,
+    indicators: [countOf('vulnerability_risk', 'Nivel de riesgo de las vulnerabilidades encontradas en la infraestructura de TIC', 'notAchieved', 'revisiones de seguridad cerradas con vulnerabilidades pendientes (paso no cumplido)')],
+    steps: [
+      step('backup_and_scan', 'tic_specialist', 5, 'Ejecutar respaldo de información y revisión de vulnerabilidades'),
+      step('review', 'coordinator', 3, 'Revisar el informe de seguridad y respaldo'),
+    ],
+  }),
+  generic({
+    code: 'PA1.1.2', name: 'Administración de redes e infraestructura', l1: PA1, l2: 'PA1.1',
+    owner: ['tic_specialist'], ownerFromManual: false,
+    indicators: [pctAchieved('network_requests', '% de solicitudes atendidas', 'solicitudes de red atendidas / solicitudes cerradas × 100')],
+    steps: [step('attend_request', 'tic_specialist', 3, 'Atender la solicitud de red o infraestructura')],
+  }),
+  dedicatedPending({
+    code: 'PA1.1.3', name: 'Gestión del mantenimiento preventivo de TICs', l1: PA1, l2: l2Of('PA1.1'), objective: L2['PA1.1'].objective,
+    owner: ['tic_specialist'], ownerFromManual: true,
+    indicators: [pctAchieved('tic_preventive_plan', '% Cumplimiento del Plan anual de Mantenimiento Preventivo de Infraestructura y Equipos TICs')],
+    pending: 'Familia de mantenimiento (plan anual, ejecución y cierre)',
+  }),
+  dedicatedPending({
+    code: 'PA1.1.4', name: 'Gestión del mantenimiento correctivo de TICs', l1: PA1, l2: l2Of('PA1.1'), objective: L2['PA1.1'].objective,
+    owner: ['tic_specialist'], ownerFromManual: false,
+    indicators: [{ id: 'tic_corrective_share', name: '% de mantenimientos correctivos respecto al total de mantenimientos ejecutados', numerator: 'corrective', denominator: 'maintenance', formula: 'mantenimientos correctivos de TIC / mantenimientos de TIC ejecutados × 100' }],
+    pending: 'Mantenimiento correctivo originado en la apertura diaria (2.2.2)',
+  }),
+  generic({
+    code: 'PA1.1.5', name: 'Soporte técnico interno', l1: PA1, l2: 'PA1.1',
+    owner: ['tic_specialist'], ownerFromManual: true,
+    starters: ['tic_specialist', 'supervisor', 'coordinator', 'orientador', 'mac_express_advisor'],
+    indicators: [pctAchieved('support_requests', '% de solicitudes atendidas', 'solicitudes de soporte atendidas / solicitudes cerradas × 100')],
+    steps: [step('attend_request', 'tic_specialist', 1, 'Atender la solicitud de soporte técnico')],
+  }),
+  generic({
+    code: 'PA2.1.1', name: 'Programación de bienes y/o servicios', l1: PA2, l2: 'PA2.1',
+    owner: ['supervisor'], ownerFromManual: true,
+    indicators: [pctAchieved('procurement_schedule', '% Cumplimiento de la programación de bienes y servicios')],
+    steps: [
+      step('program', 'supervisor', 10, 'Programar los bienes y/o servicios requeridos'),
+      step('approve', 'coordinator', 5, 'Aprobar y remitir la programación a la Entidad Administradora'),
+    ],
+  }),
+  generic({
+    code: 'PA2.1.2', name: 'Control de activos', l1: PA2, l2: 'PA2.1',
+    owner: ['tic_specialist'], ownerFromManual: false,
+    indicators: [countOf('assets_retired', 'Número de activos dados de baja', 'achieved', 'controles cerrados con baja de activos ejecutada')],
+    steps: [
+      step('inventory', 'tic_specialist', 10, 'Verificar el inventario y proponer bajas'),
+      step('approve', 'coordinator', 5, 'Aprobar y comunicar las bajas a la Entidad Administradora'),
+    ],
+  }),
+  dedicatedPending({
+    code: 'PA2.2.1', name: 'Formulación del plan de mantenimiento preventivo', l1: PA2, l2: l2Of('PA2.2'), objective: L2['PA2.2'].objective,
+    owner: ['supervisor'], ownerFromManual: false,
+    indicators: [pctAchieved('preventive_plan_on_time', 'Plan de mantenimiento preventivo formulado en plazo')],
+    pending: 'Familia de mantenimiento (plan anual, ejecución y cierre)',
+  }),
+  dedicatedPending({
+    code: 'PA2.2.2', name: 'Ejecución del plan de mantenimiento preventivo', l1: PA2, l2: l2Of('PA2.2'), objective: L2['PA2.2'].objective,
+    owner: ['supervisor'], ownerFromManual: true,
+    indicators: [pctAchieved('preventive_plan_execution', '% Ejecución del Plan de Mantenimiento de la infraestructura')],
+    pending: 'Familia de mantenimiento (plan anual, ejecución y cierre)',
+  }),
+  dedicatedPending({
+    code: 'PA2.2.3', name: 'Ejecución del mantenimiento correctivo', l1: PA2, l2: l2Of('PA2.2'), objective: L2['PA2.2'].objective,
+    owner: ['supervisor'], ownerFromManual: true,
+    indicators: [countOf('corrective_attended', 'Número de mantenimientos correctivos atendidos', 'achieved', 'mantenimientos correctivos cerrados con conformidad')],
+    pending: 'Mantenimiento correctivo originado en la apertura diaria (2.2.2)',
+  }),
+  generic({
+    code: 'PA3.1.1', name: 'Requerimiento e incorporación de personal', l1: PA3, l2: 'PA3.1',
+    owner: ['coordinator'], ownerFromManual: true,
+    indicators: [pctAchieved('staff_incorporated', '% de personal incorporado', 'requerimientos cerrados con personal incorporado / requerimientos cerrados × 100')],
+    steps: [
+      step('request', 'coordinator', 5, 'Formular el requerimiento de personal según la dotación mínima (Cuadro 01)'),
+      step('incorporate', 'admin_entity', 20, 'Seleccionar e incorporar al personal requerido'),
+    ],
+    manual: ['2.1.4 Cuadro 01', '2.1.5', '2.4.1 Cuadros 07–08'],
+  }),
+  dedicatedPending({
+    code: 'PA3.1.2', name: 'Inducción de personal', l1: PA3, l2: l2Of('PA3.1'), objective: L2['PA3.1'].objective,
+    owner: ['supervisor'], ownerFromManual: true,
+    indicators: [pctAchieved('inductions_completed', '% de inducciones completadas satisfactoriamente')],
+    pending: 'Inducción con su propio flujo (perfiles de 2.1.5)',
+    manual: ['2.1.5', '2.4.1 Cuadros 07–08'],
+  }),
+  generic({
+    code: 'PA3.1.3', name: 'Programación y control de turnos de personal', l1: PA3, l2: 'PA3.1',
+    owner: ['supervisor'], ownerFromManual: false,
+    indicators: [pctAchieved('shift_compliance', '% de cumplimiento de turnos de personal')],
+    steps: [
+      step('program_shifts', 'supervisor', 5, 'Programar los turnos del personal del periodo'),
+      step('control_shifts', 'supervisor', 20, 'Controlar el cumplimiento de los turnos programados'),
+    ],
+  }),
+  generic({
+    code: 'PA3.1.4', name: 'Cese de personal', l1: PA3, l2: 'PA3.1',
+    owner: ['coordinator'], ownerFromManual: false,
+    indicators: [countOf('staff_ceased', '% de personal retirado/cesado del cargo', 'achieved', 'ceses concluidos en el periodo (el porcentaje se obtiene sobre la dotación del centro)')],
+    steps: [
+      step('communicate', 'coordinator', 3, 'Comunicar el cese a la Entidad Administradora'),
+      step('handover', 'supervisor', 5, 'Recibir cargos, accesos y bienes asignados'),
+      step('revoke_access', 'tic_specialist', 2, 'Retirar accesos a sistemas y equipos'),
+    ],
+  }),
+  generic({
+    code: 'PA3.1.5', name: 'Control de asistencia del personal', l1: PA3, l2: 'PA3.1',
+    owner: ['supervisor'], ownerFromManual: true,
+    indicators: [countOf('absences', '% de personal con inasistencias', 'notAchieved', 'controles cerrados con inasistencias registradas')],
+    steps: [
+      step('control', 'supervisor', 3, 'Registrar el control de asistencia del periodo'),
+      step('report', 'coordinator', 3, 'Revisar y reportar inasistencias a la Entidad Administradora'),
+    ],
+  }),
+  generic({
+    code: 'PA3.1.6', name: 'Capacitación de personal', l1: PA3, l2: 'PA3.1',
+    owner: ['coordinator'], ownerFromManual: true,
+    indicators: [pctAchieved('training_completed', '% de personal que ha cumplido las capacitaciones satisfactoriamente')],
+    steps: [
+      step('program_training', 'coordinator', 10, 'Programar la capacitación'),
+      step('record_results', 'supervisor', 10, 'Registrar asistencia y resultados de la capacitación'),
+    ],
+    manual: ['2.1.2 (Compromiso y desarrollo del personal)', '2.4.1 Cuadros 07–08'],
+  }),
+  generic({
+    code: 'PA3.1.7', name: 'Evaluación del desempeño de servicio', l1: PA3, l2: 'PA3.1',
+    owner: ['supervisor'], ownerFromManual: false,
+    indicators: [pctAchieved('staff_approval', '% de aprobación del personal por los usuarios')],
+    steps: [
+      step('evaluate', 'supervisor', 10, 'Evaluar el desempeño del personal con la opinión de los usuarios'),
+      step('feedback', 'coordinator', 5, 'Retroalimentar al personal y registrar acciones'),
+    ],
+  }),
+  dedicatedPending({
+    code: 'P2.2.1', name: 'Etapa pre-operativa de un nuevo Centro MAC', l1: PROTOCOLS, l2: { code: 'P2.2', name: 'Protocolos para Centros MAC' },
+    objective: 'Asegurar que un nuevo Centro MAC cumpla las condiciones para iniciar operaciones (2.2.1).',
+    owner: ['sscs', 'admin_entity'], ownerFromManual: false, starters: ['sscs'],
+    indicators: [pctAchieved('preoperative_ready', 'Lista de verificación completa y marcha blanca aprobada')],
+    pending: 'Protocolo pre-operativo de 2.2.1',
+    manual: ['2.2.1'],
+  }),
+  dedicatedPending({
+    code: 'P2.2.2', name: 'Apertura diaria del Centro MAC (verificación y apertura, Formato 3)', l1: PROTOCOLS, l2: { code: 'P2.2', name: 'Protocolos para Centros MAC' },
+    objective: 'Verificar diariamente las condiciones de operación y aperturar el Centro MAC (2.2.2).',
+    owner: ['coordinator', 'supervisor'], ownerFromManual: false,
+    indicators: [
+      { id: 'opened_on_time', name: '% días abiertos a tiempo', numerator: 'openedOnTime', denominator: 'closed', formula: 'días con apertura a la hora / días verificados × 100' },
+      countOf('not_opened', 'N° de no aperturas', 'notOpened', 'días en que el centro no aperturó por falta de Internet, energía eléctrica o vigilancia'),
+    ],
+    pending: 'Apertura diaria con Formato 3 y decisión de no apertura (2.2.2)',
+    manual: ['2.1.2', '2.2.2', 'Cuadro 04'],
+  }),
+  dedicatedPending({
+    code: 'P2.2.4', name: 'Manejo de conflictos', l1: PROTOCOLS, l2: { code: 'P2.2', name: 'Protocolos para Centros MAC' },
+    objective: 'Atender los conflictos en el Centro MAC de manera directa y respetuosa y escalar los graves (2.2.4).',
+    owner: ['supervisor', 'coordinator'], ownerFromManual: false,
+    indicators: [
+      countOf('conflicts', 'N° de conflictos', 'closed', 'conflictos registrados y cerrados en el periodo'),
+      { id: 'conflicts_escalated', name: '% de conflictos escalados', numerator: 'escalated', denominator: 'closed', formula: 'conflictos graves comunicados con Formato 17 / conflictos cerrados × 100' },
+    ],
+    pending: 'Conflictos graves con Formato 17 (2.2.4)',
+    manual: ['2.2.4'],
+  }),
+];
+
+// ---------------------------------------------------------------------------------------------
+// Access
+
+const BY_CODE = new Map(PROCEDURES.map((p) => [p.code, p]));
+
+export function listProcedures(): readonly ProcedureDefinition[] {
+  return PROCEDURES;
+}
+
+export function findProcedure(code: string): ProcedureDefinition | undefined {
+  return BY_CODE.get(code);
+}
+
+/** Whether `role` may start a run of `procedure` (SSCS may start any). */
+export function canStart(procedure: ProcedureDefinition, role: Role): boolean {
+  return role === 'sscs' || procedure.starters.includes(role);
+}

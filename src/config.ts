@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/** Development-only signing secret: `npm start` and `npm run token` use it when JWT_SECRET is unset. */
+export const DEV_JWT_SECRET = 'mac-engine-development-secret-not-for-production';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/**
+ * Every setting of the engine, read from the environment once (DESIGN §3). Service endpoints are
+ * optional: where one is unset, `npm start` starts the embedded component; the standalone worker
+ * and API (docker compose) require them, see `requireEndpoints`.
+ */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port.default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATA_DIR: z.string().min(1).default('data'),
+    TEMPORAL_ADDRESS: z.string().min(1).optional(),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('mac-engine'),
+    TEMPORAL_UI_PORT: port.default(8233),
+    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI').optional(),
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+    MAIL_FROM: z.string().min(3).default('Centro MAC <no-responder@mac.gob.pe>'),
+    MAIL_WEB_PORT: port.default(1080),
+    SSCS_EMAIL: z.string().email().default('sscs@pcm.gob.pe'),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    PUBLIC_BASE_URL: z.string().url().optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+  });
+
+export type Config = Readonly<z.infer<typeof configSchema> & { jwtSecret: string }>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses an environment into a frozen config; the error names every offending variable. */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze({ ...parsed.data, jwtSecret: parsed.data.JWT_SECRET ?? DEV_JWT_SECRET });
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, parsed from `process.env` on first use. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+export interface Endpoints {
+  temporalAddress: string;
+  mongoUri: string;
+  smtpUrl: string;
+}
+
+/** For processes that never start embedded services (standalone worker/API): all three must be set. */
+export function requireEndpoints(config: Config): Endpoints {
+  const missing = (['TEMPORAL_ADDRESS', 'MONGODB_URI', 'SMTP_URL'] as const).filter((k) => !config[k]);
+  if (missing.length) {
+    throw new ConfigError(`Invalid configuration:\n${missing.map((k) => `  ${k}: is required`).join('\n')}`);
+  }
+  return { temporalAddress: config.TEMPORAL_ADDRESS!, mongoUri: config.MONGODB_URI!, smtpUrl: config.SMTP_URL! };
+}

@@ -1,0 +1,201 @@
+import mongoose, { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+
+/**
+ * Read models and side-effect records (DESIGN §2). Temporal's history is the source of truth for
+ * what a run did; these collections serve the inbox, the run views, the outbox and documents.
+ * Only what FerretDB v1 supports is used: unique indexes, atomic single-document updates, simple
+ * aggregation stages (DESIGN §3).
+ */
+
+const entitySchema = new Schema(
+  { id: { type: String, required: true }, name: { type: String, required: true }, email: { type: String, required: true } },
+  { _id: false },
+);
+
+const centerSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    city: { type: String, required: true },
+    address: String,
+    dailyAttentions: { type: Number, required: true },
+    modules: { type: Number, required: true },
+    operatingSince: String,
+    active: { type: Boolean, default: true },
+    /** Is this one of PCM's own centers (documents go by memorándum, not oficio: 2.3, Cuadro 05)? */
+    pcmOwned: { type: Boolean, default: false },
+    adminEntity: { type: entitySchema, required: true },
+    participatingEntities: { type: [entitySchema], default: [] },
+    /** Role mailboxes of the Equipo MAC, for tasks, reminders and escalations. */
+    contacts: { type: Map, of: String, default: {} },
+    /** Staff assigned per role, checked against Cuadro 01. */
+    staff: { type: Map, of: Number, default: {} },
+    /** Opening hours override; the presentation's defaults apply where unset. */
+    hours: { type: Schema.Types.Mixed },
+  },
+  { timestamps: true, versionKey: false },
+);
+
+const runSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    code: { type: String, required: true, index: true },
+    centerId: { type: String, required: true, index: true },
+    workflowType: { type: String, required: true },
+    status: { type: String, required: true, index: true },
+    summary: { type: String, required: true },
+    startedBy: { sub: String, role: String },
+    startedAt: { type: Date, required: true },
+    closedAt: Date,
+    dueAt: Date,
+    /** Figures the indicators add up (catalog `numerator` / `denominator` keys), 0 or 1 per run. */
+    metrics: { type: Map, of: Number, default: {} },
+    escalations: { type: [Schema.Types.Mixed], default: [] },
+  },
+  { versionKey: false },
+);
+
+const taskSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    runId: { type: String, required: true, index: true },
+    code: { type: String, required: true },
+    centerId: { type: String, required: true, index: true },
+    type: { type: String, required: true },
+    title: { type: String, required: true },
+    role: { type: String, required: true, index: true },
+    status: { type: String, required: true, index: true },
+    createdAt: { type: Date, required: true },
+    dueAt: Date,
+    completedAt: Date,
+    completedBy: { sub: String, role: String },
+    data: Schema.Types.Mixed,
+  },
+  { versionKey: false },
+);
+
+const outboxSchema = new Schema(
+  {
+    /** Idempotency key `runId:step`: one email per key, whatever the retries. */
+    _id: { type: String, required: true },
+    runId: { type: String, required: true, index: true },
+    centerId: String,
+    to: { type: [String], required: true },
+    subject: { type: String, required: true },
+    html: { type: String, required: true },
+    text: { type: String, required: true },
+    attachments: { type: [String], default: [] },
+    status: { type: String, required: true, enum: ['pending', 'sent'] },
+    attempts: { type: Number, default: 0 },
+    lastError: String,
+    messageId: String,
+    createdAt: { type: Date, required: true },
+    sentAt: Date,
+  },
+  { versionKey: false },
+);
+
+const documentSchema = new Schema(
+  {
+    /** Idempotency key `runId:document`: the same activity retried gets the same number. */
+    _id: { type: String, required: true },
+    runId: { type: String, required: true, index: true },
+    centerId: { type: String, required: true },
+    type: { type: String, required: true },
+    year: { type: Number, required: true },
+    number: Number,
+    /** e.g. "CONSTANCIA N° 012-2026-CMAC-LIMA-NORTE" */
+    reference: String,
+    title: String,
+    html: String,
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+
+const counterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, required: true } }, { versionKey: false });
+
+const nonWorkingDaySchema = new Schema(
+  { _id: { type: String, required: true }, reason: { type: String, required: true }, createdBy: String, createdAt: { type: Date, required: true } },
+  { versionKey: false },
+);
+
+const idempotencySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    requestHash: { type: String, required: true },
+    runId: String,
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+
+export type CenterDoc = InferSchemaType<typeof centerSchema>;
+
+export interface EntityRecord {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/** A center as read with `.lean()` (maps become plain objects). */
+export interface CenterRecord {
+  _id: string;
+  name: string;
+  city: string;
+  address?: string;
+  dailyAttentions: number;
+  modules: number;
+  operatingSince?: string;
+  active: boolean;
+  pcmOwned: boolean;
+  adminEntity: EntityRecord;
+  participatingEntities: EntityRecord[];
+  contacts: Record<string, string>;
+  staff: Record<string, number>;
+  hours?: unknown;
+}
+export type RunDoc = InferSchemaType<typeof runSchema>;
+export type TaskDoc = InferSchemaType<typeof taskSchema>;
+export type OutboxDoc = InferSchemaType<typeof outboxSchema>;
+export type DocumentDoc = InferSchemaType<typeof documentSchema>;
+
+export interface Models {
+  connection: Connection;
+  Center: Model<CenterDoc>;
+  Run: Model<RunDoc>;
+  Task: Model<TaskDoc>;
+  Outbox: Model<OutboxDoc>;
+  Document: Model<DocumentDoc>;
+  Counter: Model<InferSchemaType<typeof counterSchema>>;
+  NonWorkingDay: Model<InferSchemaType<typeof nonWorkingDaySchema>>;
+  Idempotency: Model<InferSchemaType<typeof idempotencySchema>>;
+}
+
+export function createModels(connection: Connection): Models {
+  return {
+    connection,
+    Center: connection.model('Center', centerSchema, 'centers'),
+    Run: connection.model('Run', runSchema, 'runs'),
+    Task: connection.model('Task', taskSchema, 'tasks'),
+    Outbox: connection.model('Outbox', outboxSchema, 'outbox'),
+    Document: connection.model('Document', documentSchema, 'documents'),
+    Counter: connection.model('Counter', counterSchema, 'counters'),
+    NonWorkingDay: connection.model('NonWorkingDay', nonWorkingDaySchema, 'non_working_days'),
+    Idempotency: connection.model('Idempotency', idempotencySchema, 'idempotency_keys'),
+  };
+}
+
+/** Opens a connection and makes sure indexes exist. The caller owns `connection.close()`. */
+export async function connectModels(uri: string): Promise<Models> {
+  const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+  const models = createModels(connection);
+  await Promise.all(Object.values(models).filter((m): m is Model<any> => typeof m === 'function').map((m) => m.init()));
+  return models;
+}
+
+/** Atomically takes the next number of a sequence (documents, run numbers). */
+export async function nextSequence(models: Models, scope: string): Promise<number> {
+  const doc = await models.Counter.findOneAndUpdate({ _id: scope }, { $inc: { seq: 1 } }, { upsert: true, new: true });
+  return doc!.seq;
+}

@@ -1,0 +1,37 @@
+import type { Role } from '../shared/roles';
+
+/** Center types by daily attentions (2.1.4): A < 700, B 700–2,000, C > 2,000. */
+export type CenterType = 'A' | 'B' | 'C';
+
+export function centerType(dailyAttentions: number): CenterType {
+  if (dailyAttentions < 700) return 'A';
+  if (dailyAttentions <= 2000) return 'B';
+  return 'C';
+}
+
+/** Minimum staff per type (Cuadro 01). Orientador in type C is "03-04": the minimum is 3. */
+export const MINIMUM_STAFF: Record<CenterType, Partial<Record<Role, number>>> = {
+  A: { coordinator: 1, supervisor: 1, tic_specialist: 1, mac_express_advisor: 1, orientador: 1 },
+  B: { coordinator: 1, supervisor: 1, tic_specialist: 2, mac_express_advisor: 1, orientador: 2 },
+  C: { coordinator: 1, supervisor: 2, tic_specialist: 2, mac_express_advisor: 1, orientador: 3 },
+};
+
+export interface StaffingCheck {
+  ok: boolean;
+  roles: { role: Role; minimum: number; assigned: number; ok: boolean }[];
+}
+
+export function staffingCheck(type: CenterType, staff: Record<string, number>): StaffingCheck {
+  const roles = Object.entries(MINIMUM_STAFF[type]).map(([role, minimum]) => {
+    const assigned = staff[role] ?? 0;
+    return { role: role as Role, minimum: minimum!, assigned, ok: assigned >= minimum! };
+  });
+  return { ok: roles.every((r) => r.ok), roles };
+}
+
+/** Opening hours of the in-person centers (presentation 2015), America/Lima; per-center override. */
+export const DEFAULT_HOURS = {
+  weekdays: { open: '08:00', close: '20:00' },
+  saturday: { open: '10:00', close: '18:00' },
+  sundayAndHolidays: { open: '10:00', close: '14:00' },
+};

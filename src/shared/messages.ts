@@ -1,0 +1,84 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { Actor, Role } from './roles';
+import type { TaskType } from './tasks';
+
+/**
+ * Messages shared by workflows and the API (STYLE: module-level consts named by kind).
+ * Update validators reject unknown tasks, wrong roles and invalid data before anything is
+ * written to history; each rejection is an ApplicationFailure of one of these types.
+ */
+export const TaskRejection = {
+  NotFound: 'TaskNotFound',
+  NotOpen: 'TaskNotOpen',
+  RoleNotAllowed: 'TaskRoleNotAllowed',
+  CenterNotAllowed: 'TaskCenterNotAllowed',
+  InvalidData: 'InvalidTaskData',
+} as const;
+
+export interface CompleteTaskInput {
+  taskId: string;
+  /** Who completes it: recorded in the update's arguments, so the history names them. */
+  actor: Actor;
+  data: unknown;
+}
+
+export interface CompleteTaskResult {
+  taskId: string;
+  status: 'completed';
+  completedAt: string;
+}
+
+export type TaskStatus = 'open' | 'completed' | 'cancelled';
+
+export interface TaskState {
+  id: string;
+  type: TaskType;
+  title: string;
+  role: Role;
+  status: TaskStatus;
+  createdAt: string;
+  dueAt: string;
+  dueDate: string;
+  completedAt?: string;
+  completedBy?: { sub: string; role: Role };
+  data?: unknown;
+  /** Reminders and escalation levels already notified, in order. */
+  events: { kind: 'reminder' | 'escalation'; level?: EscalationLevel; at: string }[];
+}
+
+export type EscalationLevel = 'coordinator' | 'admin_entity' | 'sscs';
+
+export type RunStatus = 'running' | 'completed' | 'cancelled';
+
+export interface RunState {
+  runId: string;
+  code: string;
+  centerId: string;
+  status: RunStatus;
+  tasks: TaskState[];
+  documents: string[];
+  notifications: string[];
+  result?: Record<string, unknown>;
+}
+
+export const completeTaskUpdate = defineUpdate<CompleteTaskResult, [CompleteTaskInput]>('completeTask');
+export const getStateQuery = defineQuery<RunState>('getState');
+
+/** Search attributes that make runs findable (DESIGN §7); registered on the dev server. */
+export const CenterIdAttr = defineSearchAttributeKey('CenterId', SearchAttributeType.KEYWORD);
+export const ProcedureCodeAttr = defineSearchAttributeKey('ProcedureCode', SearchAttributeType.KEYWORD);
+export const RunStatusAttr = defineSearchAttributeKey('RunStatus', SearchAttributeType.KEYWORD);
+export const DueAtAttr = defineSearchAttributeKey('DueAt', SearchAttributeType.DATETIME);
+
+export const SEARCH_ATTRIBUTES = [CenterIdAttr, ProcedureCodeAttr, RunStatusAttr, DueAtAttr];
+
+/** What every run's workflow receives besides its own input. */
+export interface RunMeta {
+  runId: string;
+  code: string;
+  centerId: string;
+  startedBy: { sub: string; role: Role };
+  /** Whether the server has our search attributes (the time-skipping test server has none). */
+  searchAttributes: boolean;
+}

@@ -1,0 +1,32 @@
+/** The roles of DESIGN §6, as they appear in the JWT `role` claim. */
+export const ROLES = [
+  'coordinator',
+  'supervisor',
+  'tic_specialist',
+  'orientador',
+  'mac_express_advisor',
+  'sscs',
+  'admin_entity',
+  'participant_entity',
+] as const;
+
+export type Role = (typeof ROLES)[number];
+
+/** Spanish job titles as the manual writes them (2.1.5), for documents and emails. */
+export const ROLE_TITLES: Record<Role, string> = {
+  coordinator: 'Coordinador(a) del Centro MAC',
+  supervisor: 'Supervisor(a) del Centro MAC',
+  tic_specialist: 'Especialista TIC',
+  orientador: 'Orientador(a)',
+  mac_express_advisor: 'Asesor(a) MAC Express',
+  sscs: 'Subsecretaría de Calidad de Servicios (SSCS)',
+  admin_entity: 'Entidad Administradora',
+  participant_entity: 'Entidad Participante',
+};
+
+/** Who acts on a center's behalf: the caller, by role and by the centers the token lists. */
+export interface Actor {
+  sub: string;
+  role: Role;
+  centers: string[] | '*';
+}

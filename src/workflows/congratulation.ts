@@ -1,0 +1,51 @@
+import { proxyActivities } from '@temporalio/workflow';
+import { Run } from './run';
+import type { Activities } from '../activities';
+import type { RunMeta, RunState } from '../shared/messages';
+import { NON_RETRYABLE_ACTIVITY_ERRORS } from '../shared/errors';
+
+const { lookupEntity } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS },
+});
+
+export interface CongratulationWorkflowInput {
+  meta: RunMeta;
+  input: { centerId: string; citizen: { name: string; email: string }; entityId?: string; message: string };
+}
+
+/** Business days the coordinator has to acknowledge a congratulation (ours: the manual sets none). */
+export const ACKNOWLEDGE_TERM_BUSINESS_DAYS = 5;
+
+/**
+ * PM1.4.1 Recepción y difusión de felicitaciones (Cuadros 07–08, owner: Coordinador(a); glossary:
+ * Libro de Felicitaciones). The congratulation is registered with a numbered constancia that is
+ * emailed to the citizen; the coordinator acknowledges it and decides whether to share it with
+ * the congratulated entity, which then receives an oficio by email.
+ */
+export async function congratulationWorkflow({ meta, input }: CongratulationWorkflowInput): Promise<RunState> {
+  const run = new Run(meta);
+  await run.begin(`Felicitación${input.entityId ? ` a ${input.entityId}` : ''}`, { received: 1 });
+  const entity = input.entityId ? await lookupEntity({ centerId: meta.centerId, entityId: input.entityId }) : null;
+  const registeredAt = new Date().toISOString();
+  const base = { citizen: input.citizen, entity, message: input.message, registeredAt };
+
+  const constancia = await run.document('constancia', 'constancia_felicitacion', base);
+  await run.notify('acknowledgement', [{ kind: 'address', email: input.citizen.email, name: input.citizen.name }], 'congratulation_ack', { ...base, document: constancia }, [constancia.id]);
+
+  const review = await run.task({
+    key: 'acknowledge',
+    type: 'acknowledge_congratulation',
+    title: 'Acusar la felicitación y decidir su difusión a la entidad',
+    role: 'coordinator',
+    dueBusinessDays: ACKNOWLEDGE_TERM_BUSINESS_DAYS,
+    check: (data) => (data.shareWithEntity && !entity ? 'this congratulation names no participating entity to share it with' : undefined),
+  });
+
+  const shared = review.data.shareWithEntity && entity !== null;
+  if (shared) {
+    const oficio = await run.document('oficio', 'oficio_felicitacion', { ...base, note: review.data.note });
+    await run.notify('entity', [{ kind: 'entity', entityId: entity.id }], 'congratulation_shared', { ...base, document: oficio }, [oficio.id]);
+  }
+  return run.finish('completed', { received: 1, attended: 1, shared: shared ? 1 : 0 }, { shared, constancia: constancia.reference });
+}

@@ -1,0 +1,220 @@
+/**
+ * The machinery every procedure workflow shares (DESIGN §7): the run's read model, human tasks
+ * completed through a validated update, reminder and escalation timelines computed on the
+ * business calendar, numbered documents and emails through the outbox.
+ *
+ * Workflow code: deterministic, no I/O; activities are imported as types only.
+ */
+import {
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities, DocumentRef, Recipient, RenderDocumentInput } from '../activities';
+import { NON_RETRYABLE_ACTIVITY_ERRORS } from '../shared/errors';
+import {
+  completeTaskUpdate,
+  getStateQuery,
+  TaskRejection,
+  RunStatusAttr,
+  DueAtAttr,
+  type CompleteTaskInput,
+  type EscalationLevel,
+  type RunMeta,
+  type RunState,
+  type RunStatus,
+  type TaskState,
+} from '../shared/messages';
+import { taskDataSchemas, type TaskData, type TaskType } from '../shared/tasks';
+import type { Actor, Role } from '../shared/roles';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS,
+  },
+});
+
+/** Email delivery retries until SMTP takes it: an outage delays mail, never loses it. */
+const delivery = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS,
+  },
+});
+
+/** The escalation path of the manual: Coordinador del Centro → Entidad Administradora → SSCS-SGP. */
+export const ESCALATION_PATH: EscalationLevel[] = ['coordinator', 'admin_entity', 'sscs'];
+
+export interface TaskOptions<T extends TaskType> {
+  key: string;
+  type: T;
+  title: string;
+  role: Role;
+  dueBusinessDays: number;
+  /** Reminders, business days before the term (default: 1). */
+  remindBefore?: number[];
+  /** Business days between escalation levels after the term (default: 2). */
+  escalateEvery?: number;
+  /** Extra checks on a completion beyond its schema; return a message to reject it. */
+  check?: (data: TaskData<T>, actor: Actor) => string | undefined;
+}
+
+function reject(type: string, message: string, details?: unknown): never {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? [] : [details] });
+}
+
+export class Run {
+  readonly state: RunState;
+  private readonly checks = new Map<string, (data: any, actor: Actor) => string | undefined>();
+  private readonly deliveries: Promise<unknown>[] = [];
+
+  constructor(readonly meta: RunMeta) {
+    this.state = {
+      runId: meta.runId,
+      code: meta.code,
+      centerId: meta.centerId,
+      status: 'running',
+      tasks: [],
+      documents: [],
+      notifications: [],
+    };
+    setHandler(getStateQuery, () => this.state);
+    setHandler(completeTaskUpdate, (input) => this.complete(input), { validator: (input) => void this.validate(input) });
+  }
+
+  /** Records the run in the read model. */
+  async begin(summary: string, metrics: Record<string, number> = {}): Promise<void> {
+    await acts.recordRun({
+      runId: this.meta.runId,
+      code: this.meta.code,
+      centerId: this.meta.centerId,
+      workflowType: workflowInfo().workflowType,
+      summary,
+      startedBy: this.meta.startedBy,
+      startedAt: new Date(workflowInfo().startTime).toISOString(),
+      metrics,
+    });
+  }
+
+  /** Opens a human task and waits for its completion through reminders and escalations. */
+  async task<T extends TaskType>(opts: TaskOptions<T>): Promise<TaskState & { data: TaskData<T> }> {
+    const openedAt = new Date().toISOString();
+    const levels = ESCALATION_PATH.slice(opts.role === 'coordinator' ? 1 : 0);
+    const plan = await acts.planTask({
+      openedAt,
+      dueBusinessDays: opts.dueBusinessDays,
+      remindBefore: opts.remindBefore ?? [1],
+      escalation: { levels, every: opts.escalateEvery ?? 2 },
+    });
+    const task: TaskState = {
+      id: `${this.meta.runId}:${opts.key}`,
+      type: opts.type,
+      title: opts.title,
+      role: opts.role,
+      status: 'open',
+      createdAt: openedAt,
+      dueAt: plan.dueAt,
+      dueDate: plan.dueDate,
+      events: [],
+    };
+    if (opts.check) this.checks.set(task.id, opts.check);
+    this.state.tasks.push(task);
+    await this.record(task);
+    this.setSearch({ dueAt: plan.dueAt });
+
+    for (const event of plan.timeline) {
+      const done = await condition(() => task.status !== 'open', Math.max(1, Date.parse(event.at) - Date.now()));
+      if (done) break;
+      task.events.push(event);
+      const { key } = await acts.queueTaskNotice({ runId: this.meta.runId, code: this.meta.code, centerId: this.meta.centerId, task, event });
+      this.track(key);
+      if (event.kind === 'escalation') await this.record(task);
+    }
+    await condition(() => task.status !== 'open');
+    await this.record(task);
+    return task as TaskState & { data: TaskData<T> };
+  }
+
+  /** A numbered document (same number on retry). */
+  async document(key: string, type: RenderDocumentInput['type'], data: Record<string, unknown>): Promise<DocumentRef> {
+    const ref = await acts.renderDocument({ key: `${this.meta.runId}:${key}`, runId: this.meta.runId, centerId: this.meta.centerId, type, data });
+    if (!this.state.documents.includes(ref.id)) this.state.documents.push(ref.id);
+    return ref;
+  }
+
+  /**
+   * Queues an email in the outbox (durably, before the run goes on) and delivers it in the
+   * background; `finish` waits for every delivery.
+   */
+  async notify(step: string, to: Recipient[], template: string, data: Record<string, unknown>, attachments: string[] = []): Promise<void> {
+    const { key } = await acts.queueEmail({ key: `${this.meta.runId}:${step}`, runId: this.meta.runId, centerId: this.meta.centerId, to, template, data, attachments });
+    this.track(key);
+  }
+
+  async finish(status: Exclude<RunStatus, 'running'>, metrics: Record<string, number>, result: Record<string, unknown>): Promise<RunState> {
+    await Promise.all(this.deliveries);
+    this.state.status = status;
+    this.state.result = result;
+    await acts.closeRun({ runId: this.meta.runId, status, closedAt: new Date().toISOString(), metrics });
+    this.setSearch({ status });
+    return this.state;
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private track(key: string): void {
+    if (!this.state.notifications.includes(key)) this.state.notifications.push(key);
+    this.deliveries.push(delivery.deliverEmail({ key }));
+  }
+
+  private record(task: TaskState): Promise<void> {
+    return acts.recordTask({ runId: this.meta.runId, code: this.meta.code, centerId: this.meta.centerId, task });
+  }
+
+  private setSearch(change: { status?: RunStatus; dueAt?: string }): void {
+    if (!this.meta.searchAttributes) return;
+    upsertSearchAttributes([
+      ...(change.status ? [{ key: RunStatusAttr, value: change.status }] : []),
+      ...(change.dueAt ? [{ key: DueAtAttr, value: new Date(change.dueAt) }] : []),
+    ] as never);
+  }
+
+  /** Update validator: nothing invalid reaches history (DESIGN §7). */
+  private validate(input: CompleteTaskInput): TaskData<TaskType> {
+    const task = this.state.tasks.find((t) => t.id === input?.taskId);
+    if (!task) reject(TaskRejection.NotFound, `task ${input?.taskId} does not exist in run ${this.meta.runId}`);
+    if (task.status !== 'open') reject(TaskRejection.NotOpen, `task ${task.id} is ${task.status}`);
+    const actor = input.actor;
+    if (!actor || actor.role !== task.role) reject(TaskRejection.RoleNotAllowed, `task ${task.id} is for role ${task.role}`);
+    if (actor.centers !== '*' && !actor.centers.includes(this.meta.centerId)) {
+      reject(TaskRejection.CenterNotAllowed, `actor has no access to center ${this.meta.centerId}`);
+    }
+    const parsed = taskDataSchemas[task.type].safeParse(input.data);
+    if (!parsed.success) {
+      reject(TaskRejection.InvalidData, 'invalid task data', parsed.error.issues.map((i) => ({ path: ['data', ...i.path].join('.'), message: i.message })));
+    }
+    const problem = this.checks.get(task.id)?.(parsed.data, actor);
+    if (problem) reject(TaskRejection.InvalidData, problem);
+    return parsed.data;
+  }
+
+  private complete(input: CompleteTaskInput) {
+    const data = this.validate(input);
+    const task = this.state.tasks.find((t) => t.id === input.taskId)!;
+    task.status = 'completed';
+    task.completedAt = new Date().toISOString();
+    task.completedBy = { sub: input.actor.sub, role: input.actor.role };
+    task.data = data;
+    return { taskId: task.id, status: 'completed' as const, completedAt: task.completedAt };
+  }
+}

@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { connectModels, type Models } from '../../src/db/models';
+import { seedCenters } from '../../src/db/seed';
+import type { Mailer, OutgoingMail } from '../../src/activities/mailer';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run tests through jest (test/setup/globalSetup.ts)`);
+  return v;
+}
+
+export const testEnv = {
+  mongoUri: () => required('MAC_TEST_MONGO_URI'),
+  temporalAddress: () => required('MAC_TEST_TEMPORAL_ADDRESS'),
+  smtpUrl: () => required('MAC_TEST_SMTP_URL'),
+  mailWeb: () => required('MAC_TEST_MAIL_WEB'),
+  workflowBundle: () => ({ codePath: required('MAC_TEST_WORKFLOW_BUNDLE') }),
+};
+
+export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** A fresh database (seeded with the four centers) so test files cannot see each other's data. */
+export async function freshModels(): Promise<Models> {
+  const uri = testEnv.mongoUri().replace(/\/[^/]*$/, `/t_${randomUUID().replace(/-/g, '').slice(0, 12)}`);
+  const models = await connectModels(uri);
+  await seedCenters(models);
+  return models;
+}
+
+/** Temporal's Java time-skipping test server, started through scripts/test-server. */
+export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: path.join(ROOT, 'scripts', 'test-server') } },
+  });
+}
+
+/** An in-memory SMTP stand-in that records what was sent and can be made to fail. */
+export class RecordingMailer implements Mailer {
+  readonly sent: OutgoingMail[] = [];
+  failing = false;
+  async send(mail: OutgoingMail) {
+    if (this.failing) throw new Error('connect ECONNREFUSED 127.0.0.1:25 (SMTP down in test)');
+    this.sent.push(mail);
+    return { messageId: mail.messageId };
+  }
+  async verify() {
+    if (this.failing) throw new Error('SMTP down in test');
+  }
+  close() {}
+  to(address: string): OutgoingMail[] {
+    return this.sent.filter((m) => m.to.includes(address));
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Starts the real components once per test run (STYLE: infrastructure in global setup) on free
+ * loopback ports: FerretDB, the Temporal dev server and MailDev. Bundles the workflow code once so
+ * each test's worker starts in milliseconds. Endpoints reach the test files through MAC_TEST_*.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { freePort, startFerretDB, startMailDev, startTemporal, type EmbeddedService } from '../../src/launcher/embedded';
+
+export default async function globalSetup(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mac-engine-test-'));
+  const logDir = path.join(dir, 'logs');
+  const [bundle, ferret, temporal, mail] = await Promise.all([
+    bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger }),
+    freePort().then((port) => startFerretDB({ port, dataDir: path.join(dir, 'ferretdb'), logDir })),
+    freePort().then((port) => startTemporal({ port, uiPort: null, dbFile: null, namespace: 'default', logDir })),
+    Promise.all([freePort(), freePort()]).then(([smtpPort, webPort]) => startMailDev({ smtpPort, webPort, mailDir: null, logDir })),
+  ]);
+  const bundlePath = path.join(dir, 'workflow-bundle.js');
+  fs.writeFileSync(bundlePath, bundle.code);
+  Object.assign(process.env, {
+    MAC_TEST_DIR: dir,
+    MAC_TEST_WORKFLOW_BUNDLE: bundlePath,
+    MAC_TEST_MONGO_URI: ferret.url,
+    MAC_TEST_TEMPORAL_ADDRESS: temporal.url,
+    MAC_TEST_SMTP_URL: mail.url,
+    MAC_TEST_MAIL_WEB: mail.webUrl,
+  });
+  (globalThis as { __MAC_SERVICES__?: EmbeddedService[] }).__MAC_SERVICES__ = [ferret, temporal, mail];
+}
+
+const noop = () => undefined;
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m), log: noop } as never;

@@ -1,0 +1,63 @@
+/**
+ * The worker: runs the workflows of src/workflows and the activities of src/activities on the
+ * task queue. `createEngineWorker` is used in-process by `npm start` and the tests; run this file
+ * directly (`node dist/worker.js`) for a standalone worker against external services.
+ */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from './src/activities';
+import { createSmtpMailer } from './src/activities/mailer';
+import { connectModels } from './src/db/models';
+import { loadTemplates } from './src/templates';
+import { getConfig, requireEndpoints } from './src/config';
+import { createLogger } from './src/logger';
+
+export interface EngineWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** A pre-built workflow bundle (tests build it once); otherwise workflows are bundled from source. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export function createEngineWorker(o: EngineWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.namespace,
+    taskQueue: o.taskQueue,
+    activities: createActivities(o.deps),
+    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('./src/workflows') }),
+  });
+}
+
+async function main(): Promise<void> {
+  const config = getConfig();
+  const endpoints = requireEndpoints(config);
+  const log = createLogger(config.LOG_LEVEL);
+  const models = await connectModels(endpoints.mongoUri);
+  const mailer = createSmtpMailer(endpoints.smtpUrl);
+  const connection = await NativeConnection.connect({ address: endpoints.temporalAddress });
+  const worker = await createEngineWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    deps: { models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: config.MAIL_FROM, sscsEmail: config.SSCS_EMAIL } },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
+  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await models.connection.close();
+    mailer.close();
+    log.info('worker stopped');
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    createLogger().fatal({ err }, 'worker failed');
+    process.exitCode = 1;
+  });
+}
