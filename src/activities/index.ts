@@ -231,6 +231,7 @@ export function createActivities(deps: ActivityDeps) {
             status: t.status,
             createdAt: new Date(t.createdAt),
             dueAt: new Date(t.dueAt),
+            ...(t.events.length ? { events: t.events } : {}),
             ...(t.completedAt ? { completedAt: new Date(t.completedAt), completedBy: t.completedBy, data: t.data } : {}),
           },
         },

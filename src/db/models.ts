@@ -70,6 +70,8 @@ const taskSchema = new Schema(
     completedAt: Date,
     completedBy: { sub: String, role: String },
     data: Schema.Types.Mixed,
+    /** Reminders and escalations notified so far: `{ kind, level?, at }`. */
+    events: { type: [Schema.Types.Mixed], default: undefined },
   },
   { versionKey: false },
 );

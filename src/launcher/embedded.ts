@@ -45,6 +45,11 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
+/** Fails fast, naming what to do, when a fixed port is already taken (e.g. by another `npm start`). */
+export async function assertPortFree(port: number, what: string, hint: string): Promise<void> {
+  if (await canConnect(port)) throw new Error(`port ${port} (${what}) is already in use: ${hint}`);
+}
+
 /** Resolves once `port` accepts connections; rejects if the child exits or time runs out. */
 async function waitForPort(name: string, child: ChildProcess, port: number, timeoutMs: number, logFile: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -79,7 +84,9 @@ function launch(name: string, command: string, args: string[], logDir: string): 
   fs.mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${name}.log`);
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(command, args, { stdio: ['ignore', out, out], cwd: ROOT });
+  // Own process group: a terminal's Ctrl-C reaches only the launcher, which stops children in order
+  // (API, then worker drain, then the services the worker needs).
+  const child = spawn(command, args, { stdio: ['ignore', out, out], cwd: ROOT, detached: true });
   fs.closeSync(out);
   return { child, logFile };
 }

@@ -1,0 +1,50 @@
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import { ROLES, type Actor, type Role } from '../shared/roles';
+import { forbidden, unauthorized } from './errors';
+
+/** JWT claims (DESIGN §6): `sub`, `role`, `centers` (center ids or "*"). */
+export const claimsSchema = z.object({
+  sub: z.string().min(1),
+  role: z.enum(ROLES),
+  centers: z.union([z.literal('*'), z.array(z.string().min(1)).min(1)]),
+});
+
+export function signToken(secret: string, claims: Actor, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {
+  return jwt.sign(claimsSchema.parse(claims), secret, { algorithm: 'HS256', expiresIn });
+}
+
+export function verifyToken(secret: string, header: string | undefined): Actor {
+  const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+  if (!token) throw unauthorized();
+  let payload: unknown;
+  try {
+    payload = jwt.verify(token, secret, { algorithms: ['HS256'] });
+  } catch (err) {
+    throw unauthorized(`invalid token: ${(err as Error).message}`);
+  }
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) throw unauthorized('token claims must include sub, role and centers');
+  return claims.data;
+}
+
+export function canAccessCenter(actor: Actor, centerId: string): boolean {
+  return actor.centers === '*' || actor.centers.includes(centerId);
+}
+
+export function assertCenter(actor: Actor, centerId: string): void {
+  if (!canAccessCenter(actor, centerId)) throw forbidden(`your token does not give access to center ${centerId}`);
+}
+
+export function assertRole(actor: Actor, roles: readonly Role[]): void {
+  if (!roles.includes(actor.role)) throw forbidden(`role ${actor.role} may not do this (allowed: ${roles.join(', ')})`);
+}
+
+/** A Mongo filter limiting a query to the actor's centers. */
+export function centerFilter(actor: Actor, requested?: string): Record<string, unknown> {
+  if (requested) {
+    assertCenter(actor, requested);
+    return { centerId: requested };
+  }
+  return actor.centers === '*' ? {} : { centerId: { $in: actor.centers } };
+}

@@ -1,0 +1,60 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ZodError } from 'zod';
+import type { Logger } from 'pino';
+
+/** An error that maps to one HTTP response: `{ error: { code, message, details? } }` (DESIGN §6). */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const badRequest = (message: string, details?: unknown) => new HttpError(400, 'invalid_input', message, details);
+export const unauthorized = (message = 'a valid Bearer token is required') => new HttpError(401, 'unauthorized', message);
+export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
+export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
+export const conflict = (code: string, message: string, details?: unknown) => new HttpError(409, code, message, details);
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+  code: string;
+}
+
+/** Zod issues as `{ path, message, code }`, with `path` prefixed by where the input came from. */
+export function zodIssues(err: ZodError, prefix?: string): FieldIssue[] {
+  return err.issues.map((i) => ({
+    path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)',
+    message: i.message,
+    code: i.code,
+  }));
+}
+
+export function invalidInput(err: ZodError, prefix?: string): HttpError {
+  const issues = zodIssues(err, prefix);
+  return badRequest(`invalid input: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => next(notFound(`route ${req.method} ${req.path}`));
+
+/** The one place errors become HTTP. A 500 says nothing internal; the log has the details. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let e: HttpError;
+    if (err instanceof HttpError) e = err;
+    else if (err instanceof ZodError) e = invalidInput(err);
+    else if (err?.type === 'entity.parse.failed') e = badRequest('request body is not valid JSON');
+    else if (err?.type === 'entity.too.large') e = new HttpError(413, 'payload_too_large', 'request body is too large');
+    else {
+      (req as { log?: Logger }).log?.error({ err }, 'unhandled error') ?? log.error({ err }, 'unhandled error');
+      e = new HttpError(500, 'internal', 'internal error');
+    }
+    res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } });
+  };
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { findProcedure, listProcedures, type ProcedureDefinition } from '../../catalog';
+import type { Api } from '../route';
+import { errorResponses, json } from '../route';
+import { notFound } from '../errors';
+import type { ApiDeps } from '../deps';
+import { startRun } from '../runs/service';
+
+const codeParams = z.object({ code: z.string().min(1).openapi({ example: 'PM1.4.1' }) });
+
+const procedureSchema = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    level1: z.object({ code: z.string(), name: z.string() }),
+    level2: z.object({ code: z.string(), name: z.string() }),
+    objective: z.string(),
+    owner: z.array(z.string()),
+    ownerFromManual: z.boolean(),
+    starters: z.array(z.string()),
+    indicators: z.array(z.object({ id: z.string(), name: z.string(), formula: z.string() })),
+    workflowType: z.string(),
+    executable: z.boolean(),
+    pending: z.string().optional(),
+    steps: z.array(z.object({ key: z.string(), title: z.string(), role: z.string(), dueBusinessDays: z.number() })).optional(),
+    manual: z.array(z.string()),
+    inputSchema: z.record(z.string(), z.unknown()),
+  })
+  .openapi('Procedure');
+
+function serialize(p: ProcedureDefinition) {
+  return {
+    code: p.code,
+    name: p.name,
+    level1: p.level1,
+    level2: p.level2,
+    objective: p.objective,
+    owner: p.owner,
+    ownerFromManual: p.ownerFromManual,
+    starters: ['sscs', ...p.starters.filter((r) => r !== 'sscs')],
+    indicators: p.indicators.map(({ id, name, formula }) => ({ id, name, formula })),
+    workflowType: p.workflowType,
+    executable: p.executable,
+    ...(p.pending ? { pending: p.pending } : {}),
+    ...(p.steps ? { steps: p.steps } : {}),
+    manual: p.manual,
+    inputSchema: z.toJSONSchema(p.inputSchema, { io: 'input' }),
+  };
+}
+
+export function registerProcedures(api: Api, deps: ApiDeps): void {
+  api.route({
+    method: 'get',
+    path: '/procedures',
+    summary: 'The process catalog: every procedure of the process matrix (DESIGN §4)',
+    tags: ['procedures'],
+    responses: { 200: json(z.object({ procedures: z.array(procedureSchema) }), 'the catalog'), ...errorResponses(401) },
+    handler: async () => ({ procedures: listProcedures().map(serialize) }),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/procedures/{code}',
+    summary: 'One procedure of the catalog',
+    tags: ['procedures'],
+    params: codeParams,
+    responses: { 200: json(procedureSchema, 'the procedure'), ...errorResponses(401, 404) },
+    handler: async ({ params }) => {
+      const p = findProcedure(params.code);
+      if (!p) throw notFound(`procedure ${params.code}`);
+      return serialize(p);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/procedures/{code}/runs',
+    summary: "Start a run of a procedure; the body follows the procedure's inputSchema. Idempotency-Key honoured.",
+    tags: ['runs'],
+    params: codeParams,
+    headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+    body: z.record(z.string(), z.unknown()),
+    bodyDescription: "the run's input, validated by the procedure's `inputSchema` (GET /procedures/{code})",
+    status: 201,
+    responses: {
+      201: json(z.object({ runId: z.string(), code: z.string(), centerId: z.string(), status: z.string(), startedAt: z.string() }), 'the run started'),
+      200: json(z.object({ runId: z.string() }), 'replay of an Idempotency-Key: the run the first request started'),
+      ...errorResponses(400, 401, 403, 404, 409),
+    },
+    handler: async ({ params, body, actor, req, res }) => {
+      const p = findProcedure(params.code);
+      if (!p) throw notFound(`procedure ${params.code}`);
+      const key = req.header('idempotency-key') || undefined;
+      const { created, ...run } = await startRun(deps, p, body, actor, key);
+      res.status(created ? 201 : 200).location(`/api/v1/runs/${encodeURIComponent(run.runId)}`).json(run);
+      return undefined;
+    },
+  });
+}

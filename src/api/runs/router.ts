@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { Api } from '../route';
+import { errorResponses, json } from '../route';
+import type { ApiDeps } from '../deps';
+import { getRun, listRuns, loadRun, runQuerySchema } from './service';
+import { buildTimeline } from './history';
+
+const runParams = z.object({ runId: z.string().min(1).openapi({ example: 'PM1.4.1-lima-norte-2026-00001' }) });
+const anyObject = z.record(z.string(), z.unknown());
+
+export function registerRuns(api: Api, deps: ApiDeps): void {
+  api.route({
+    method: 'get',
+    path: '/runs',
+    summary: 'List runs of the centers your token covers',
+    tags: ['runs'],
+    query: runQuerySchema,
+    responses: { 200: json(z.object({ runs: z.array(anyObject) }), 'runs, newest first'), ...errorResponses(400, 401, 403) },
+    handler: ({ query, actor }) => listRuns(deps, actor, query),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/runs/{runId}',
+    summary: 'Current state of a run: status, tasks, documents, notifications, escalations',
+    tags: ['runs'],
+    params: runParams,
+    responses: { 200: json(anyObject, 'the run'), ...errorResponses(401, 403, 404, 409) },
+    handler: ({ params, actor }) => getRun(deps, params.runId, actor),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/runs/{runId}/history',
+    summary: 'Audit timeline of a run from its Temporal history: who did what when',
+    tags: ['runs'],
+    params: runParams,
+    responses: { 200: json(z.object({ runId: z.string(), timeline: z.array(anyObject) }), 'the timeline'), ...errorResponses(401, 403, 404) },
+    handler: async ({ params, actor }) => {
+      await loadRun(deps, params.runId, actor);
+      const history = await deps.temporal.workflow.getHandle(params.runId).fetchHistory();
+      return { runId: params.runId, timeline: buildTimeline(history.events ?? []) };
+    },
+  });
+}

@@ -1,0 +1,208 @@
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { z } from 'zod';
+import { canStart, type ProcedureDefinition } from '../../catalog';
+import { nextSequence, type CenterRecord } from '../../db/models';
+import { limaDate } from '../../calendar/businessCalendar';
+import { CenterIdAttr, ProcedureCodeAttr, RunStatusAttr, type RunMeta } from '../../shared/messages';
+import type { Actor } from '../../shared/roles';
+import { assertCenter, canAccessCenter } from '../auth';
+import { badRequest, conflict, forbidden, invalidInput, notFound } from '../errors';
+import type { ApiDeps } from '../deps';
+
+export interface StartedRun {
+  runId: string;
+  code: string;
+  centerId: string;
+  status: string;
+  startedAt: string;
+  /** False when an `Idempotency-Key` replay returned the run started by the first request. */
+  created: boolean;
+}
+
+/**
+ * Starts a run of a procedure: validates the body with the catalog's schema, checks role and
+ * center, then starts the workflow whose id is the run's business number. With an
+ * Idempotency-Key the same request returns the same run and never starts a second one.
+ */
+export async function startRun(
+  deps: ApiDeps,
+  procedure: ProcedureDefinition,
+  body: unknown,
+  actor: Actor,
+  idempotencyKey: string | undefined,
+): Promise<StartedRun> {
+  if (!procedure.executable) {
+    throw conflict('not_executable', `${procedure.code} is not executable yet: ${procedure.pending ?? 'its workflow is pending'}`);
+  }
+  if (!canStart(procedure, actor.role)) {
+    throw forbidden(`role ${actor.role} may not start ${procedure.code} (allowed: ${['sscs', ...procedure.starters].join(', ')})`);
+  }
+  const parsed = procedure.inputSchema.safeParse(body);
+  if (!parsed.success) throw invalidInput(parsed.error, 'body');
+  const input = parsed.data as { centerId: string; entityId?: string };
+  assertCenter(actor, input.centerId);
+  const center = await deps.models.Center.findById(input.centerId).lean<CenterRecord>();
+  if (!center || !center.active) throw badRequest(`invalid input: body.centerId: unknown center ${input.centerId}`, [{ path: 'body.centerId', message: 'unknown center', code: 'custom' }]);
+  if (input.entityId && !center.participatingEntities.some((e) => e.id === input.entityId)) {
+    throw badRequest(`invalid input: body.entityId: ${input.entityId} is not a participating entity of ${center._id}`, [
+      { path: 'body.entityId', message: `not a participating entity of ${center._id}`, code: 'custom' },
+    ]);
+  }
+
+  const now = deps.clock();
+  const allocate = async () => {
+    const year = limaDate(now).slice(0, 4);
+    const seq = await nextSequence(deps.models, `run:${procedure.code}:${input.centerId}:${year}`);
+    return `${procedure.code}-${input.centerId}-${year}-${String(seq).padStart(5, '0')}`;
+  };
+
+  let runId: string;
+  let created = true;
+  if (idempotencyKey) {
+    const scope = `${actor.sub}:${idempotencyKey}`;
+    const requestHash = createHash('sha256').update(JSON.stringify([procedure.code, parsed.data])).digest('hex');
+    let record = await deps.models.Idempotency.findById(scope).lean();
+    if (!record) {
+      try {
+        await deps.models.Idempotency.create({ _id: scope, requestHash, runId: await allocate(), createdAt: now });
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+      }
+      record = await deps.models.Idempotency.findById(scope).lean();
+    } else {
+      created = false;
+    }
+    if (record!.requestHash !== requestHash) {
+      throw conflict('idempotency_key_reused', 'this Idempotency-Key was used with a different request');
+    }
+    runId = record!.runId!;
+  } else {
+    runId = await allocate();
+  }
+
+  const meta: RunMeta = { runId, code: procedure.code, centerId: input.centerId, startedBy: { sub: actor.sub, role: actor.role }, searchAttributes: deps.searchAttributes };
+  try {
+    await deps.temporal.workflow.start(procedure.workflowType, {
+      taskQueue: deps.taskQueue,
+      workflowId: runId,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      args: [{ meta, input: parsed.data, ...(procedure.steps ? { steps: procedure.steps } : {}) }],
+      ...(deps.searchAttributes
+        ? { typedSearchAttributes: [{ key: CenterIdAttr, value: input.centerId }, { key: ProcedureCodeAttr, value: procedure.code }, { key: RunStatusAttr, value: 'running' }] as never }
+        : {}),
+    });
+  } catch (err) {
+    // Only an idempotent replay may find its workflow already started; anything else is a clash.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError) || !idempotencyKey) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) throw conflict('run_exists', `run ${runId} already exists`);
+      throw err;
+    }
+    created = false;
+  }
+  return { runId, code: procedure.code, centerId: input.centerId, status: 'running', startedAt: now.toISOString(), created };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views
+
+export const runQuerySchema = z.object({
+  code: z.string().optional(),
+  centerId: z.string().optional(),
+  status: z.enum(['running', 'completed', 'cancelled']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+async function loadRun(deps: ApiDeps, runId: string, actor: Actor) {
+  const run = await deps.models.Run.findById(runId).lean();
+  if (!run) {
+    // Started but not yet projected by the worker: answer from Temporal so a fresh 201 is followable.
+    try {
+      const d = await deps.temporal.workflow.getHandle(runId).describe();
+      throw conflict('run_not_ready', `run ${runId} (${d.status.name}) is starting; try again in a moment`);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(`run ${runId}`);
+      throw err;
+    }
+  }
+  if (!canAccessCenter(actor, run.centerId)) throw forbidden(`your token does not give access to center ${run.centerId}`);
+  return run;
+}
+
+function serializeRun(run: Awaited<ReturnType<typeof loadRun>>) {
+  return {
+    runId: run._id,
+    code: run.code,
+    centerId: run.centerId,
+    workflowType: run.workflowType,
+    status: run.status,
+    summary: run.summary,
+    startedBy: run.startedBy,
+    startedAt: run.startedAt,
+    closedAt: run.closedAt ?? null,
+    metrics: run.metrics ?? {},
+  };
+}
+
+export async function listRuns(deps: ApiDeps, actor: Actor, q: z.infer<typeof runQuerySchema>) {
+  const filter: Record<string, unknown> = {};
+  if (q.centerId) {
+    assertCenter(actor, q.centerId);
+    filter.centerId = q.centerId;
+  } else if (actor.centers !== '*') filter.centerId = { $in: actor.centers };
+  if (q.code) filter.code = q.code;
+  if (q.status) filter.status = q.status;
+  const runs = await deps.models.Run.find(filter).sort({ startedAt: -1 }).limit(q.limit).lean();
+  return { runs: runs.map(serializeRun) };
+}
+
+export async function getRun(deps: ApiDeps, runId: string, actor: Actor) {
+  const run = await loadRun(deps, runId, actor);
+  const [tasks, documents, notifications, execution] = await Promise.all([
+    deps.models.Task.find({ runId }).sort({ createdAt: 1 }).lean(),
+    deps.models.Document.find({ runId }, { html: 0 }).sort({ createdAt: 1 }).lean(),
+    deps.models.Outbox.find({ runId }, { html: 0, text: 0 }).sort({ createdAt: 1 }).lean(),
+    deps.temporal.workflow
+      .getHandle(runId)
+      .describe()
+      .then((d) => d.status.name)
+      .catch(() => null),
+  ]);
+  return {
+    ...serializeRun(run),
+    execution,
+    tasks: tasks.map(serializeTask),
+    documents: documents.map((d) => ({ id: d._id, type: d.type, reference: d.reference, createdAt: d.createdAt, url: `/api/v1/documents/${encodeURIComponent(d._id)}` })),
+    notifications: notifications.map((n) => ({
+      key: n._id,
+      to: n.to,
+      subject: n.subject,
+      status: n.status,
+      attempts: n.attempts,
+      lastError: n.lastError ?? null,
+      createdAt: n.createdAt,
+      sentAt: n.sentAt ?? null,
+    })),
+    escalations: tasks.flatMap((t) => (t.events ?? []).filter((e) => e.kind === 'escalation').map((e) => ({ taskId: t._id, level: e.level, at: e.at }))),
+  };
+}
+
+export function serializeTask(t: { _id: string } & Record<string, unknown>) {
+  return {
+    id: t._id,
+    runId: t.runId,
+    code: t.code,
+    centerId: t.centerId,
+    type: t.type,
+    title: t.title,
+    role: t.role,
+    status: t.status,
+    createdAt: t.createdAt,
+    dueAt: t.dueAt ?? null,
+    completedAt: t.completedAt ?? null,
+    completedBy: t.completedBy ?? null,
+  };
+}
+
+export { loadRun };

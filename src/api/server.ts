@@ -1,0 +1,46 @@
+/**
+ * The API as a standalone process against external services (docker compose: `node
+ * dist/src/api/server.js`). `npm start` runs the same app in-process with the embedded services.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { getConfig, requireEndpoints } from '../config';
+import { createLogger } from '../logger';
+import { connectModels } from '../db/models';
+import { createSmtpMailer } from '../activities/mailer';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  const config = getConfig();
+  const endpoints = requireEndpoints(config);
+  const log = createLogger(config.LOG_LEVEL);
+  const models = await connectModels(endpoints.mongoUri);
+  const connection = await Connection.connect({ address: endpoints.temporalAddress });
+  const mailer = createSmtpMailer(endpoints.smtpUrl);
+  const app = createApp({
+    models,
+    temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+    mailer,
+    log,
+    clock: () => new Date(),
+    jwtSecret: config.jwtSecret,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    searchAttributes: true,
+  });
+  const server = app.listen(config.PORT, config.HOST, () => log.info({ port: config.PORT, host: config.HOST }, 'API listening'));
+  const stop = () => {
+    log.info('API stopping');
+    server.close(async () => {
+      await Promise.all([connection.close(), models.connection.close()]);
+      mailer.close();
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    createLogger().fatal({ err }, 'API failed to start');
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Api } from '../route';
+import { errorResponses, json } from '../route';
+import type { ApiDeps } from '../deps';
+import { ROLES } from '../../shared/roles';
+import { completeTaskUpdate, TaskRejection } from '../../shared/messages';
+import { isTaskType, taskDataSchemas } from '../../shared/tasks';
+import { assertCenter, centerFilter } from '../auth';
+import { badRequest, conflict, forbidden, HttpError, invalidInput, notFound } from '../errors';
+import { serializeTask } from '../runs/service';
+
+const taskQuery = z.object({
+  runId: z.string().optional(),
+  centerId: z.string().optional(),
+  role: z.enum(ROLES).optional(),
+  status: z.enum(['open', 'completed', 'cancelled']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+const taskSchema = z
+  .object({
+    id: z.string(),
+    runId: z.string(),
+    code: z.string(),
+    centerId: z.string(),
+    type: z.string(),
+    title: z.string(),
+    role: z.string(),
+    status: z.string(),
+    dueAt: z.string().nullable(),
+    dataSchema: z.record(z.string(), z.unknown()),
+  })
+  .openapi('Task');
+
+const dataSchemaOf = (type: string) => (isTaskType(type) ? z.toJSONSchema(taskDataSchemas[type], { io: 'input' }) : {});
+
+/** Update validator rejections (ApplicationFailure types) as HTTP errors. */
+function fromRejection(err: WorkflowUpdateFailedError): HttpError {
+  const cause = err.cause as { type?: string; message?: string; details?: unknown[] } | undefined;
+  const message = cause?.message ?? err.message;
+  switch (cause?.type) {
+    case TaskRejection.NotFound:
+      return notFound(`task`);
+    case TaskRejection.NotOpen:
+      return conflict('task_not_open', message);
+    case TaskRejection.RoleNotAllowed:
+    case TaskRejection.CenterNotAllowed:
+      return forbidden(message);
+    case TaskRejection.InvalidData:
+      return badRequest(`invalid input: ${message}`, (cause.details?.[0] as unknown[]) ?? [{ path: 'data', message, code: 'custom' }]);
+    default:
+      return conflict('task_rejected', message);
+  }
+}
+
+export function registerTasks(api: Api, deps: ApiDeps): void {
+  api.route({
+    method: 'get',
+    path: '/tasks',
+    summary: 'Task inbox, limited to the centers your token covers',
+    tags: ['tasks'],
+    query: taskQuery,
+    responses: { 200: json(z.object({ tasks: z.array(taskSchema) }), 'tasks, oldest first'), ...errorResponses(400, 401, 403) },
+    handler: async ({ query, actor }) => {
+      const filter: Record<string, unknown> = centerFilter(actor, query.centerId);
+      if (query.runId) filter.runId = query.runId;
+      if (query.role) filter.role = query.role;
+      if (query.status) filter.status = query.status;
+      const tasks = await deps.models.Task.find(filter).sort({ createdAt: 1 }).limit(query.limit).lean();
+      return { tasks: tasks.map((t) => ({ ...serializeTask(t), dataSchema: dataSchemaOf(t.type) })) };
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/tasks/{taskId}/complete',
+    summary: "Complete a task (a Temporal update: validated, the actor recorded in history). `data` follows the task's dataSchema.",
+    tags: ['tasks'],
+    params: z.object({ taskId: z.string().min(1) }),
+    body: z.object({ data: z.record(z.string(), z.unknown()) }).strict(),
+    responses: {
+      200: json(z.object({ taskId: z.string(), status: z.literal('completed'), completedAt: z.string() }), 'the task is completed'),
+      ...errorResponses(400, 401, 403, 404, 409),
+    },
+    handler: async ({ params, body, actor }) => {
+      const task = await deps.models.Task.findById(params.taskId).lean();
+      if (!task) throw notFound(`task ${params.taskId}`);
+      assertCenter(actor, task.centerId);
+      if (actor.role !== task.role) throw forbidden(`task ${task._id} is for role ${task.role}`);
+      if (task.status !== 'open') throw conflict('task_not_open', `task ${task._id} is ${task.status}`);
+      if (isTaskType(task.type)) {
+        const parsed = taskDataSchemas[task.type].safeParse(body.data);
+        if (!parsed.success) throw invalidInput(parsed.error, 'data');
+      }
+      try {
+        return await deps.temporal.workflow
+          .getHandle(task.runId)
+          .executeUpdate(completeTaskUpdate, { args: [{ taskId: task._id, actor, data: body.data }] });
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) throw fromRejection(err);
+        if (err instanceof WorkflowNotFoundError) throw conflict('run_closed', `run ${task.runId} is no longer running`);
+        throw err;
+      }
+    },
+  });
+}

@@ -1,0 +1,60 @@
+import type { Models } from '../db/models';
+import { listProcedures } from '../catalog';
+
+export interface IndicatorValue {
+  id: string;
+  name: string;
+  unit: 'percent' | 'count';
+  value: number | null;
+  numerator: number;
+  denominator: number | null;
+  formula: string;
+}
+
+export interface ProcedureIndicators {
+  code: string;
+  name: string;
+  runs: number;
+  indicators: IndicatorValue[];
+}
+
+/**
+ * The catalog's indicators (Listado de procedimientos e indicadores) computed from real runs:
+ * each run records 0/1 figures under `metrics` and the catalog names which figure is the
+ * numerator and which the denominator. Runs count in the period they were registered in.
+ */
+export async function computeIndicators(
+  models: Models,
+  scope: { centerIds: string[] | '*'; from?: string; to?: string },
+): Promise<ProcedureIndicators[]> {
+  const match: Record<string, unknown> = {};
+  if (scope.centerIds !== '*') match.centerId = { $in: scope.centerIds };
+  if (scope.from || scope.to) {
+    match.startedAt = {
+      ...(scope.from ? { $gte: new Date(`${scope.from}T00:00:00-05:00`) } : {}),
+      ...(scope.to ? { $lte: new Date(`${scope.to}T23:59:59.999-05:00`) } : {}),
+    };
+  }
+  const procedures = listProcedures();
+  const keys = [...new Set(procedures.flatMap((p) => p.indicators.flatMap((i) => [i.numerator, ...(i.denominator ? [i.denominator] : [])])))];
+  const rows: Record<string, number | string>[] = await models.Run.aggregate([
+    { $match: match },
+    { $group: { _id: '$code', runs: { $sum: 1 }, ...Object.fromEntries(keys.map((k) => [k, { $sum: `$metrics.${k}` }])) } },
+  ]);
+  const byCode = new Map(rows.map((r) => [String(r._id), r]));
+  return procedures.map((p) => {
+    const row = byCode.get(p.code);
+    const sum = (k: string) => Number(row?.[k] ?? 0);
+    return {
+      code: p.code,
+      name: p.name,
+      runs: sum('runs'),
+      indicators: p.indicators.map((i) => {
+        const numerator = sum(i.numerator);
+        const denominator = i.denominator ? sum(i.denominator) : null;
+        const value = denominator === null ? numerator : denominator === 0 ? null : Math.round((numerator / denominator) * 10000) / 100;
+        return { id: i.id, name: i.name, unit: denominator === null ? 'count' : 'percent', value, numerator, denominator, formula: i.formula };
+      }),
+    };
+  });
+}

@@ -1,0 +1,139 @@
+/**
+ * `npm start`: the whole engine on one machine. Starts the embedded Temporal dev server (Web UI,
+ * SQLite under data/), FerretDB (data/) and MailDev (web inbox) unless TEMPORAL_ADDRESS,
+ * MONGODB_URI or SMTP_URL point at real services; seeds the centers; runs the worker and the API
+ * in this process. Ctrl-C drains the worker, closes the API and stops every child.
+ */
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { getConfig } from '../config';
+import { createLogger } from '../logger';
+import { connectModels } from '../db/models';
+import { seedCenters } from '../db/seed';
+import { createSmtpMailer } from '../activities/mailer';
+import { loadTemplates } from '../templates';
+import { createApp } from '../api/app';
+import { createEngineWorker } from '../../worker';
+import { assertPortFree, ROOT, startFerretDB, startMailDev, startTemporal, type EmbeddedService } from './embedded';
+
+const PORTS = { temporal: 7233, mongo: 27017, smtp: 1025 };
+
+async function main(): Promise<void> {
+  const config = getConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  const dataDir = path.resolve(ROOT, config.DATA_DIR);
+  const logDir = path.join(dataDir, 'logs');
+  const services: EmbeddedService[] = [];
+  const stopServices = async () => {
+    await Promise.all(services.reverse().map((s) => s.stop().catch(() => undefined)));
+  };
+  process.once('exit', () => services.forEach((s) => s.child.kill('SIGKILL')));
+
+  const busy = (v: string) => `is another \`npm start\` running? Stop it, or set ${v} to use that service`;
+  try {
+    const starts: Promise<EmbeddedService>[] = [];
+    if (!config.TEMPORAL_ADDRESS) {
+      await assertPortFree(PORTS.temporal, 'Temporal', busy('TEMPORAL_ADDRESS'));
+      await assertPortFree(config.TEMPORAL_UI_PORT, 'Temporal UI', 'set TEMPORAL_UI_PORT');
+      starts.push(startTemporal({ port: PORTS.temporal, uiPort: config.TEMPORAL_UI_PORT, dbFile: path.join(dataDir, 'temporal', 'temporal.db'), namespace: config.TEMPORAL_NAMESPACE, logDir }));
+    }
+    if (!config.MONGODB_URI) {
+      await assertPortFree(PORTS.mongo, 'document DB', busy('MONGODB_URI'));
+      starts.push(startFerretDB({ port: PORTS.mongo, dataDir: path.join(dataDir, 'ferretdb'), logDir }));
+    }
+    if (!config.SMTP_URL) {
+      await assertPortFree(PORTS.smtp, 'SMTP', busy('SMTP_URL'));
+      await assertPortFree(config.MAIL_WEB_PORT, 'mail inbox', 'set MAIL_WEB_PORT');
+      starts.push(startMailDev({ smtpPort: PORTS.smtp, webPort: config.MAIL_WEB_PORT, mailDir: path.join(dataDir, 'mail'), logDir }));
+    }
+    const started = await Promise.allSettled(starts);
+    for (const s of started) if (s.status === 'fulfilled') services.push(s.value);
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+  } catch (err) {
+    await stopServices();
+    throw err;
+  }
+  const byName = (n: string) => services.find((s) => s.name === n);
+  const temporalAddress = config.TEMPORAL_ADDRESS ?? byName('temporal')!.url;
+  const mongoUri = config.MONGODB_URI ?? byName('ferretdb')!.url;
+  const smtpUrl = config.SMTP_URL ?? byName('maildev')!.url;
+
+  // Temporal's runtime logs at WARN here; it also drains the worker on SIGINT/SIGTERM by itself.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const models = await connectModels(mongoUri);
+  const seeded = await seedCenters(models);
+  const mailer = createSmtpMailer(smtpUrl);
+  const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+  const connection = await Connection.connect({ address: temporalAddress });
+  const worker = await createEngineWorker({
+    connection: nativeConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    deps: { models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: config.MAIL_FROM, sscsEmail: config.SSCS_EMAIL } },
+  });
+  const workerDone = worker.run();
+
+  const apiUrl = `http://${config.HOST}:${config.PORT}`;
+  const links: Record<string, string> = {
+    temporalUi: byName('temporal')?.webUrl ?? '(external Temporal: see its UI)',
+    mailInbox: byName('maildev')?.webUrl ?? '(external SMTP)',
+  };
+  const app = createApp({
+    models,
+    temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+    mailer,
+    log,
+    clock: () => new Date(),
+    jwtSecret: config.jwtSecret,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    searchAttributes: true,
+    links,
+  });
+  const server = app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+
+  process.stdout.write(
+    [
+      '',
+      'MAC process engine is running',
+      `  API            ${apiUrl}/api/v1   (health: ${apiUrl}/health)`,
+      `  OpenAPI UI     ${apiUrl}/api/docs`,
+      `  Temporal UI    ${links.temporalUi}`,
+      `  Mail inbox     ${links.mailInbox}`,
+      `  Data           ${dataDir}${seeded ? `  (seeded ${seeded} centers)` : ''}`,
+      '',
+      '  Token:  npm run token -- --role coordinator --centers lima-norte',
+      `          curl -H "Authorization: Bearer $TOKEN" ${apiUrl}/api/v1/procedures`,
+      '  Stop:   Ctrl-C',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await new Promise((r) => server.close(r));
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await workerDone.catch((err) => log.error({ err }, 'worker stopped with an error'));
+    await Promise.all([nativeConnection.close(), connection.close(), models.connection.close()]);
+    mailer.close();
+    await stopServices();
+    log.info('stopped');
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  workerDone.catch(async (err) => {
+    log.fatal({ err }, 'worker failed');
+    process.exitCode = 1;
+    await shutdown('worker-failure');
+  });
+}
+
+main().catch((err) => {
+  process.stderr.write(`npm start failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
