@@ -3,7 +3,7 @@
  * task queue. `createEngineWorker` is used in-process by `npm start` and the tests; run this file
  * directly (`node dist/worker.js`) for a standalone worker against external services.
  */
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './src/activities';
 import { createSmtpMailer } from './src/activities/mailer';
 import { connectModels } from './src/db/models';
@@ -34,6 +34,8 @@ async function main(): Promise<void> {
   const config = getConfig();
   const endpoints = requireEndpoints(config);
   const log = createLogger(config.LOG_LEVEL);
+  // Temporal's runtime logs at WARN; it drains the worker on SIGINT/SIGTERM by itself.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const models = await connectModels(endpoints.mongoUri);
   const mailer = createSmtpMailer(endpoints.smtpUrl);
   const connection = await NativeConnection.connect({ address: endpoints.temporalAddress });
@@ -43,7 +45,6 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: { models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: config.MAIL_FROM, sscsEmail: config.SSCS_EMAIL } },
   });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   try {
     await worker.run();

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Models, CenterRecord } from '../db/models';
-import { nextSequence } from '../db/models';
+import { nextSequence, recordRunStart } from '../db/models';
 import { loadCalendar } from '../calendar/service';
 import { endOfLimaDay, limaDate, parseDate } from '../calendar/businessCalendar';
 import type { Templates } from '../templates';
@@ -184,22 +184,7 @@ export function createActivities(deps: ActivityDeps) {
 
     /** The run's read model: created once when the run starts. */
     async recordRun(input: RecordRunInput): Promise<void> {
-      await models.Run.updateOne(
-        { _id: input.runId },
-        {
-          $setOnInsert: {
-            code: input.code,
-            centerId: input.centerId,
-            workflowType: input.workflowType,
-            summary: input.summary,
-            startedBy: input.startedBy,
-            startedAt: new Date(input.startedAt),
-            status: 'running',
-            metrics: input.metrics ?? {},
-          },
-        },
-        { upsert: true },
-      );
+      await recordRunStart(models, { ...input, startedAt: new Date(input.startedAt) }, true);
     },
 
     async closeRun(input: CloseRunInput): Promise<void> {

@@ -1,9 +1,9 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z, type ZodType } from 'zod';
 import { extendZodWithOpenApi, OpenAPIRegistry, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
-import type { Actor } from '../shared/roles';
+import type { Actor, Role } from '../shared/roles';
 import { invalidInput } from './errors';
-import { verifyToken } from './auth';
+import { assertRole, verifyToken } from './auth';
 
 extendZodWithOpenApi(z);
 
@@ -26,6 +26,8 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
   summary: string;
   tags: string[];
   auth?: boolean;
+  /** Roles allowed to call it, checked before any input is parsed (401, then 403, then 400). */
+  roles?: readonly Role[];
   params?: P;
   query?: Q;
   body?: B;
@@ -71,6 +73,7 @@ export class Api {
     const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
     this.router[spec.method](expressPath, async (req, res) => {
       const actor = auth ? verifyToken(this.jwtSecret, req.headers.authorization) : (undefined as unknown as Actor);
+      if (spec.roles) assertRole(actor, spec.roles);
       const params = parse(spec.params, req.params, 'params');
       const query = parse(spec.query, req.query, 'query');
       const body = parse(spec.body, req.body ?? {}, 'body');

@@ -201,3 +201,42 @@ export async function nextSequence(models: Models, scope: string): Promise<numbe
   const doc = await models.Counter.findOneAndUpdate({ _id: scope }, { $inc: { seq: 1 } }, { upsert: true, new: true });
   return doc!.seq;
 }
+
+export interface RunStartRecord {
+  runId: string;
+  code: string;
+  centerId: string;
+  workflowType: string;
+  summary: string;
+  startedBy: { sub: string; role: string };
+  startedAt: Date;
+  metrics?: Record<string, number>;
+}
+
+/**
+ * Creates a run's read model. The API calls it right after starting the workflow (so the run is
+ * listed at once); the workflow's first activity calls it too, and its summary and metrics win
+ * whatever the order (`fromWorkflow`). Fields set only on insert never change afterwards.
+ */
+export async function recordRunStart(models: Models, r: RunStartRecord, fromWorkflow: boolean): Promise<void> {
+  const owned = {
+    summary: r.summary,
+    ...Object.fromEntries(Object.entries(r.metrics ?? {}).map(([k, v]) => [`metrics.${k}`, v])),
+  };
+  await models.Run.updateOne(
+    { _id: r.runId },
+    {
+      $setOnInsert: {
+        code: r.code,
+        centerId: r.centerId,
+        workflowType: r.workflowType,
+        startedBy: r.startedBy,
+        startedAt: r.startedAt,
+        status: 'running',
+        ...(fromWorkflow ? {} : { summary: r.summary }),
+      },
+      ...(fromWorkflow ? { $set: owned } : {}),
+    },
+    { upsert: true },
+  );
+}

@@ -36,15 +36,18 @@ export async function computeIndicators(
     };
   }
   const procedures = listProcedures();
-  const keys = [...new Set(procedures.flatMap((p) => p.indicators.flatMap((i) => [i.numerator, ...(i.denominator ? [i.denominator] : [])])))];
-  const rows: Record<string, number | string>[] = await models.Run.aggregate([
-    { $match: match },
-    { $group: { _id: '$code', runs: { $sum: 1 }, ...Object.fromEntries(keys.map((k) => [k, { $sum: `$metrics.${k}` }])) } },
-  ]);
-  const byCode = new Map(rows.map((r) => [String(r._id), r]));
+  // Summed while streaming rather than with $group: FerretDB v1 resolves no dotted paths
+  // (`$metrics.x`) in aggregation expressions, and only `code` and `metrics` are read per run.
+  const byCode = new Map<string, Record<string, number>>();
+  for await (const run of models.Run.find(match, { code: 1, metrics: 1 }).lean().cursor()) {
+    const sums = byCode.get(run.code) ?? { runs: 0 };
+    sums.runs += 1;
+    for (const [k, v] of Object.entries((run.metrics ?? {}) as Record<string, number>)) sums[k] = (sums[k] ?? 0) + Number(v);
+    byCode.set(run.code, sums);
+  }
   return procedures.map((p) => {
     const row = byCode.get(p.code);
-    const sum = (k: string) => Number(row?.[k] ?? 0);
+    const sum = (k: string) => row?.[k] ?? 0;
     return {
       code: p.code,
       name: p.name,

@@ -1,6 +1,10 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
+import { SEARCH_ATTRIBUTES } from '../../src/shared/messages';
 import { connectModels, type Models } from '../../src/db/models';
 import { seedCenters } from '../../src/db/seed';
 import type { Mailer, OutgoingMail } from '../../src/activities/mailer';
@@ -53,5 +57,25 @@ export class RecordingMailer implements Mailer {
   close() {}
   to(address: string): OutgoingMail[] {
     return this.sent.filter((m) => m.to.includes(address));
+  }
+}
+
+/**
+ * A fresh Temporal namespace with our search attributes, paired with a fresh database: run
+ * numbers restart per database, so two test stacks sharing a namespace would clash on ids.
+ */
+export async function freshNamespace(connection: Connection): Promise<string> {
+  const namespace = uniqueId('test');
+  await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+  const { INDEXED_VALUE_TYPE_DATETIME, INDEXED_VALUE_TYPE_KEYWORD } = temporal.api.enums.v1.IndexedValueType;
+  const searchAttributes = Object.fromEntries(SEARCH_ATTRIBUTES.map((a) => [a.name, a.type === 'DATETIME' ? INDEXED_VALUE_TYPE_DATETIME : INDEXED_VALUE_TYPE_KEYWORD]));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+      return namespace;
+    } catch (err) {
+      if (attempt > 50) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 }

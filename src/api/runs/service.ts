@@ -3,7 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from 'zod';
 import { canStart, type ProcedureDefinition } from '../../catalog';
-import { nextSequence, type CenterRecord } from '../../db/models';
+import { nextSequence, recordRunStart, type CenterRecord } from '../../db/models';
 import { limaDate } from '../../calendar/businessCalendar';
 import { CenterIdAttr, ProcedureCodeAttr, RunStatusAttr, type RunMeta } from '../../shared/messages';
 import type { Actor } from '../../shared/roles';
@@ -101,6 +101,11 @@ export async function startRun(
     }
     created = false;
   }
+  await recordRunStart(
+    deps.models,
+    { runId, code: procedure.code, centerId: input.centerId, workflowType: procedure.workflowType, summary: procedure.name, startedBy: meta.startedBy, startedAt: now },
+    false,
+  );
   return { runId, code: procedure.code, centerId: input.centerId, status: 'running', startedAt: now.toISOString(), created };
 }
 

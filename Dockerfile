@@ -1,0 +1,73 @@
+# MAC process engine: one image, two processes (see docker-compose.yml).
+#
+#   worker  node dist/worker.js            (the default command)
+#   api     node dist/src/api/server.js    (listens on HOST:PORT, 3000 by default)
+#
+# Both read their configuration from environment variables (src/config.ts); the standalone
+# processes require TEMPORAL_ADDRESS, MONGODB_URI and SMTP_URL, and JWT_SECRET (32+ characters)
+# because the image runs with NODE_ENV=production.
+#
+# Debian (glibc) based on purpose: Temporal's native core bridge does not run on musl/alpine.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---- build: compile TypeScript with the dev dependencies ---------------------------------------
+FROM ${NODE_IMAGE} AS build
+# No install-time usage analytics (@scarf/scarf, pulled in by swagger-ui-dist).
+ENV SCARF_ANALYTICS=false
+WORKDIR /app
+
+# Dependencies first, so this layer is reused until package*.json change.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
+COPY tsconfig.json tsconfig.build.json worker.ts ./
+COPY src ./src
+
+# tsc emits only JavaScript: the Handlebars templates are loaded at run time from the folder of
+# dist/src/templates/index.js, so copy every src/templates/**/*.hbs beside it, keeping the layout
+# (documents/, email/, partials/). The checks fail the build if the layout is not as expected.
+RUN npm run build \
+ && (cd src && find templates -type f -name '*.hbs' -exec cp --parents {} ../dist/src/ \;) \
+ && test -f dist/worker.js \
+ && test -f dist/src/api/server.js \
+ && test -f dist/src/workflows/index.js \
+ && test -f dist/src/templates/index.js \
+ && for d in documents email partials; do \
+      ls dist/src/templates/$d/*.hbs >/dev/null || exit 1; \
+    done
+
+# ---- deps: production dependencies only ---------------------------------------------------------
+# @temporalio/worker carries its own webpack/swc bundler, so the worker can bundle the compiled
+# workflows (dist/src/workflows) at start-up without any dev dependency.
+FROM ${NODE_IMAGE} AS deps
+ENV SCARF_ANALYTICS=false
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
+
+# ---- runtime ------------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+
+ENV NODE_ENV=production \
+    NODE_OPTIONS=--enable-source-maps \
+    HOST=0.0.0.0 \
+    PORT=3000
+
+WORKDIR /app
+
+# Application files stay owned by root (read-only for the process); nothing is written under
+# /app at run time: logs go to stdout and the workflow bundle is built in memory.
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+
+# The unprivileged user that the official Node images provide (uid 1000).
+USER node
+
+EXPOSE 3000
+
+# The worker by default; the API service overrides the command (docker-compose.yml).
+# No HEALTHCHECK here: it would differ between the two processes, so compose defines the API's.
+CMD ["node", "dist/worker.js"]

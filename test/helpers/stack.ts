@@ -1,0 +1,120 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import pino from 'pino';
+import supertest from 'supertest';
+import type { Express } from 'express';
+import { createApp } from '../../src/api/app';
+import { signToken } from '../../src/api/auth';
+import { createSmtpMailer, type Mailer } from '../../src/activities/mailer';
+import { loadTemplates } from '../../src/templates';
+import type { Models } from '../../src/db/models';
+import type { Actor, Role } from '../../src/shared/roles';
+import { createEngineWorker } from '../../worker';
+import { freshModels, freshNamespace, testEnv, uniqueId } from './infra';
+
+export const JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
+
+export interface Stack {
+  app: Express;
+  http: supertest.Agent;
+  models: Models;
+  client: Client;
+  taskQueue: string;
+  namespace: string;
+  /** A Bearer header for a role and centers. */
+  auth(role: Role, centers: Actor['centers'], sub?: string): { Authorization: string };
+  /** Starts an in-process worker on the stack's task queue (omit with `{ worker: false }`). */
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole engine in-process (API + worker) against the real components the global setup
+ * started: Temporal dev server, FerretDB (a fresh database per stack), MailDev over SMTP.
+ */
+export async function startStack(opts: { worker?: boolean } = {}): Promise<Stack> {
+  const models = await freshModels();
+  const connection = await Connection.connect({ address: testEnv.temporalAddress() });
+  const namespace = await freshNamespace(connection);
+  const client = new Client({ connection, namespace });
+  const mailer: Mailer = createSmtpMailer(testEnv.smtpUrl());
+  const taskQueue = uniqueId('tq');
+  const log = pino({ level: 'silent' });
+  const app = createApp({ models, temporal: client, mailer, log, clock: () => new Date(), jwtSecret: JWT_SECRET, taskQueue, searchAttributes: true });
+
+  let nativeConnection: NativeConnection | undefined;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  const stack: Stack = {
+    app,
+    http: supertest.agent(app),
+    models,
+    client,
+    taskQueue,
+    namespace,
+    auth: (role, centers, sub) => ({ Authorization: `Bearer ${signToken(JWT_SECRET, { sub: sub ?? `${role}-test`, role, centers })}` }),
+    async startWorker() {
+      nativeConnection ??= await NativeConnection.connect({ address: testEnv.temporalAddress() });
+      worker = await createEngineWorker({
+        connection: nativeConnection,
+        namespace,
+        taskQueue,
+        workflowBundle: testEnv.workflowBundle(),
+        deps: { models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: 'Centro MAC <no-responder@mac.gob.pe>', sscsEmail: 'sscs@pcm.gob.pe' } },
+      });
+      running = worker.run();
+    },
+    async stopWorker() {
+      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      worker = undefined;
+    },
+    async close() {
+      await stack.stopWorker();
+      await nativeConnection?.close();
+      await connection.close();
+      mailer.close();
+      await models.connection.close();
+    },
+  };
+  if (opts.worker !== false) await stack.startWorker();
+  return stack;
+}
+
+export interface CaughtMail {
+  id: string;
+  subject: string;
+  to: { address: string }[];
+  html: string;
+  attachments?: { fileName: string }[];
+}
+
+/** Emails MailDev caught for an address (the SMTP catcher's REST API). */
+export async function mailsTo(address: string): Promise<CaughtMail[]> {
+  const res = await fetch(`${testEnv.mailWeb()}/email`);
+  const all = (await res.json()) as CaughtMail[];
+  return all.filter((m) => m.to.some((t) => t.address.toLowerCase() === address.toLowerCase()));
+}
+
+/** Polls until `check` returns a value (not undefined/false) or the time runs out. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Builders with overrides (STYLE: tests) */
+export function congratulationBody(overrides: Record<string, unknown> = {}) {
+  return {
+    centerId: 'lima-norte',
+    citizen: { name: 'Rosa Quispe Mamani', email: `${uniqueId('rosa')}@ciudadano.pe` },
+    entityId: 'reniec',
+    message: 'Excelente atención en el módulo de RENIEC: rápida y amable.',
+    ...overrides,
+  };
+}
