@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -78,4 +79,16 @@ export async function freshNamespace(connection: Connection): Promise<string> {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/**
+ * With RECORD_HISTORIES=1, saves a finished run's history under test/histories/ (binary protobuf) for the replay
+ * test (DESIGN §7): re-record when a workflow changes on purpose, keep old files for runs that
+ * may still be open in production.
+ */
+export async function maybeRecordHistory(name: string, handle: { fetchHistory(): Promise<temporal.api.history.v1.IHistory> }): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  // Temporal's own protobuf encoding (what the server stores), decoded by the replay test.
+  const bytes = temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish();
+  fs.writeFileSync(path.join(ROOT, 'test', 'histories', `${name}.history.pb`), bytes);
 }

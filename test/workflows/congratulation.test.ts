@@ -11,7 +11,7 @@ import type { Models } from '../../src/db/models';
 import { completeTaskUpdate, getStateQuery, TaskRejection, type RunState } from '../../src/shared/messages';
 import type { Actor } from '../../src/shared/roles';
 import { BusinessCalendar, limaDate } from '../../src/calendar/businessCalendar';
-import { createTimeSkippingEnv, freshModels, RecordingMailer, testEnv, uniqueId } from '../helpers/infra';
+import { createTimeSkippingEnv, freshModels, maybeRecordHistory, RecordingMailer, testEnv, uniqueId } from '../helpers/infra';
 import { congratulationWorkflow } from '../../src/workflows';
 
 let env: TestWorkflowEnvironment;
@@ -70,7 +70,9 @@ describe('PM1.4.1 congratulation workflow', () => {
       const task = await openTask(handle);
       expect(task).toMatchObject({ type: 'acknowledge_congratulation', role: 'coordinator' });
       await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: task.id, actor: coordinator, data: { shareWithEntity: true, note: 'Felicitamos al equipo.' } }] });
-      return handle.result();
+      const out = await handle.result();
+      await maybeRecordHistory('congratulation-shared', handle);
+      return out;
     });
 
     expect(result).toMatchObject({ status: 'completed', result: { shared: true } });
@@ -140,6 +142,7 @@ describe('PM1.4.1 congratulation workflow', () => {
 
       await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: task.id, actor: coordinator, data: { shareWithEntity: false } }] });
       await handle.result();
+      await maybeRecordHistory('congratulation-escalated', handle);
     });
     expect(mailer.to('coordinacion.limanorte@mac.gob.pe').filter((m) => m.subject.startsWith('Recordatorio'))).toHaveLength(1);
     expect(mailer.to('mac.administracion@pcm.gob.pe').filter((m) => m.subject.startsWith('Escalamiento'))).toHaveLength(1);
