@@ -52,7 +52,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     else if (err?.type === 'entity.parse.failed') e = badRequest('request body is not valid JSON');
     else if (err?.type === 'entity.too.large') e = new HttpError(413, 'payload_too_large', 'request body is too large');
     else {
-      (req as { log?: Logger }).log?.error({ err }, 'unhandled error') ?? log.error({ err }, 'unhandled error');
+      ((req as { log?: Logger }).log ?? log).error({ err }, 'unhandled error');
       e = new HttpError(500, 'internal', 'internal error');
     }
     res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } });

@@ -227,6 +227,30 @@ describe('PM1.4.1 Recepción y difusión de felicitaciones, end to end', () => {
   });
 });
 
+describe('catalog-driven procedures', () => {
+  test('when PA1.1.5 Soporte técnico interno is requested by an orientador, then the TIC specialist gets the task and the indicator counts it', async () => {
+    const start = await stack.http
+      .post('/api/v1/procedures/PA1.1.5/runs')
+      .set(stack.auth('orientador', ['ventanilla']))
+      .send({ centerId: 'ventanilla', subject: 'Impresora del módulo 3 sin conexión' });
+    expect(start.status).toBe(201);
+    const { runId } = start.body;
+    expect((await stack.http.get(`/api/v1/runs/${encodeURIComponent(runId)}`).set(stack.auth('supervisor', ['ventanilla']))).status).toBe(200);
+
+    const tic = stack.auth('tic_specialist', ['ventanilla'], 'tic.ventanilla');
+    const task = await eventually(async () => (await stack.http.get(`/api/v1/tasks?runId=${encodeURIComponent(runId)}&role=tic_specialist&status=open`).set(tic)).body.tasks?.[0], 'the TIC task');
+    expect(task).toMatchObject({ type: 'procedure_step', title: 'Atender la solicitud de soporte técnico', role: 'tic_specialist' });
+    expect(task.dataSchema.properties.outcome.enum).toEqual(['done', 'not_done']);
+
+    const done = await stack.http.post(`/api/v1/tasks/${encodeURIComponent(task.id)}/complete`).set(tic).send({ data: { outcome: 'done', notes: 'Cable de red reemplazado' } });
+    expect(done.status).toBe(200);
+    await eventually(async () => (await stack.http.get(`/api/v1/runs/${encodeURIComponent(runId)}`).set(tic)).body.status === 'completed', 'the run to complete');
+
+    const indicators = await stack.http.get('/api/v1/indicators?centerId=ventanilla&code=PA1.1.5').set(stack.auth('sscs', '*'));
+    expect(indicators.body.procedures[0].indicators[0]).toMatchObject({ id: 'support_requests', numerator: 1, denominator: 1, value: 100, unit: 'percent' });
+  });
+});
+
 describe('centers', () => {
   test('when SSCS lists centers, then the four seeded centers have the types of 2.1.4 and pass the Cuadro 01 staffing check', async () => {
     const res = await stack.http.get('/api/v1/centers').set(stack.auth('sscs', '*'));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Api } from '../route';
-import { errorResponses, json } from '../route';
+import { errorResponses } from '../route';
 import type { ApiDeps } from '../deps';
 import { assertCenter } from '../auth';
 import { notFound } from '../errors';
