@@ -8,7 +8,7 @@ import { createActivities, type ActivityDeps } from './src/activities';
 import { createSmtpMailer } from './src/activities/mailer';
 import { connectModels } from './src/db/models';
 import { loadTemplates } from './src/templates';
-import { getConfig, requireEndpoints } from './src/config';
+import { getConfig, requireEndpoints, type Config } from './src/config';
 import { createLogger } from './src/logger';
 
 export interface EngineWorkerOptions {
@@ -18,6 +18,11 @@ export interface EngineWorkerOptions {
   deps: ActivityDeps;
   /** A pre-built workflow bundle (tests build it once); otherwise workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/** The production wiring of the activities' dependencies. */
+export function activityDepsFromConfig(config: Config, models: ActivityDeps['models'], mailer: ActivityDeps['mailer']): ActivityDeps {
+  return { models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: config.MAIL_FROM, sscsEmail: config.SSCS_EMAIL } };
 }
 
 export function createEngineWorker(o: EngineWorkerOptions): Promise<Worker> {
@@ -43,7 +48,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: config.MAIL_FROM, sscsEmail: config.SSCS_EMAIL } },
+    deps: activityDepsFromConfig(config, models, mailer),
   });
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   try {

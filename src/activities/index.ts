@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Models, CenterRecord } from '../db/models';
-import { nextSequence, recordRunStart } from '../db/models';
+import { nextSequence, recordRunStart, type RunStartRecord } from '../db/models';
 import { loadCalendar } from '../calendar/service';
 import { endOfLimaDay, limaDate, parseDate } from '../calendar/businessCalendar';
 import type { Templates } from '../templates';
@@ -81,17 +81,8 @@ export interface DocumentRef {
   type: string;
 }
 
-export interface RecordRunInput {
-  runId: string;
-  code: string;
-  centerId: string;
-  workflowType: string;
-  summary: string;
-  startedBy: { sub: string; role: Role };
-  startedAt: string;
-  /** Indicator figures known at registration (e.g. `received: 1`). */
-  metrics?: Record<string, number>;
-}
+/** The run's read model at start (`startedAt` as ISO text, as activities take it). */
+export type RecordRunInput = Omit<RunStartRecord, 'startedAt'> & { startedAt: string };
 
 export interface CloseRunInput {
   runId: string;

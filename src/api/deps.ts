@@ -1,7 +1,8 @@
-import type { Client } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Models } from '../db/models';
 import type { Mailer } from '../activities/mailer';
+import type { Config } from '../config';
 
 /** What the HTTP layer needs, built once by the launcher (or by tests) and passed to `createApp`. */
 export interface ApiDeps {
@@ -16,4 +17,22 @@ export interface ApiDeps {
   searchAttributes: boolean;
   /** Links printed in /health and the API index (Temporal UI, mail inbox), when known. */
   links?: Record<string, string>;
+}
+
+/** The production wiring of `ApiDeps` (standalone API and `npm start` alike). */
+export function apiDepsFromConfig(
+  config: Config,
+  parts: { models: Models; connection: Connection; mailer: Mailer; log: Logger; links?: Record<string, string> },
+): ApiDeps {
+  return {
+    models: parts.models,
+    temporal: new Client({ connection: parts.connection, namespace: config.TEMPORAL_NAMESPACE }),
+    mailer: parts.mailer,
+    log: parts.log,
+    clock: () => new Date(),
+    jwtSecret: config.jwtSecret,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    searchAttributes: true,
+    ...(parts.links ? { links: parts.links } : {}),
+  };
 }

@@ -2,12 +2,13 @@
  * The API as a standalone process against external services (docker compose: `node
  * dist/src/api/server.js`). `npm start` runs the same app in-process with the embedded services.
  */
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { getConfig, requireEndpoints } from '../config';
 import { createLogger } from '../logger';
 import { connectModels } from '../db/models';
 import { createSmtpMailer } from '../activities/mailer';
 import { createApp } from './app';
+import { apiDepsFromConfig } from './deps';
 
 async function main(): Promise<void> {
   const config = getConfig();
@@ -16,16 +17,7 @@ async function main(): Promise<void> {
   const models = await connectModels(endpoints.mongoUri);
   const connection = await Connection.connect({ address: endpoints.temporalAddress });
   const mailer = createSmtpMailer(endpoints.smtpUrl);
-  const app = createApp({
-    models,
-    temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
-    mailer,
-    log,
-    clock: () => new Date(),
-    jwtSecret: config.jwtSecret,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    searchAttributes: true,
-  });
+  const app = createApp(apiDepsFromConfig(config, { models, connection, mailer, log }));
   const server = app.listen(config.PORT, config.HOST, () => log.info({ port: config.PORT, host: config.HOST }, 'API listening'));
   const stop = () => {
     log.info('API stopping');

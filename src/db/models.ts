@@ -1,3 +1,4 @@
+import type { Role } from '../shared/roles';
 import mongoose, { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 
 /**
@@ -208,7 +209,7 @@ export interface RunStartRecord {
   centerId: string;
   workflowType: string;
   summary: string;
-  startedBy: { sub: string; role: string };
+  startedBy: { sub: string; role: Role };
   startedAt: Date;
   metrics?: Record<string, number>;
 }

@@ -5,16 +5,16 @@
  * in this process. Ctrl-C drains the worker, closes the API and stops every child.
  */
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { getConfig } from '../config';
 import { createLogger } from '../logger';
 import { connectModels } from '../db/models';
 import { seedCenters } from '../db/seed';
 import { createSmtpMailer } from '../activities/mailer';
-import { loadTemplates } from '../templates';
 import { createApp } from '../api/app';
-import { createEngineWorker } from '../../worker';
+import { apiDepsFromConfig } from '../api/deps';
+import { activityDepsFromConfig, createEngineWorker } from '../../worker';
 import { assertPortFree, ROOT, startFerretDB, startMailDev, startTemporal, type EmbeddedService } from './embedded';
 
 const PORTS = { temporal: 7233, mongo: 27017, smtp: 1025 };
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     connection: nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: config.MAIL_FROM, sscsEmail: config.SSCS_EMAIL } },
+    deps: activityDepsFromConfig(config, models, mailer),
   });
   const workerDone = worker.run();
 
@@ -80,17 +80,7 @@ async function main(): Promise<void> {
     temporalUi: byName('temporal')?.webUrl ?? '(external Temporal: see its UI)',
     mailInbox: byName('maildev')?.webUrl ?? '(external SMTP)',
   };
-  const app = createApp({
-    models,
-    temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
-    mailer,
-    log,
-    clock: () => new Date(),
-    jwtSecret: config.jwtSecret,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    searchAttributes: true,
-    links,
-  });
+  const app = createApp(apiDepsFromConfig(config, { models, connection, mailer, log, links }));
   const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
 

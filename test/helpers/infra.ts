@@ -6,7 +6,10 @@ import type { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/messages';
+import { Worker } from '@temporalio/worker';
 import { connectModels, type Models } from '../../src/db/models';
+import { createActivities } from '../../src/activities';
+import { loadTemplates } from '../../src/templates';
 import { seedCenters } from '../../src/db/seed';
 import type { Mailer, OutgoingMail } from '../../src/activities/mailer';
 
@@ -91,4 +94,36 @@ export async function maybeRecordHistory(name: string, handle: { fetchHistory():
   // Temporal's own protobuf encoding (what the server stores), decoded by the replay test.
   const bytes = temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish();
   fs.writeFileSync(path.join(ROOT, 'test', 'histories', `${name}.history.pb`), bytes);
+}
+
+export const TEST_SSCS_EMAIL = 'sscs@pcm.gob.pe';
+
+/**
+ * One time-skipping server and one fresh database per workflow test file; `worker(mailer)` gives
+ * a fresh worker on its own task queue running the real activities (STYLE: tests).
+ */
+export function useWorkflowTestEnv() {
+  const ctx = {} as {
+    env: TestWorkflowEnvironment;
+    models: Models;
+    worker(mailer: Mailer): Promise<{ worker: Worker; taskQueue: string }>;
+  };
+  beforeAll(async () => {
+    [ctx.env, ctx.models] = await Promise.all([createTimeSkippingEnv(), freshModels()]);
+  });
+  afterAll(async () => {
+    await ctx.env?.teardown();
+    await ctx.models?.connection.close();
+  });
+  ctx.worker = async (mailer) => {
+    const taskQueue = uniqueId('tq');
+    const worker = await Worker.create({
+      connection: ctx.env.nativeConnection,
+      taskQueue,
+      workflowBundle: testEnv.workflowBundle(),
+      activities: createActivities({ models: ctx.models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: 'Centro MAC <no-responder@mac.gob.pe>', sscsEmail: TEST_SSCS_EMAIL } }),
+    });
+    return { worker, taskQueue };
+  };
+  return ctx;
 }

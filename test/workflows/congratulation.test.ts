@@ -2,31 +2,17 @@
  * PM1.4.1 Recepción y difusión de felicitaciones (Cuadros 07–08) on the time-skipping server,
  * with the real activities against the document DB and a recording mailer.
  */
-import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createActivities } from '../../src/activities';
-import { loadTemplates } from '../../src/templates';
-import type { Models } from '../../src/db/models';
 import { completeTaskUpdate, getStateQuery, TaskRejection, type RunState } from '../../src/shared/messages';
 import type { Actor } from '../../src/shared/roles';
 import { BusinessCalendar, limaDate } from '../../src/calendar/businessCalendar';
-import { createTimeSkippingEnv, freshModels, maybeRecordHistory, RecordingMailer, testEnv, uniqueId } from '../helpers/infra';
+import { maybeRecordHistory, RecordingMailer, TEST_SSCS_EMAIL, uniqueId, useWorkflowTestEnv } from '../helpers/infra';
 import { congratulationWorkflow } from '../../src/workflows';
 
-let env: TestWorkflowEnvironment;
-let models: Models;
-
-beforeAll(async () => {
-  [env, models] = await Promise.all([createTimeSkippingEnv(), freshModels()]);
-});
-afterAll(async () => {
-  await env?.teardown();
-  await models?.connection.close();
-});
+const ctx = useWorkflowTestEnv();
 
 const coordinator: Actor = { sub: 'coord-ln', role: 'coordinator', centers: ['lima-norte'] };
-const SSCS = 'sscs@pcm.gob.pe';
+const SSCS = TEST_SSCS_EMAIL;
 
 function buildInput(overrides: { entityId?: string | null; message?: string } = {}) {
   const runId = uniqueId('PM1.4.1-lima-norte');
@@ -42,13 +28,7 @@ function buildInput(overrides: { entityId?: string | null; message?: string } = 
 }
 
 async function withWorker<T>(mailer: RecordingMailer, fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = uniqueId('tq');
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: testEnv.workflowBundle(),
-    activities: createActivities({ models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: 'Centro MAC <no-responder@mac.gob.pe>', sscsEmail: SSCS } }),
-  });
+  const { worker, taskQueue } = await ctx.worker(mailer);
   return worker.runUntil(fn(taskQueue));
 }
 
@@ -66,7 +46,7 @@ describe('PM1.4.1 congratulation workflow', () => {
     const mailer = new RecordingMailer();
     const input = buildInput();
     const result = await withWorker(mailer, async (taskQueue) => {
-      const handle = await env.client.workflow.start(congratulationWorkflow, { taskQueue, workflowId: input.meta.runId, args: [input] });
+      const handle = await ctx.env.client.workflow.start(congratulationWorkflow, { taskQueue, workflowId: input.meta.runId, args: [input] });
       const task = await openTask(handle);
       expect(task).toMatchObject({ type: 'acknowledge_congratulation', role: 'coordinator' });
       await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: task.id, actor: coordinator, data: { shareWithEntity: true, note: 'Felicitamos al equipo.' } }] });
@@ -85,9 +65,9 @@ describe('PM1.4.1 congratulation workflow', () => {
     expect(entityMails[0].subject).toMatch(/^OFICIO N° \d{3}-\d{4}-CMAC-LIMA-NORTE/);
     expect(entityMails[0].attachments[0].content).toContain('Felicitamos al equipo.');
 
-    const run = await models.Run.findById(input.meta.runId).lean();
+    const run = await ctx.models.Run.findById(input.meta.runId).lean();
     expect(run).toMatchObject({ status: 'completed', metrics: { received: 1, attended: 1, shared: 1 } });
-    const docs = await models.Document.find({ runId: input.meta.runId }).lean();
+    const docs = await ctx.models.Document.find({ runId: input.meta.runId }).lean();
     expect(docs.map((d) => d.type).sort()).toEqual(['constancia_felicitacion', 'oficio_felicitacion']);
   });
 
@@ -95,7 +75,7 @@ describe('PM1.4.1 congratulation workflow', () => {
     const mailer = new RecordingMailer();
     const input = buildInput({ entityId: null });
     await withWorker(mailer, async (taskQueue) => {
-      const handle = await env.client.workflow.start(congratulationWorkflow, { taskQueue, workflowId: input.meta.runId, args: [input] });
+      const handle = await ctx.env.client.workflow.start(congratulationWorkflow, { taskQueue, workflowId: input.meta.runId, args: [input] });
       const task = await openTask(handle);
       const attempt = (taskId: string, actor: Actor, data: unknown) =>
         handle.executeUpdate(completeTaskUpdate, { args: [{ taskId, actor, data }] }).then(
@@ -123,14 +103,14 @@ describe('PM1.4.1 congratulation workflow', () => {
     const mailer = new RecordingMailer();
     const input = buildInput();
     await withWorker(mailer, async (taskQueue) => {
-      const handle = await env.client.workflow.start(congratulationWorkflow, { taskQueue, workflowId: input.meta.runId, args: [input] });
+      const handle = await ctx.env.client.workflow.start(congratulationWorkflow, { taskQueue, workflowId: input.meta.runId, args: [input] });
       const task = await openTask(handle);
       const calendar = new BusinessCalendar();
       const opened = limaDate(new Date(task.createdAt));
       // Term: 5 business days counted from the day after registration.
       expect(task.dueDate).toBe(calendar.addBusinessDays(opened, 5));
 
-      await env.sleep('30 days');
+      await ctx.env.sleep('30 days');
       const state = await handle.query(getStateQuery);
       const events = state.tasks[0].events;
       expect(events.map((e) => e.kind + (e.level ? `:${e.level}` : ''))).toEqual(['reminder', 'escalation:admin_entity', 'escalation:sscs']);
@@ -155,11 +135,11 @@ describe('PM1.4.1 congratulation workflow', () => {
     mailer.failing = true;
     const input = buildInput({ entityId: null });
     await withWorker(mailer, async (taskQueue) => {
-      const handle = await env.client.workflow.start(congratulationWorkflow, { taskQueue, workflowId: input.meta.runId, args: [input] });
+      const handle = await ctx.env.client.workflow.start(congratulationWorkflow, { taskQueue, workflowId: input.meta.runId, args: [input] });
       const task = await openTask(handle);
       await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: task.id, actor: coordinator, data: { shareWithEntity: false } }] });
-      await env.sleep('2 minutes');
-      const pending = await models.Outbox.findById(`${input.meta.runId}:acknowledgement`).lean();
+      await ctx.env.sleep('2 minutes');
+      const pending = await ctx.models.Outbox.findById(`${input.meta.runId}:acknowledgement`).lean();
       expect(pending).toMatchObject({ status: 'pending' });
       expect(pending!.attempts).toBeGreaterThan(1);
       expect(pending!.lastError).toContain('ECONNREFUSED');
@@ -170,7 +150,7 @@ describe('PM1.4.1 congratulation workflow', () => {
       expect(final.status).toBe('completed');
     });
     expect(mailer.to(input.input.citizen.email)).toHaveLength(1);
-    const sent = await models.Outbox.findById(`${input.meta.runId}:acknowledgement`).lean();
+    const sent = await ctx.models.Outbox.findById(`${input.meta.runId}:acknowledgement`).lean();
     expect(sent).toMatchObject({ status: 'sent' });
   });
 });
