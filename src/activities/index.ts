@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Models, CenterRecord } from '../db/models';
-import { nextSequence, recordRunStart, type RunStartRecord } from '../db/models';
+import { claimNumber, isDuplicateKey, recordRunStart, tolerantUpsert, type RunStartRecord } from '../db/models';
 import { loadCalendar } from '../calendar/service';
 import { endOfLimaDay, limaDate, parseDate } from '../calendar/businessCalendar';
 import type { Templates } from '../templates';
@@ -92,6 +92,8 @@ export interface CloseRunInput {
 }
 
 export interface TaskNoticeInput {
+  /** Outbox key, `runId:taskId:reminder:<at>` or `runId:taskId:escalation:<level>`. */
+  key: string;
   runId: string;
   code: string;
   centerId: string;
@@ -194,10 +196,14 @@ export function createActivities(deps: ActivityDeps) {
     /** The inbox entry of a task; called when it opens, is completed or is escalated. */
     async recordTask(input: { runId: string; code: string; centerId: string; task: TaskState }): Promise<void> {
       const t = input.task;
-      await models.Task.updateOne(
-        { _id: t.id },
+      // A late retry of an older write (same task, lower revision) must not undo a newer one: the
+      // filter misses, the upsert's insert hits the existing id, and the stale write is dropped.
+      try {
+        await models.Task.updateOne(
+        { _id: t.id, $or: [{ rev: { $lt: t.rev } }, { rev: { $exists: false } }] },
         {
           $set: {
+            rev: t.rev,
             runId: input.runId,
             code: input.code,
             centerId: input.centerId,
@@ -212,12 +218,16 @@ export function createActivities(deps: ActivityDeps) {
           },
         },
         { upsert: true },
-      );
+        );
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
     },
 
     /**
      * Renders a numbered document. The key reserves the document first, so a retry finds it and
-     * keeps its number; numbers come from an atomic counter per type, center and year (DESIGN §7).
+     * keeps its number; the number is claimed per type, center and year under the document's key,
+     * so even two concurrent attempts get one number and no other document shares it (DESIGN §7).
      */
     async renderDocument(input: RenderDocumentInput): Promise<DocumentRef> {
       const type = DOCUMENT_TYPES[input.type];
@@ -225,16 +235,18 @@ export function createActivities(deps: ActivityDeps) {
       const c = await center(input.centerId);
       const now = clock();
       const year = Number(limaDate(now).slice(0, 4));
-      await models.Document.updateOne(
-        { _id: input.key },
-        { $setOnInsert: { runId: input.runId, centerId: input.centerId, type: input.type, year, createdAt: now } },
-        { upsert: true },
+      await tolerantUpsert(() =>
+        models.Document.updateOne(
+          { _id: input.key },
+          { $setOnInsert: { runId: input.runId, centerId: input.centerId, type: input.type, year, createdAt: now } },
+          { upsert: true },
+        ),
       );
       let doc = await models.Document.findById(input.key).lean();
       if (doc!.number == null) {
-        const number = await nextSequence(models, `doc:${type.label}:${input.centerId}:${doc!.year}`);
+        const number = await claimNumber(models, `doc:${type.label}:${input.centerId}:${doc!.year}`, `document:${input.key}`, now);
         const reference = `${type.label} N° ${String(number).padStart(3, '0')}-${doc!.year}-CMAC-${input.centerId.toUpperCase()}`;
-        await models.Document.updateOne({ _id: input.key, number: { $exists: false } }, { $set: { number, reference, title: type.title } });
+        await models.Document.updateOne({ _id: input.key }, { $set: { number, reference, title: type.title } });
         doc = await models.Document.findById(input.key).lean();
       }
       if (!doc!.html) {
@@ -266,7 +278,7 @@ export function createActivities(deps: ActivityDeps) {
         center: centerView(c),
         attachments: docs.map((d) => d.reference),
       });
-      await models.Outbox.updateOne(
+      await tolerantUpsert(() => models.Outbox.updateOne(
         { _id: input.key },
         {
           $setOnInsert: {
@@ -283,7 +295,7 @@ export function createActivities(deps: ActivityDeps) {
           },
         },
         { upsert: true },
-      );
+      ));
       return { key: input.key };
     },
 
@@ -292,6 +304,7 @@ export function createActivities(deps: ActivityDeps) {
       const mail = await models.Outbox.findById(input.key).lean();
       if (!mail) throw ApplicationFailure.nonRetryable(`no queued email ${input.key}`, 'RecipientNotFound');
       if (mail.status === 'sent') return { messageId: mail.messageId!, sentAt: mail.sentAt!.toISOString() };
+      if (mail.status === 'failed') throw ApplicationFailure.nonRetryable(`email ${mail._id} was rejected: ${mail.lastError}`, 'MailRejected');
       // FerretDB v1 drops empty arrays from an upsert's $setOnInsert: read a missing list as empty.
       const attachmentIds = mail.attachments ?? [];
       const docs = attachmentIds.length ? await models.Document.find({ _id: { $in: attachmentIds } }).lean() : [];
@@ -314,7 +327,11 @@ export function createActivities(deps: ActivityDeps) {
           })),
         });
       } catch (err) {
-        await models.Outbox.updateOne({ _id: mail._id }, { $set: { lastError: String((err as Error).message ?? err) } });
+        const message = String((err as Error).message ?? err);
+        // A 5xx answer is final (unknown mailbox, rejected domain): retrying cannot deliver it.
+        const permanent = Number((err as { responseCode?: number }).responseCode) >= 500;
+        await models.Outbox.updateOne({ _id: mail._id }, { $set: { lastError: message, ...(permanent ? { status: 'failed' } : {}) } });
+        if (permanent) throw ApplicationFailure.nonRetryable(`email ${mail._id} was rejected: ${message}`, 'MailRejected');
         throw err;
       }
       const sentAt = clock();
@@ -326,13 +343,12 @@ export function createActivities(deps: ActivityDeps) {
     async queueTaskNotice(input: TaskNoticeInput): Promise<{ key: string }> {
       const { task, event } = input;
       const procedure = findProcedure(input.code);
-      const suffix = event.kind === 'reminder' ? `reminder:${event.at}` : `escalation:${event.level}`;
       const to: Recipient[] =
         event.kind === 'reminder'
           ? [task.role === 'participant_entity' && input.entityId ? { kind: 'entity', entityId: input.entityId } : { kind: 'role', role: task.role }]
           : [event.level === 'coordinator' ? { kind: 'role', role: 'coordinator' } : event.level === 'admin_entity' ? { kind: 'admin_entity' } : { kind: 'sscs' }];
       return activities.queueEmail({
-        key: `${input.runId}:${task.id}:${suffix}`,
+        key: input.key,
         runId: input.runId,
         centerId: input.centerId,
         to,

@@ -17,8 +17,15 @@ export interface Mailer {
   close(): void;
 }
 
+/**
+ * SMTP timeouts add up to well under the delivery activity's 1-minute startToCloseTimeout, so an
+ * attempt that hangs has failed before Temporal starts the next one: two attempts never talk to
+ * SMTP at the same time (which could send one email twice).
+ */
+export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
+
 export function createSmtpMailer(smtpUrl: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl, {});
+  const transport = nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS } as never);
   return {
     async send(mail) {
       const info = await transport.sendMail(mail);

@@ -71,6 +71,7 @@ const taskSchema = new Schema(
     completedAt: Date,
     completedBy: { sub: String, role: String },
     data: Schema.Types.Mixed,
+    rev: Number,
     /** Reminders and escalations notified so far: `{ kind, level?, at }`. */
     events: { type: [Schema.Types.Mixed], default: undefined },
   },
@@ -88,7 +89,7 @@ const outboxSchema = new Schema(
     html: { type: String, required: true },
     text: { type: String, required: true },
     attachments: { type: [String], default: [] },
-    status: { type: String, required: true, enum: ['pending', 'sent'] },
+    status: { type: String, required: true, enum: ['pending', 'sent', 'failed'] },
     attempts: { type: Number, default: 0 },
     lastError: String,
     messageId: String,
@@ -116,7 +117,20 @@ const documentSchema = new Schema(
   { versionKey: false },
 );
 
+/** The highest number claimed per sequence: only a hint where to start looking (see claimNumber). */
 const counterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, required: true } }, { versionKey: false });
+
+/** One claimed number of a sequence: `_id` is `scope#n`; `owner` says who holds it (unique). */
+const sequenceClaimSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    scope: { type: String, required: true },
+    n: { type: Number, required: true },
+    owner: { type: String, required: true, unique: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
 
 const nonWorkingDaySchema = new Schema(
   { _id: { type: String, required: true }, reason: { type: String, required: true }, createdBy: String, createdAt: { type: Date, required: true } },
@@ -171,6 +185,7 @@ export interface Models {
   Outbox: Model<OutboxDoc>;
   Document: Model<DocumentDoc>;
   Counter: Model<InferSchemaType<typeof counterSchema>>;
+  SequenceClaim: Model<InferSchemaType<typeof sequenceClaimSchema>>;
   NonWorkingDay: Model<InferSchemaType<typeof nonWorkingDaySchema>>;
   Idempotency: Model<InferSchemaType<typeof idempotencySchema>>;
 }
@@ -184,6 +199,7 @@ export function createModels(connection: Connection): Models {
     Outbox: connection.model('Outbox', outboxSchema, 'outbox'),
     Document: connection.model('Document', documentSchema, 'documents'),
     Counter: connection.model('Counter', counterSchema, 'counters'),
+    SequenceClaim: connection.model('SequenceClaim', sequenceClaimSchema, 'sequence_claims'),
     NonWorkingDay: connection.model('NonWorkingDay', nonWorkingDaySchema, 'non_working_days'),
     Idempotency: connection.model('Idempotency', idempotencySchema, 'idempotency_keys'),
   };
@@ -197,10 +213,44 @@ export async function connectModels(uri: string): Promise<Models> {
   return models;
 }
 
-/** Atomically takes the next number of a sequence (documents, run numbers). */
-export async function nextSequence(models: Models, scope: string): Promise<number> {
-  const doc = await models.Counter.findOneAndUpdate({ _id: scope }, { $inc: { seq: 1 } }, { upsert: true, new: true });
-  return doc!.seq;
+export const isDuplicateKey = (err: unknown): boolean => (err as { code?: number })?.code === 11000;
+
+/**
+ * Runs an upsert again if it lost an insert race: FerretDB v1 upserts query then insert, so two
+ * concurrent upserts of one `_id` make one fail with E11000; the retry then updates.
+ */
+export async function tolerantUpsert<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    return op();
+  }
+}
+
+/**
+ * The number `owner` holds in sequence `scope` (document numbers, run numbers), gap-free and
+ * never shared: numbers are claimed by inserting `scope#n` under a unique key, the one write
+ * FerretDB v1 makes atomic (its `$inc` is read-modify-write: concurrent callers get the same
+ * value). The same owner asking again (a retried activity) gets the number it already holds.
+ */
+export async function claimNumber(models: Models, scope: string, owner: string, now: Date): Promise<number> {
+  const held = await models.SequenceClaim.findOne({ owner }).lean();
+  if (held) return held.n;
+  let n = ((await models.Counter.findById(scope).lean())?.seq ?? 0) + 1;
+  for (;;) {
+    try {
+      await models.SequenceClaim.create({ _id: `${scope}#${n}`, scope, n, owner, createdAt: now });
+      break;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const again = await models.SequenceClaim.findOne({ owner }).lean();
+      if (again) return again.n;
+      n++;
+    }
+  }
+  await models.Counter.updateOne({ _id: scope }, { $max: { seq: n } }, { upsert: true }).catch(() => undefined);
+  return n;
 }
 
 export interface RunStartRecord {
@@ -224,7 +274,7 @@ export async function recordRunStart(models: Models, r: RunStartRecord, fromWork
     summary: r.summary,
     ...Object.fromEntries(Object.entries(r.metrics ?? {}).map(([k, v]) => [`metrics.${k}`, v])),
   };
-  await models.Run.updateOne(
+  await tolerantUpsert(() => models.Run.updateOne(
     { _id: r.runId },
     {
       $setOnInsert: {
@@ -239,5 +289,5 @@ export async function recordRunStart(models: Models, r: RunStartRecord, fromWork
       ...(fromWorkflow ? { $set: owned } : {}),
     },
     { upsert: true },
-  );
+  ));
 }

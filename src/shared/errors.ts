@@ -7,4 +7,5 @@ export const NON_RETRYABLE_ACTIVITY_ERRORS = [
   'RecipientNotFound',
   'TemplateNotFoundError',
   'UnknownDocumentType',
+  'MailRejected',
 ];

@@ -45,6 +45,8 @@ export interface TaskState {
   data?: unknown;
   /** Reminders and escalation levels already notified, in order. */
   events: { kind: 'reminder' | 'escalation'; level?: EscalationLevel; at: string }[];
+  /** Bumped on every write to the inbox, so a late retry of an older write cannot undo a newer one. */
+  rev: number;
 }
 
 export type EscalationLevel = 'coordinator' | 'admin_entity' | 'sscs';
@@ -59,6 +61,8 @@ export interface RunState {
   tasks: TaskState[];
   documents: string[];
   notifications: string[];
+  /** Emails or notices that could not be sent (rejected address, no mailbox): recorded, not fatal. */
+  problems: { key: string; error: string }[];
   result?: Record<string, unknown>;
 }
 

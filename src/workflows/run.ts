@@ -69,6 +69,12 @@ export interface TaskOptions<T extends TaskType> {
   check?: (data: TaskData<T>, actor: Actor) => string | undefined;
 }
 
+/** The reason of an activity failure (its cause), not the generic "Activity task failed". */
+const reasonOf = (err: unknown): string => {
+  const e = err as { cause?: { message?: string }; message?: string };
+  return e?.cause?.message ?? e?.message ?? String(err);
+};
+
 function reject(type: string, message: string, details?: unknown): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? [] : [details] });
 }
@@ -87,6 +93,7 @@ export class Run {
       tasks: [],
       documents: [],
       notifications: [],
+      problems: [],
     };
     setHandler(getStateQuery, () => this.state);
     setHandler(completeTaskUpdate, (input) => this.complete(input), { validator: (input) => void this.validate(input) });
@@ -109,7 +116,9 @@ export class Run {
   /** Opens a human task and waits for its completion through reminders and escalations. */
   async task<T extends TaskType>(opts: TaskOptions<T>): Promise<TaskState & { data: TaskData<T> }> {
     const openedAt = new Date().toISOString();
-    const levels = ESCALATION_PATH.slice(opts.role === 'coordinator' ? 1 : 0);
+    // The ladder starts above whoever holds the task: a coordinator's overdue task goes to the
+    // Entidad Administradora, an Entidad Administradora's to SSCS, an SSCS task only gets reminders.
+    const levels = ESCALATION_PATH.slice(ESCALATION_PATH.indexOf(opts.role as EscalationLevel) + 1);
     const plan = await acts.planTask({
       openedAt,
       dueBusinessDays: opts.dueBusinessDays,
@@ -126,6 +135,7 @@ export class Run {
       dueAt: plan.dueAt,
       dueDate: plan.dueDate,
       events: [],
+      rev: 0,
     };
     if (opts.check) this.checks.set(task.id, opts.check);
     this.state.tasks.push(task);
@@ -134,10 +144,18 @@ export class Run {
 
     for (const event of plan.timeline) {
       const done = await condition(() => task.status !== 'open', Math.max(1, Date.parse(event.at) - Date.now()));
-      if (done) break;
+      // A completion and the timer can land in the same activation; the completion wins.
+      if (done || task.status !== 'open') break;
       task.events.push(event);
-      const { key } = await acts.queueTaskNotice({ runId: this.meta.runId, code: this.meta.code, centerId: this.meta.centerId, task, event });
-      this.track(key);
+      const key = `${task.id}:${event.kind === 'reminder' ? `reminder:${event.at}` : `escalation:${event.level}`}`;
+      try {
+        await acts.queueTaskNotice({ key, runId: this.meta.runId, code: this.meta.code, centerId: this.meta.centerId, task, event });
+        this.track(key);
+      } catch (err) {
+        // A missing mailbox must not stop the run: the notice is recorded as a problem, and the
+        // escalation stays in the task's history for whoever reads the run.
+        this.state.problems.push({ key, error: reasonOf(err) });
+      }
       if (event.kind === 'escalation') await this.record(task);
     }
     await condition(() => task.status !== 'open');
@@ -174,10 +192,13 @@ export class Run {
 
   private track(key: string): void {
     if (!this.state.notifications.includes(key)) this.state.notifications.push(key);
-    this.deliveries.push(delivery.deliverEmail({ key }));
+    // Transient SMTP failures are retried inside the activity; only a final rejection (5xx)
+    // arrives here, and it is recorded on the run instead of failing it.
+    this.deliveries.push(delivery.deliverEmail({ key }).catch((err: unknown) => void this.state.problems.push({ key, error: reasonOf(err) })));
   }
 
   private record(task: TaskState): Promise<void> {
+    task.rev += 1;
     return acts.recordTask({ runId: this.meta.runId, code: this.meta.code, centerId: this.meta.centerId, task });
   }
 
@@ -208,13 +229,18 @@ export class Run {
     return parsed.data;
   }
 
+  /**
+   * The update handler. It never throws: validators do not run on replay, so a stricter schema
+   * deployed later must not turn an accepted completion of the past into a different path.
+   */
   private complete(input: CompleteTaskInput) {
-    const data = this.validate(input);
-    const task = this.state.tasks.find((t) => t.id === input.taskId)!;
+    const task = this.state.tasks.find((t) => t.id === input.taskId);
+    if (!task || task.status !== 'open') return { taskId: input.taskId, status: 'completed' as const, completedAt: task?.completedAt ?? new Date().toISOString() };
+    const parsed = taskDataSchemas[task.type].safeParse(input.data);
     task.status = 'completed';
     task.completedAt = new Date().toISOString();
     task.completedBy = { sub: input.actor.sub, role: input.actor.role };
-    task.data = data;
+    task.data = parsed.success ? parsed.data : input.data;
     return { taskId: task.id, status: 'completed' as const, completedAt: task.completedAt };
   }
 }

@@ -153,4 +153,24 @@ describe('PM1.4.1 congratulation workflow', () => {
     const sent = await ctx.models.Outbox.findById(`${input.meta.runId}:acknowledgement`).lean();
     expect(sent).toMatchObject({ status: 'sent' });
   });
+
+  test('when SMTP rejects the citizen address for good, then the run still closes and the rejection is recorded on it', async () => {
+    const mailer = new RecordingMailer();
+    const deliver = mailer.send.bind(mailer);
+    mailer.send = async (mail) => {
+      if (mail.to.some((t) => t.endsWith('@ciudadano.pe'))) throw Object.assign(new Error('550 5.1.1 <x>: Recipient address rejected'), { responseCode: 550 });
+      return deliver(mail);
+    };
+    const input = buildInput();
+    const result = await withWorker(mailer, async (taskQueue) => {
+      const handle = await ctx.env.client.workflow.start(congratulationWorkflow, { taskQueue, workflowId: input.meta.runId, args: [input] });
+      const task = await openTask(handle);
+      await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: task.id, actor: coordinator, data: { shareWithEntity: true } }] });
+      return handle.result();
+    });
+    expect(result.status).toBe('completed');
+    expect(result.problems).toEqual([{ key: `${input.meta.runId}:acknowledgement`, error: expect.stringContaining('550') }]);
+    expect(mailer.to('mac@reniec.gob.pe')).toHaveLength(1);
+    expect(await ctx.models.Outbox.findById(`${input.meta.runId}:acknowledgement`).lean()).toMatchObject({ status: 'failed' });
+  });
 });

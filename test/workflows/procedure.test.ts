@@ -48,3 +48,33 @@ test('when PE1.1.2 runs its three steps and one is not done, then every task had
   expect(await ctx.models.Run.findById(runId).lean()).toMatchObject({ status: 'completed', metrics: { closed: 1, achieved: 0, notAchieved: 1 } });
   expect(mailer.sent).toHaveLength(0);
 });
+
+test('when steps are left overdue, then the escalation ladder starts above the assignee: a coordinator step reaches the Entidad Administradora and SSCS, an SSCS step gets only its reminder', async () => {
+  const procedure = findProcedure('PE1.1.1')!; // coordinator (10 business days), then SSCS (20)
+  const mailer = new RecordingMailer();
+  const runId = uniqueId('PE1.1.1-piura');
+  const { worker, taskQueue } = await ctx.worker(mailer);
+  const events = await worker.runUntil(async () => {
+    const handle = await ctx.env.client.workflow.start(procedureWorkflow, {
+      taskQueue,
+      workflowId: runId,
+      args: [{ meta: { runId, code: procedure.code, centerId: 'piura', startedBy: { sub: 'sscs-1', role: 'sscs' }, searchAttributes: false }, input: { centerId: 'piura', subject: 'Lineamientos 2027' }, steps: procedure.steps! }],
+    });
+    const kinds: string[][] = [];
+    for (const [i, step] of procedure.steps!.entries()) {
+      for (;;) {
+        if ((await handle.query(getStateQuery)).tasks[i]) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await ctx.env.sleep('60 days');
+      const task = (await handle.query(getStateQuery)).tasks[i];
+      kinds.push(task.events.map((e) => e.kind + (e.level ? `:${e.level}` : '')));
+      await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: task.id, actor: { sub: `${step.role}-1`, role: step.role, centers: '*' }, data: { outcome: 'done' } }] });
+    }
+    await handle.result();
+    return kinds;
+  });
+  expect(events).toEqual([['reminder', 'escalation:admin_entity', 'escalation:sscs'], ['reminder']]);
+  expect(mailer.to('centromac@regionpiura.gob.pe').map((m) => m.subject)).toEqual([expect.stringMatching(/^Escalamiento: «Remitir propuestas/)]);
+  expect(mailer.to('sscs@pcm.gob.pe').map((m) => m.subject.split(':')[0])).toEqual(['Escalamiento', 'Recordatorio']);
+});

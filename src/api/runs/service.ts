@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from 'zod';
 import { canStart, type ProcedureDefinition } from '../../catalog';
-import { nextSequence, recordRunStart, type CenterRecord } from '../../db/models';
+import { claimNumber, isDuplicateKey, recordRunStart, type CenterRecord } from '../../db/models';
 import { limaDate } from '../../calendar/businessCalendar';
 import { CenterIdAttr, ProcedureCodeAttr, RunStatusAttr, type RunMeta } from '../../shared/messages';
 import type { Actor } from '../../shared/roles';
@@ -52,36 +52,37 @@ export async function startRun(
   }
 
   const now = deps.clock();
-  const allocate = async () => {
+  /** The run's business number; an idempotent request owns its number, so a replay finds it. */
+  const allocate = async (owner: string) => {
     const year = limaDate(now).slice(0, 4);
-    const seq = await nextSequence(deps.models, `run:${procedure.code}:${input.centerId}:${year}`);
+    const seq = await claimNumber(deps.models, `run:${procedure.code}:${input.centerId}:${year}`, owner, now);
     return `${procedure.code}-${input.centerId}-${year}-${String(seq).padStart(5, '0')}`;
   };
 
   let runId: string;
-  let created = true;
   if (idempotencyKey) {
     const scope = `${actor.sub}:${idempotencyKey}`;
     const requestHash = createHash('sha256').update(JSON.stringify([procedure.code, parsed.data])).digest('hex');
     let record = await deps.models.Idempotency.findById(scope).lean();
     if (!record) {
+      const candidate = await allocate(`idempotency:${scope}`);
       try {
-        await deps.models.Idempotency.create({ _id: scope, requestHash, runId: await allocate(), createdAt: now });
+        await deps.models.Idempotency.create({ _id: scope, requestHash, runId: candidate, createdAt: now });
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err;
+        if (!isDuplicateKey(err)) throw err;
       }
       record = await deps.models.Idempotency.findById(scope).lean();
-    } else {
-      created = false;
     }
-    if (record!.requestHash !== requestHash) {
+    if (!record || record.requestHash !== requestHash) {
       throw conflict('idempotency_key_reused', 'this Idempotency-Key was used with a different request');
     }
-    runId = record!.runId!;
+    runId = record.runId!;
   } else {
-    runId = await allocate();
+    runId = await allocate(`request:${randomUUID()}`);
   }
 
+  // Whichever request's start succeeds created the run (201); every other one is a replay (200).
+  let created = true;
   const meta: RunMeta = { runId, code: procedure.code, centerId: input.centerId, startedBy: { sub: actor.sub, role: actor.role }, searchAttributes: deps.searchAttributes };
   try {
     await deps.temporal.workflow.start(procedure.workflowType, {
@@ -94,11 +95,9 @@ export async function startRun(
         : {}),
     });
   } catch (err) {
-    // Only an idempotent replay may find its workflow already started; anything else is a clash.
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError) || !idempotencyKey) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) throw conflict('run_exists', `run ${runId} already exists`);
-      throw err;
-    }
+    // Numbers are never shared, so only the replay of an Idempotency-Key finds its run started.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    if (!idempotencyKey) throw conflict('run_exists', `run ${runId} already exists`);
     created = false;
   }
   await recordRunStart(
@@ -106,7 +105,8 @@ export async function startRun(
     { runId, code: procedure.code, centerId: input.centerId, workflowType: procedure.workflowType, summary: procedure.name, startedBy: meta.startedBy, startedAt: now },
     false,
   );
-  return { runId, code: procedure.code, centerId: input.centerId, status: 'running', startedAt: now.toISOString(), created };
+  const stored = await deps.models.Run.findById(runId, { status: 1, startedAt: 1 }).lean();
+  return { runId, code: procedure.code, centerId: input.centerId, status: stored?.status ?? 'running', startedAt: (stored?.startedAt ?? now).toISOString(), created };
 }
 
 // ---------------------------------------------------------------------------------------------

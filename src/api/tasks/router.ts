@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { Api } from '../route';
 import { errorResponses, json } from '../route';
 import type { ApiDeps } from '../deps';
@@ -32,6 +32,11 @@ const taskSchema = z
     dataSchema: z.record(z.string(), z.unknown()),
   })
   .openapi('Task');
+
+/** JSON with sorted keys, to compare two payloads whatever their key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+}
 
 const dataSchemaOf = (type: string) => (isTaskType(type) ? z.toJSONSchema(taskDataSchemas[type], { io: 'input' }) : {});
 
@@ -81,25 +86,38 @@ export function registerTasks(api: Api, deps: ApiDeps): void {
     body: z.object({ data: z.record(z.string(), z.unknown()) }).strict(),
     responses: {
       200: json(z.object({ taskId: z.string(), status: z.literal('completed'), completedAt: z.string() }), 'the task is completed'),
-      ...errorResponses(400, 401, 403, 404, 409),
+      ...errorResponses(400, 401, 403, 404, 409, 503),
     },
     handler: async ({ params, body, actor }) => {
       const task = await deps.models.Task.findById(params.taskId).lean();
       if (!task) throw notFound(`task ${params.taskId}`);
       assertCenter(actor, task.centerId);
       if (actor.role !== task.role) throw forbidden(`task ${task._id} is for role ${task.role}`);
-      if (task.status !== 'open') throw conflict('task_not_open', `task ${task._id} is ${task.status}`);
+      let data: unknown = body.data;
       if (isTaskType(task.type)) {
         const parsed = taskDataSchemas[task.type].safeParse(body.data);
         if (!parsed.success) throw invalidInput(parsed.error, 'data');
+        data = parsed.data;
+      }
+      if (task.status !== 'open') {
+        // The same person sending the same completion again (a retry after a lost answer) gets
+        // the first answer; anything else on a closed task is a conflict.
+        if (task.status === 'completed' && task.completedBy?.sub === actor.sub && canonicalJson(task.data) === canonicalJson(data)) {
+          return { taskId: task._id, status: 'completed' as const, completedAt: task.completedAt!.toISOString() };
+        }
+        throw conflict('task_not_open', `task ${task._id} is ${task.status}`);
       }
       try {
         return await deps.temporal.workflow
           .getHandle(task.runId)
-          .executeUpdate(completeTaskUpdate, { args: [{ taskId: task._id, actor, data: body.data }] });
+          // The task id as update id: a client retrying after a lost response gets the first result.
+          .executeUpdate(completeTaskUpdate, { updateId: `complete:${task._id}`, args: [{ taskId: task._id, actor, data: body.data }] });
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) throw fromRejection(err);
         if (err instanceof WorkflowNotFoundError) throw conflict('run_closed', `run ${task.runId} is no longer running`);
+        if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+          throw new HttpError(503, 'engine_unavailable', `run ${task.runId} did not answer in time; the completion may still apply, retry to see`);
+        }
         throw err;
       }
     },

@@ -1,0 +1,86 @@
+/**
+ * Activities under retries and concurrency, on the real document DB (FerretDB): Temporal may run
+ * an activity again, even while an earlier attempt is still running (DESIGN §7).
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { createActivities } from '../../src/activities';
+import { loadTemplates } from '../../src/templates';
+import { claimNumber, type Models } from '../../src/db/models';
+import { freshModels, RecordingMailer, TEST_SSCS_EMAIL } from '../helpers/infra';
+
+let models: Models;
+beforeAll(async () => {
+  models = await freshModels();
+});
+afterAll(async () => {
+  await models?.connection.close();
+});
+
+const build = (mailer = new RecordingMailer()) => ({
+  mailer,
+  acts: createActivities({ models, mailer, templates: loadTemplates(), clock: () => new Date('2026-11-22T15:00:00Z'), mail: { from: 'mac@x.pe', sscsEmail: TEST_SSCS_EMAIL } }),
+});
+const docData = { citizen: { name: 'Ana' }, entity: null, message: 'Gracias', registeredAt: '2026-11-22T15:00:00Z' };
+
+test('when 30 documents of one type and center are numbered at once, then they get 1..30 with no gap and no number twice', async () => {
+  const { acts } = build();
+  const refs = await Promise.all(
+    Array.from({ length: 30 }, (_, i) =>
+      acts.renderDocument({ key: `RUN-${i}:constancia`, runId: `RUN-${i}`, centerId: 'callao', type: 'constancia_felicitacion', data: docData }),
+    ),
+  );
+  expect(refs.map((r) => r.number).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  expect(new Set(refs.map((r) => r.reference)).size).toBe(30);
+  const oficio = await acts.renderDocument({ key: 'RUN-0:oficio', runId: 'RUN-0', centerId: 'callao', type: 'oficio_felicitacion', data: { ...docData, entity: { name: 'RENIEC' } } });
+  expect(oficio.reference).toBe('OFICIO N° 001-2026-CMAC-CALLAO');
+});
+
+test('when one document is rendered by two overlapping attempts and a later retry, then all three return the same number', async () => {
+  const { acts } = build();
+  const input = { key: 'RUN-X:constancia', runId: 'RUN-X', centerId: 'piura', type: 'constancia_felicitacion' as const, data: docData };
+  const [a, b] = await Promise.all([acts.renderDocument(input), acts.renderDocument(input)]);
+  const c = await acts.renderDocument(input);
+  expect(new Set([a.reference, b.reference, c.reference]).size).toBe(1);
+  expect(await models.Document.countDocuments({ runId: 'RUN-X' })).toBe(1);
+  const next = await acts.renderDocument({ ...input, key: 'RUN-Y:constancia', runId: 'RUN-Y' });
+  expect(next.number).toBe(a.number + 1);
+});
+
+test('when an owner claims a number again, then it keeps its number and the sequence goes on after it', async () => {
+  const now = new Date();
+  const first = await claimNumber(models, 'test-seq', 'owner-a', now);
+  expect(await claimNumber(models, 'test-seq', 'owner-a', now)).toBe(first);
+  expect(await claimNumber(models, 'test-seq', 'owner-b', now)).toBe(first + 1);
+});
+
+test('when delivery is retried after it succeeded, then the email is not sent again', async () => {
+  const { acts, mailer } = build();
+  await acts.queueEmail({ key: 'RUN-M:ack', runId: 'RUN-M', centerId: 'piura', to: [{ kind: 'address', email: 'ana@correo.pe' }], template: 'congratulation_ack', data: { ...docData, document: { reference: 'X' } } });
+  await acts.queueEmail({ key: 'RUN-M:ack', runId: 'RUN-M', centerId: 'piura', to: [{ kind: 'address', email: 'otra@correo.pe' }], template: 'congratulation_ack', data: docData });
+  const first = await acts.deliverEmail({ key: 'RUN-M:ack' });
+  const again = await acts.deliverEmail({ key: 'RUN-M:ack' });
+  expect(again).toEqual(first);
+  expect(mailer.sent).toHaveLength(1);
+  expect(mailer.sent[0].to).toEqual(['ana@correo.pe']);
+});
+
+test('when SMTP rejects an address for good (5xx), then the outbox marks it failed and delivery is not retried', async () => {
+  const mailer = new RecordingMailer();
+  mailer.send = async () => {
+    throw Object.assign(new Error('550 5.1.1 mailbox unavailable'), { responseCode: 550 });
+  };
+  const { acts } = build(mailer);
+  await acts.queueEmail({ key: 'RUN-R:ack', runId: 'RUN-R', centerId: 'piura', to: [{ kind: 'address', email: 'nadie@dominio-inexistente.pe' }], template: 'congratulation_ack', data: { ...docData, document: { reference: 'X' } } });
+  const err = await acts.deliverEmail({ key: 'RUN-R:ack' }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  expect(err).toMatchObject({ type: 'MailRejected', nonRetryable: true });
+  expect(await models.Outbox.findById('RUN-R:ack').lean()).toMatchObject({ status: 'failed', lastError: expect.stringContaining('550') });
+});
+
+test('when an inbox write from an older attempt lands after a newer one, then the newer state stays', async () => {
+  const { acts } = build();
+  const task = { id: 'RUN-T:step', type: 'procedure_step' as const, title: 't', role: 'supervisor' as const, status: 'open' as const, createdAt: '2026-11-22T15:00:00Z', dueAt: '2026-11-30T04:59:59.999Z', dueDate: '2026-11-29', events: [], rev: 1 };
+  await acts.recordTask({ runId: 'RUN-T', code: 'PE1.3.1', centerId: 'piura', task: { ...task, status: 'completed', completedAt: '2026-11-23T15:00:00Z', completedBy: { sub: 's', role: 'supervisor' }, data: { outcome: 'done' }, rev: 2 } });
+  await acts.recordTask({ runId: 'RUN-T', code: 'PE1.3.1', centerId: 'piura', task });
+  expect(await models.Task.findById('RUN-T:step').lean()).toMatchObject({ status: 'completed', rev: 2 });
+});
