@@ -43,6 +43,12 @@ export function invalidInput(err: ZodError, prefix?: string): HttpError {
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => next(notFound(`route ${req.method} ${req.path}`));
 
+/** Errors of a component the API depends on (Temporal, the document DB): 503, retry later. */
+function isUnavailable(err: unknown): boolean {
+  const name = (err as { name?: string })?.name ?? '';
+  return ['ServiceError', 'TransportError', 'MongoServerSelectionError', 'MongoNetworkError', 'MongoNotConnectedError'].includes(name);
+}
+
 /** The one place errors become HTTP. A 500 says nothing internal; the log has the details. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
@@ -51,7 +57,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     else if (err instanceof ZodError) e = invalidInput(err);
     else if (err?.type === 'entity.parse.failed') e = badRequest('request body is not valid JSON');
     else if (err?.type === 'entity.too.large') e = new HttpError(413, 'payload_too_large', 'request body is too large');
-    else {
+    else if (isUnavailable(err)) {
+      ((req as { log?: Logger }).log ?? log).warn({ err }, 'a component is unavailable');
+      e = new HttpError(503, 'unavailable', 'the process engine is temporarily unavailable; retry (with the same Idempotency-Key) later');
+    } else {
       ((req as { log?: Logger }).log ?? log).error({ err }, 'unhandled error');
       e = new HttpError(500, 'internal', 'internal error');
     }
