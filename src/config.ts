@@ -27,7 +27,6 @@ export const configSchema = z
     MAIL_WEB_PORT: port.default(1080),
     SSCS_EMAIL: z.string().email().default('sscs@pcm.gob.pe'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    PUBLIC_BASE_URL: z.string().url().optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {

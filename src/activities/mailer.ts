@@ -22,7 +22,7 @@ export interface Mailer {
  * attempt that hangs has failed before Temporal starts the next one: two attempts never talk to
  * SMTP at the same time (which could send one email twice).
  */
-export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
+const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
 export function createSmtpMailer(smtpUrl: string): Mailer {
   const transport = nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS } as never);

@@ -51,7 +51,6 @@ const runSchema = new Schema(
     dueAt: Date,
     /** Figures the indicators add up (catalog `numerator` / `denominator` keys), 0 or 1 per run. */
     metrics: { type: Map, of: Number, default: {} },
-    escalations: { type: [Schema.Types.Mixed], default: [] },
   },
   { versionKey: false },
 );
