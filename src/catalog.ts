@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { centerIdSchema, emailSchema, freeTextSchema, personNameSchema } from './shared/schemas';
 import type { Role } from './shared/roles';
 
-export type WorkflowType = 'procedureWorkflow' | 'congratulationWorkflow';
+export type WorkflowType = 'procedureWorkflow' | 'congratulationWorkflow' | 'claimWorkflow';
 
 /** A human task of the catalog-driven procedure workflow. */
 export interface StepDefinition {
@@ -41,6 +41,8 @@ export interface IndicatorDefinition {
   denominator?: string;
   /** How we read the formula, where the manual gives only the name. */
   formula: string;
+  /** The procedure whose runs carry the figures, when not this one (PM1.3.2 reads PM1.4.2's). */
+  from?: string;
 }
 
 export interface ProcedureDefinition {
@@ -62,6 +64,10 @@ export interface ProcedureDefinition {
   steps?: StepDefinition[];
   /** The manual's sections that govern this procedure. */
   manual: string[];
+  /** Prefix of the run's business number (default: the code), e.g. HR for a Hoja de reclamación. */
+  numberPrefix?: string;
+  /** A legal term on the whole run, in business days counted from the day after registration. */
+  legalTerm?: { businessDays: number; reference: string };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -78,6 +84,29 @@ export const procedureRunInputSchema = z
       .regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'must be a period YYYY or YYYY-MM')
       .optional()
       .describe('Periodo al que corresponde (plan anual, mes)'),
+  })
+  .strict();
+
+/** PM1.4.2: a claim of the Libro de Reclamaciones (glossary; D.S. N° 007-2020-PCM). */
+export const claimInputSchema = z
+  .object({
+    centerId: centerIdSchema,
+    citizen: z
+      .object({
+        name: personNameSchema,
+        documentType: z.enum(['DNI', 'CE', 'PASAPORTE', 'PTP', 'RUC']).describe('Tipo de documento de identidad'),
+        documentNumber: z.string().trim().regex(/^[A-Za-z0-9-]{6,15}$/, 'must be 6 to 15 letters or digits'),
+        email: emailSchema,
+        phone: z.string().trim().regex(/^\+?[0-9 ]{6,20}$/, 'must be a phone number').optional(),
+      })
+      .strict(),
+    entityId: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, 'must be an entity id')
+      .optional()
+      .describe('Entidad participante reclamada; si falta, el reclamo es sobre el Centro MAC'),
+    description: freeTextSchema(4000).describe('Descripción de los hechos'),
+    request: freeTextSchema(2000).describe('Pedido del ciudadano'),
   })
   .strict();
 
@@ -346,6 +375,7 @@ const PROCEDURES: ProcedureDefinition[] = [
       pctAchieved('ans_compliance', '% Cumplimiento de ANS y cláusulas de adhesión'),
       pctAchieved('module_occupancy', '% de ocupabilidad de módulos', 'controles cerrados con ocupabilidad conforme / controles cerrados × 100'),
       pctAchieved('punctuality', '% de cumplimiento de puntualidad', 'controles cerrados con puntualidad conforme / controles cerrados × 100'),
+      { id: 'claims_timely', name: '% de respuesta a reclamos oportuna', numerator: 'answeredInTerm', denominator: 'answered', from: 'PM1.4.2', formula: 'reclamos (PM1.4.2) respondidos dentro del plazo de ley / reclamos respondidos × 100' },
     ],
     steps: [
       step('control', 'supervisor', 5, 'Verificar el cumplimiento de ANS y cláusulas de adhesión por entidad'),
@@ -384,18 +414,28 @@ const PROCEDURES: ProcedureDefinition[] = [
     inputSchema: congratulationInputSchema,
     manual: ['2.1.2 (Libro de felicitaciones)', 'Glosario: Libro de Felicitaciones', '2.4.1 Cuadros 07–08'],
   },
-  dedicatedPending({
-    code: 'PM1.4.2', name: 'Atención de reclamos', l1: PM1, l2: l2Of('PM1.4'), objective: L2['PM1.4'].objective,
-    owner: ['supervisor'], ownerFromManual: true, starters: ['orientador', 'supervisor', 'coordinator'],
+  {
+    code: 'PM1.4.2',
+    name: 'Atención de reclamos',
+    level1: PM1,
+    level2: l2Of('PM1.4'),
+    objective: L2['PM1.4'].objective,
+    owner: ['supervisor'],
+    ownerFromManual: true,
+    starters: ['orientador', 'mac_express_advisor', 'supervisor', 'coordinator'],
     indicators: [
       countOf('claims_registered', 'N° reclamos registrados', 'registered', 'reclamos registrados en el Libro de Reclamaciones en el periodo'),
       { id: 'claims_in_term', name: '% reclamos atendidos en el plazo de ley', numerator: 'answeredInTerm', denominator: 'answered', formula: 'reclamos respondidos dentro de 30 días hábiles / reclamos respondidos × 100' },
-      { id: 'claims_accepted', name: '% de reclamos aceptados', numerator: 'accepted', denominator: 'answered', formula: 'reclamos aceptados / reclamos respondidos × 100' },
-      { id: 'claims_rejected', name: '% de reclamos rechazados', numerator: 'rejected', denominator: 'answered', formula: 'reclamos rechazados / reclamos respondidos × 100' },
+      { id: 'claims_accepted', name: '% de reclamos aceptados', numerator: 'accepted', denominator: 'answered', formula: 'reclamos aceptados (fundados) / reclamos respondidos × 100' },
+      { id: 'claims_rejected', name: '% de reclamos rechazados', numerator: 'rejected', denominator: 'answered', formula: 'reclamos rechazados (infundados) / reclamos respondidos × 100' },
     ],
-    pending: 'Libro de Reclamaciones con plazo legal de 30 días hábiles (D.S. N° 007-2020-PCM), recordatorios y escalamiento',
-    manual: ['Glosario: Libro de Reclamaciones, Reclamo', '2.4.1 Cuadros 07–08'],
-  }),
+    workflowType: 'claimWorkflow',
+    executable: true,
+    inputSchema: claimInputSchema,
+    numberPrefix: 'HR',
+    legalTerm: { businessDays: 30, reference: 'D.S. N° 007-2020-PCM' },
+    manual: ['Glosario: Libro de Reclamaciones, Reclamo', '2.1.2 (Libro de reclamaciones)', '2.4.1 Cuadros 07–08', '2.4.2 Listado'],
+  },
   generic({
     code: 'PA1.1.1', name: 'Administración de la seguridad y respaldo de la información', l1: PA1, l2: 'PA1.1',
     owner: ['tic_specialist'], ownerFromManual: true,

@@ -27,6 +27,16 @@ export const configSchema = z
     MAIL_WEB_PORT: port.default(1080),
     SSCS_EMAIL: z.string().email().default('sscs@pcm.gob.pe'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Reminders before a claim's legal term, in business days (issue: default 10 and 3). */
+    CLAIM_REMINDER_DAYS: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'must be business days separated by commas, e.g. 10,3')
+      .default('10,3')
+      .transform((v) => v.split(',').map(Number)),
+    /** Business days between escalation levels once a claim's term has passed. */
+    CLAIM_ESCALATION_EVERY: z.coerce.number().int().min(1).max(60).default(5),
+    /** Requests per 15 minutes and address on the public (unauthenticated) claim routes. */
+    PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {

@@ -40,10 +40,14 @@ export interface PlanTaskInput {
 export interface TimelineEvent {
   kind: 'reminder' | 'escalation';
   level?: EscalationLevel;
+  /** For reminders: business days before the term (what identifies it when a term moves). */
+  before?: number;
   at: string;
 }
 
 export interface TaskPlan {
+  /** The Lima date the term counts from (the day after it is day 1). */
+  openedOn: string;
   dueDate: string;
   dueAt: string;
   timeline: TimelineEvent[];
@@ -94,6 +98,9 @@ export interface CloseRunInput {
 export interface TaskNoticeInput {
   /** Outbox key, `runId:taskId:reminder:<at>` or `runId:taskId:escalation:<level>`. */
   key: string;
+  /** Templates other than the generic task ones (claims speak of the legal term), and their data. */
+  templates?: { reminder: string; escalation: string };
+  data?: Record<string, unknown>;
   runId: string;
   code: string;
   centerId: string;
@@ -103,10 +110,36 @@ export interface TaskNoticeInput {
   entityId?: string;
 }
 
+export interface ClaimRecordInput {
+  number: string;
+  centerId: string;
+  entity: { id: string; name: string } | null;
+  citizen: { name: string; documentType: string; documentNumber: string; email: string; phone?: string };
+  description: string;
+  request: string;
+  registeredAt: string;
+  dueDate: string;
+  dueAt: string;
+}
+
+export interface ClaimRecordUpdate {
+  dueDate?: string;
+  dueAt?: string;
+  termChanges?: { date: string; reason: string; previousDueDate: string; dueDate: string }[];
+  escalations?: { level: EscalationLevel; at: string }[];
+  status?: 'open' | 'answered';
+  decision?: 'accepted' | 'rejected';
+  answer?: string;
+  answeredAt?: string;
+  inTerm?: boolean;
+}
+
 /** Document types with the label of their number (e.g. "OFICIO N° 001-2026-CMAC-LIMA-NORTE"). */
 export const DOCUMENT_TYPES = {
   constancia_felicitacion: { label: 'CONSTANCIA', title: 'Constancia de registro de felicitación' },
   oficio_felicitacion: { label: 'OFICIO', title: 'Oficio de difusión de felicitación' },
+  constancia_reclamo: { label: 'CONSTANCIA DE RECLAMO', title: 'Constancia de registro de reclamo' },
+  respuesta_reclamo: { label: 'CARTA', title: 'Respuesta al reclamo' },
 } as const;
 
 const LEVEL_TITLES: Record<EscalationLevel, string> = {
@@ -165,14 +198,14 @@ export function createActivities(deps: ActivityDeps) {
         const day = calendar.businessDaysBefore(dueDate, before);
         // 08:00 Lima on that day: a reminder at the start of the working day.
         const at = new Date(parseDate(day).getTime() + 13 * 3600_000);
-        if (day > opened && at.getTime() > openedMs) timeline.push({ kind: 'reminder', at: at.toISOString() });
+        if (day > opened && at.getTime() > openedMs) timeline.push({ kind: 'reminder', before, at: at.toISOString() });
       }
       let levelDate = dueDate;
       input.escalation.levels.forEach((level, i) => {
         if (i > 0) levelDate = calendar.addBusinessDays(levelDate, input.escalation.every);
         timeline.push({ kind: 'escalation', level, at: endOfLimaDay(levelDate).toISOString() });
       });
-      return { dueDate, dueAt: endOfLimaDay(dueDate).toISOString(), timeline };
+      return { openedOn: opened, dueDate, dueAt: endOfLimaDay(dueDate).toISOString(), timeline };
     },
 
     /** The run's read model: created once when the run starts. */
@@ -352,8 +385,9 @@ export function createActivities(deps: ActivityDeps) {
         runId: input.runId,
         centerId: input.centerId,
         to,
-        template: event.kind === 'reminder' ? 'task_reminder' : 'task_escalation',
+        template: event.kind === 'reminder' ? (input.templates?.reminder ?? 'task_reminder') : (input.templates?.escalation ?? 'task_escalation'),
         data: {
+          ...input.data,
           task,
           procedure: { code: input.code, name: procedure?.name ?? input.code },
           roleTitle: ROLE_TITLES[task.role],
@@ -361,6 +395,25 @@ export function createActivities(deps: ActivityDeps) {
           recipientTitle: event.level ? LEVEL_TITLES[event.level] : ROLE_TITLES[task.role],
         },
       });
+    },
+
+    /** The claim in the Libro de Reclamaciones read model, created once at registration. */
+    async openClaimRecord(input: ClaimRecordInput): Promise<void> {
+      await tolerantUpsert(() =>
+        models.Claim.updateOne(
+          { _id: input.number },
+          { $setOnInsert: { ...input, registeredAt: new Date(input.registeredAt), dueAt: new Date(input.dueAt), status: 'open' } },
+          { upsert: true },
+        ),
+      );
+    },
+
+    /** Changes of the claim as the workflow knows them (term moves, escalations, the answer). */
+    async updateClaimRecord(input: { number: string; set: ClaimRecordUpdate }): Promise<void> {
+      const set: Record<string, unknown> = { ...input.set };
+      if (input.set.dueAt) set.dueAt = new Date(input.set.dueAt);
+      if (input.set.answeredAt) set.answeredAt = new Date(input.set.answeredAt);
+      await models.Claim.updateOne({ _id: input.number }, { $set: set });
     },
 
     /** Names for documents and emails: a center's participating entity, if any. */

@@ -15,6 +15,8 @@ import { registerCenters } from './centers/router';
 import { registerCalendar } from './calendar/router';
 import { registerDocuments } from './documents/router';
 import { registerIndicators } from './indicators/router';
+import { registerClaims } from './claims/router';
+import { registerPublic } from './public/router';
 
 export const API_BASE = '/api/v1';
 
@@ -23,7 +25,7 @@ export function createApp(deps: ApiDeps): Express {
   const root = new Api('', deps.jwtSecret);
   registerHealth(root, deps);
   const v1 = new Api(API_BASE, deps.jwtSecret);
-  for (const register of [registerProcedures, registerRuns, registerTasks, registerCenters, registerCalendar, registerDocuments, registerIndicators]) {
+  for (const register of [registerProcedures, registerRuns, registerTasks, registerCenters, registerCalendar, registerDocuments, registerIndicators, registerClaims, registerPublic]) {
     register(v1, deps);
   }
   const openapi = new OpenApiGeneratorV31([...root.registry.definitions, ...v1.registry.definitions]).generateDocument({

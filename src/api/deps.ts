@@ -15,6 +15,10 @@ export interface ApiDeps {
   taskQueue: string;
   /** Set search attributes on new runs (the dev server and production have them registered). */
   searchAttributes: boolean;
+  /** Notices of a claim's legal term (CLAIM_REMINDER_DAYS, CLAIM_ESCALATION_EVERY). */
+  claimTerms: { remindBefore: number[]; escalateEvery: number };
+  /** Requests per 15 minutes and client address on the public routes. */
+  publicRateLimit: number;
   /** Links printed in /health and the API index (Temporal UI, mail inbox), when known. */
   links?: Record<string, string>;
 }
@@ -33,6 +37,8 @@ export function apiDepsFromConfig(
     jwtSecret: config.jwtSecret,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     searchAttributes: true,
+    claimTerms: { remindBefore: config.CLAIM_REMINDER_DAYS, escalateEvery: config.CLAIM_ESCALATION_EVERY },
+    publicRateLimit: config.PUBLIC_RATE_LIMIT,
     ...(parts.links ? { links: parts.links } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z, type ZodType } from 'zod';
 import { extendZodWithOpenApi, OpenAPIRegistry, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type { Actor, Role } from '../shared/roles';
@@ -33,6 +33,8 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
   body?: B;
   bodyDescription?: string;
   headers?: z.ZodObject;
+  /** Run before authentication and parsing (e.g. rate limiting). */
+  middleware?: RequestHandler[];
   responses: Record<number, ResponseConfig>;
   /** Returns the JSON to send (status from `status` or 200), or undefined when it wrote the response itself. */
   handler: (ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<unknown>;
@@ -71,7 +73,7 @@ export class Api {
       responses: Object.fromEntries(Object.entries(spec.responses).map(([k, v]) => [k, v])),
     });
     const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
-    this.router[spec.method](expressPath, async (req, res) => {
+    this.router[spec.method](expressPath, ...(spec.middleware ?? []), async (req, res) => {
       const actor = auth ? verifyToken(this.jwtSecret, req.headers.authorization) : (undefined as unknown as Actor);
       if (spec.roles) assertRole(actor, spec.roles);
       const params = parse(spec.params, req.params, 'params');

@@ -117,6 +117,32 @@ const documentSchema = new Schema(
 );
 
 /** The highest number claimed per sequence: only a hint where to start looking (see claimNumber). */
+/**
+ * The Libro de Reclamaciones (glossary): one claim per Hoja de reclamación number, which is also
+ * its run id. Written only by the claim workflow's activities; the public tracking route reads it.
+ */
+const claimSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    centerId: { type: String, required: true, index: true },
+    entity: { id: String, name: String },
+    citizen: { name: String, documentType: String, documentNumber: String, email: String, phone: String },
+    description: String,
+    request: String,
+    registeredAt: { type: Date, required: true },
+    dueDate: { type: String, required: true },
+    dueAt: { type: Date, required: true },
+    status: { type: String, required: true, index: true },
+    termChanges: { type: [Schema.Types.Mixed], default: undefined },
+    escalations: { type: [Schema.Types.Mixed], default: undefined },
+    decision: String,
+    answer: String,
+    answeredAt: Date,
+    inTerm: Boolean,
+  },
+  { versionKey: false },
+);
+
 const counterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, required: true } }, { versionKey: false });
 
 /** One claimed number of a sequence: `_id` is `scope#n`; `owner` says who holds it (unique). */
@@ -183,6 +209,7 @@ export interface Models {
   Task: Model<TaskDoc>;
   Outbox: Model<OutboxDoc>;
   Document: Model<DocumentDoc>;
+  Claim: Model<InferSchemaType<typeof claimSchema>>;
   Counter: Model<InferSchemaType<typeof counterSchema>>;
   SequenceClaim: Model<InferSchemaType<typeof sequenceClaimSchema>>;
   NonWorkingDay: Model<InferSchemaType<typeof nonWorkingDaySchema>>;
@@ -197,6 +224,7 @@ export function createModels(connection: Connection): Models {
     Task: connection.model('Task', taskSchema, 'tasks'),
     Outbox: connection.model('Outbox', outboxSchema, 'outbox'),
     Document: connection.model('Document', documentSchema, 'documents'),
+    Claim: connection.model('Claim', claimSchema, 'claims'),
     Counter: connection.model('Counter', counterSchema, 'counters'),
     SequenceClaim: connection.model('SequenceClaim', sequenceClaimSchema, 'sequence_claims'),
     NonWorkingDay: connection.model('NonWorkingDay', nonWorkingDaySchema, 'non_working_days'),
@@ -258,7 +286,7 @@ export interface RunStartRecord {
   centerId: string;
   workflowType: string;
   summary: string;
-  startedBy: { sub: string; role: Role };
+  startedBy: { sub: string; role: Role | 'citizen' };
   startedAt: Date;
   metrics?: Record<string, number>;
 }

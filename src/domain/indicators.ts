@@ -46,15 +46,14 @@ export async function computeIndicators(
     byCode.set(run.code, sums);
   }
   return procedures.map((p) => {
-    const row = byCode.get(p.code);
-    const sum = (k: string) => row?.[k] ?? 0;
+    const sumOf = (code: string, k: string) => byCode.get(code)?.[k] ?? 0;
     return {
       code: p.code,
       name: p.name,
-      runs: sum('runs'),
+      runs: sumOf(p.code, 'runs'),
       indicators: p.indicators.map((i) => {
-        const numerator = sum(i.numerator);
-        const denominator = i.denominator ? sum(i.denominator) : null;
+        const numerator = sumOf(i.from ?? p.code, i.numerator);
+        const denominator = i.denominator ? sumOf(i.from ?? p.code, i.denominator) : null;
         const value = denominator === null ? numerator : denominator === 0 ? null : Math.round((numerator / denominator) * 10000) / 100;
         return { id: i.id, name: i.name, unit: denominator === null ? 'count' : 'percent', value, numerator, denominator, formula: i.formula };
       }),

@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Actor, Role } from './roles';
 import type { TaskType } from './tasks';
@@ -63,11 +63,22 @@ export interface RunState {
   notifications: string[];
   /** Emails or notices that could not be sent (rejected address, no mailbox): recorded, not fatal. */
   problems: { key: string; error: string }[];
+  term?: TermState;
   result?: Record<string, unknown>;
 }
 
 export const completeTaskUpdate = defineUpdate<CompleteTaskResult, [CompleteTaskInput]>('completeTask');
 export const getStateQuery = defineQuery<RunState>('getState');
+
+/**
+ * A non-working day was decreed for the public sector after the run started (DESIGN §5): runs
+ * with a legal term re-plan it on the business calendar and record the reason.
+ */
+export interface CalendarChange {
+  date: string;
+  reason: string;
+}
+export const calendarChangedSignal = defineSignal<[CalendarChange]>('calendarChanged');
 
 /** Search attributes that make runs findable (DESIGN §7); registered on the dev server. */
 export const CenterIdAttr = defineSearchAttributeKey('CenterId', SearchAttributeType.KEYWORD);
@@ -82,7 +93,17 @@ export interface RunMeta {
   runId: string;
   code: string;
   centerId: string;
-  startedBy: { sub: string; role: Role };
+  /** Staff (sub, role), or the citizen through the public intake (`role: 'citizen'`). */
+  startedBy: { sub: string; role: Role | 'citizen' };
   /** Whether the server has our search attributes (the time-skipping test server has none). */
   searchAttributes: boolean;
+}
+
+/** The legal term of a run (claims): due date, and every move of it with its reason. */
+export interface TermState {
+  registeredOn: string;
+  businessDays: number;
+  dueDate: string;
+  dueAt: string;
+  changes: { date: string; reason: string; previousDueDate: string; dueDate: string }[];
 }

@@ -21,6 +21,22 @@ export const taskDataSchemas = {
       note: freeTextSchema(2000).optional(),
     })
     .strict(),
+  /** PM1.4.2: the responsible investigates the claim and proposes the answer. */
+  investigate_claim: z
+    .object({
+      findings: freeTextSchema(4000).describe('Hechos verificados en la investigación'),
+      decision: z.enum(['accepted', 'rejected']).describe('accepted: el reclamo es fundado; rejected: infundado'),
+      answer: freeTextSchema(4000).describe('Texto de la respuesta al ciudadano'),
+    })
+    .strict(),
+  /** PM1.4.2: the supervisor (owner of PM1.4.2) approves the proposed answer or returns it. */
+  review_claim_answer: z
+    .object({
+      verdict: z.enum(['approve', 'return']),
+      observations: freeTextSchema(2000).optional().describe('Obligatorias al devolver la propuesta'),
+    })
+    .strict()
+    .refine((d) => d.verdict === 'approve' || d.observations !== undefined, { path: ['observations'], message: 'observations are required to return the proposal' }),
 } as const;
 
 export type TaskType = keyof typeof taskDataSchemas;

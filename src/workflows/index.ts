@@ -1,3 +1,4 @@
 /** Every workflow type the worker registers. The catalog's `workflowType` names one of these. */
 export { procedureWorkflow } from './procedure';
 export { congratulationWorkflow } from './congratulation';
+export { claimWorkflow } from './claim';

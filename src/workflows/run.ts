@@ -13,7 +13,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, DocumentRef, Recipient, RenderDocumentInput } from '../activities';
+import type { Activities, DocumentRef, Recipient, RenderDocumentInput, TaskNoticeInput, TimelineEvent } from '../activities';
 import { NON_RETRYABLE_ACTIVITY_ERRORS } from '../shared/errors';
 import {
   completeTaskUpdate,
@@ -60,7 +60,10 @@ export interface TaskOptions<T extends TaskType> {
   type: T;
   title: string;
   role: Role;
-  dueBusinessDays: number;
+  /** The task's own term in business days, with its reminders and escalation ladder… */
+  dueBusinessDays?: number;
+  /** …or a term owned by the run (a claim's legal term): no timeline of the task's own. */
+  term?: { dueDate: string; dueAt: string };
   /** Reminders, business days before the term (default: 1). */
   remindBefore?: number[];
   /** Business days between escalation levels after the term (default: 2). */
@@ -119,12 +122,14 @@ export class Run {
     // The ladder starts above whoever holds the task: a coordinator's overdue task goes to the
     // Entidad Administradora, an Entidad Administradora's to SSCS, an SSCS task only gets reminders.
     const levels = ESCALATION_PATH.slice(ESCALATION_PATH.indexOf(opts.role as EscalationLevel) + 1);
-    const plan = await acts.planTask({
-      openedAt,
-      dueBusinessDays: opts.dueBusinessDays,
-      remindBefore: opts.remindBefore ?? [1],
-      escalation: { levels, every: opts.escalateEvery ?? 2 },
-    });
+    const plan = opts.term
+      ? { ...opts.term, timeline: [] }
+      : await acts.planTask({
+          openedAt,
+          dueBusinessDays: opts.dueBusinessDays ?? 1,
+          remindBefore: opts.remindBefore ?? [1],
+          escalation: { levels, every: opts.escalateEvery ?? 2 },
+        });
     const task: TaskState = {
       id: `${this.meta.runId}:${opts.key}`,
       type: opts.type,
@@ -147,15 +152,7 @@ export class Run {
       // A completion and the timer can land in the same activation; the completion wins.
       if (done || task.status !== 'open') break;
       task.events.push(event);
-      const key = `${task.id}:${event.kind === 'reminder' ? `reminder:${event.at}` : `escalation:${event.level}`}`;
-      try {
-        await acts.queueTaskNotice({ key, runId: this.meta.runId, code: this.meta.code, centerId: this.meta.centerId, task, event });
-        this.track(key);
-      } catch (err) {
-        // A missing mailbox must not stop the run: the notice is recorded as a problem, and the
-        // escalation stays in the task's history for whoever reads the run.
-        this.state.problems.push({ key, error: reasonOf(err) });
-      }
+      await this.notice(task, event);
       if (event.kind === 'escalation') await this.record(task);
     }
     await condition(() => task.status !== 'open');
@@ -197,12 +194,26 @@ export class Run {
     this.deliveries.push(delivery.deliverEmail({ key }).catch((err: unknown) => void this.state.problems.push({ key, error: reasonOf(err) })));
   }
 
-  private record(task: TaskState): Promise<void> {
+  /** Writes a task's current state to the inbox (also after its term moved). */
+  record(task: TaskState): Promise<void> {
     task.rev += 1;
     return acts.recordTask({ runId: this.meta.runId, code: this.meta.code, centerId: this.meta.centerId, task });
   }
 
-  private setSearch(change: { status?: RunStatus; dueAt?: string }): void {
+  /** Sends a task event's reminder or escalation through the outbox; a failure is recorded, not fatal. */
+  async notice(task: TaskState, event: TimelineEvent, extra: Pick<TaskNoticeInput, 'templates' | 'data' | 'entityId'> = {}): Promise<void> {
+    const key = `${task.id}:${event.kind === 'reminder' ? `reminder:${event.at}` : `escalation:${event.level}`}`;
+    try {
+      await acts.queueTaskNotice({ key, runId: this.meta.runId, code: this.meta.code, centerId: this.meta.centerId, task, event, ...extra });
+      this.track(key);
+    } catch (err) {
+      // A missing mailbox must not stop the run: the notice is recorded as a problem, and the
+      // event stays in the task's history for whoever reads the run.
+      this.state.problems.push({ key, error: reasonOf(err) });
+    }
+  }
+
+  setSearch(change: { status?: RunStatus; dueAt?: string }): void {
     if (!this.meta.searchAttributes) return;
     upsertSearchAttributes([
       ...(change.status ? [{ key: RunStatusAttr, value: change.status }] : []),

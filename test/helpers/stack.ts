@@ -33,7 +33,7 @@ export interface Stack {
  * The whole engine in-process (API + worker) against the real components the global setup
  * started: Temporal dev server, FerretDB (a fresh database per stack), MailDev over SMTP.
  */
-export async function startStack(opts: { worker?: boolean } = {}): Promise<Stack> {
+export async function startStack(opts: { worker?: boolean; publicRateLimit?: number } = {}): Promise<Stack> {
   const models = await freshModels();
   const connection = await Connection.connect({ address: testEnv.temporalAddress() });
   const namespace = await freshNamespace(connection);
@@ -41,7 +41,18 @@ export async function startStack(opts: { worker?: boolean } = {}): Promise<Stack
   const mailer: Mailer = createSmtpMailer(testEnv.smtpUrl());
   const taskQueue = uniqueId('tq');
   const log = pino({ level: 'silent' });
-  const app = createApp({ models, temporal: client, mailer, log, clock: () => new Date(), jwtSecret: JWT_SECRET, taskQueue, searchAttributes: true });
+  const app = createApp({
+    models,
+    temporal: client,
+    mailer,
+    log,
+    clock: () => new Date(),
+    jwtSecret: JWT_SECRET,
+    taskQueue,
+    searchAttributes: true,
+    claimTerms: { remindBefore: [10, 3], escalateEvery: 5 },
+    publicRateLimit: opts.publicRateLimit ?? 1000,
+  });
 
   let nativeConnection: NativeConnection | undefined;
   let worker: Worker | undefined;

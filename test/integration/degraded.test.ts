@@ -29,6 +29,8 @@ beforeAll(async () => {
     jwtSecret: JWT_SECRET,
     taskQueue: 'unused',
     searchAttributes: false,
+    claimTerms: { remindBefore: [10, 3], escalateEvery: 5 },
+    publicRateLimit: 1000,
   });
   http = supertest.agent(app);
 });

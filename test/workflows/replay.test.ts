@@ -15,7 +15,7 @@ const load = (f: string) => temporal.api.history.v1.History.decode(fs.readFileSy
 
 test('when the recorded histories are listed, then every workflow type that has shipped has one', () => {
   const types = new Set(files.map((f) => load(f).events[0].workflowExecutionStartedEventAttributes!.workflowType!.name));
-  expect([...types].sort()).toEqual(['congratulationWorkflow', 'procedureWorkflow']);
+  expect([...types].sort()).toEqual(['claimWorkflow', 'congratulationWorkflow', 'procedureWorkflow']);
 });
 
 test.each(files)('when %s is replayed on the current code, then it is deterministic', async (file) => {

@@ -91,7 +91,7 @@ export function registerProcedures(api: Api, deps: ApiDeps): void {
       const p = findProcedure(params.code);
       if (!p) throw notFound(`procedure ${params.code}`);
       const key = req.header('idempotency-key') || undefined;
-      const { created, ...run } = await startRun(deps, p, body, actor, key);
+      const { created, ...run } = await startRun(deps, p, body, { kind: 'staff', actor }, key);
       res.status(created ? 201 : 200).location(`/api/v1/runs/${encodeURIComponent(run.runId)}`).json(run);
       return undefined;
     },

@@ -26,23 +26,27 @@ export interface StartedRun {
  * center, then starts the workflow whose id is the run's business number. With an
  * Idempotency-Key the same request returns the same run and never starts a second one.
  */
+/** Who starts a run: a member of staff with a token, or a citizen through a public route. */
+export type Starter = { kind: 'staff'; actor: Actor } | { kind: 'public' };
+
 export async function startRun(
   deps: ApiDeps,
   procedure: ProcedureDefinition,
   body: unknown,
-  actor: Actor,
+  starter: Starter,
   idempotencyKey: string | undefined,
 ): Promise<StartedRun> {
   if (!procedure.executable) {
     throw conflict('not_executable', `${procedure.code} is not executable yet: ${procedure.pending ?? 'its workflow is pending'}`);
   }
-  if (!canStart(procedure, actor.role)) {
-    throw forbidden(`role ${actor.role} may not start ${procedure.code} (allowed: ${['sscs', ...procedure.starters].join(', ')})`);
+  if (starter.kind === 'staff' && !canStart(procedure, starter.actor.role)) {
+    throw forbidden(`role ${starter.actor.role} may not start ${procedure.code} (allowed: ${['sscs', ...procedure.starters].join(', ')})`);
   }
   const parsed = procedure.inputSchema.safeParse(body);
   if (!parsed.success) throw invalidInput(parsed.error, 'body');
   const input = parsed.data as { centerId: string; entityId?: string };
-  assertCenter(actor, input.centerId);
+  if (starter.kind === 'staff') assertCenter(starter.actor, input.centerId);
+  const startedBy: RunMeta['startedBy'] = starter.kind === 'staff' ? { sub: starter.actor.sub, role: starter.actor.role } : { sub: 'ciudadano', role: 'citizen' };
   const center = await deps.models.Center.findById(input.centerId).lean<CenterRecord>();
   if (!center || !center.active) throw badRequest(`invalid input: body.centerId: unknown center ${input.centerId}`, [{ path: 'body.centerId', message: 'unknown center', code: 'custom' }]);
   if (input.entityId && !center.participatingEntities.some((e) => e.id === input.entityId)) {
@@ -56,12 +60,12 @@ export async function startRun(
   const allocate = async (owner: string) => {
     const year = limaDate(now).slice(0, 4);
     const seq = await claimNumber(deps.models, `run:${procedure.code}:${input.centerId}:${year}`, owner, now);
-    return `${procedure.code}-${input.centerId}-${year}-${String(seq).padStart(5, '0')}`;
+    return `${procedure.numberPrefix ?? procedure.code}-${input.centerId}-${year}-${String(seq).padStart(5, '0')}`;
   };
 
   let runId: string;
   if (idempotencyKey) {
-    const scope = `${actor.sub}:${idempotencyKey}`;
+    const scope = `${startedBy.sub}:${idempotencyKey}`;
     const requestHash = createHash('sha256').update(JSON.stringify([procedure.code, parsed.data])).digest('hex');
     let record = await deps.models.Idempotency.findById(scope).lean();
     if (!record) {
@@ -83,13 +87,14 @@ export async function startRun(
 
   // Whichever request's start succeeds created the run (201); every other one is a replay (200).
   let created = true;
-  const meta: RunMeta = { runId, code: procedure.code, centerId: input.centerId, startedBy: { sub: actor.sub, role: actor.role }, searchAttributes: deps.searchAttributes };
+  const meta: RunMeta = { runId, code: procedure.code, centerId: input.centerId, startedBy, searchAttributes: deps.searchAttributes };
+  const terms = procedure.legalTerm ? { ...procedure.legalTerm, ...deps.claimTerms } : undefined;
   try {
     await deps.temporal.workflow.start(procedure.workflowType, {
       taskQueue: deps.taskQueue,
       workflowId: runId,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      args: [{ meta, input: parsed.data, ...(procedure.steps ? { steps: procedure.steps } : {}) }],
+      args: [{ meta, input: parsed.data, ...(procedure.steps ? { steps: procedure.steps } : {}), ...(terms ? { terms } : {}) }],
       ...(deps.searchAttributes
         ? { typedSearchAttributes: [{ key: CenterIdAttr, value: input.centerId }, { key: ProcedureCodeAttr, value: procedure.code }, { key: RunStatusAttr, value: 'running' }] as never }
         : {}),

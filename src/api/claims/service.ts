@@ -1,0 +1,24 @@
+import { endOfLimaDay, limaDate } from '../../calendar/businessCalendar';
+import { loadCalendar } from '../../calendar/service';
+import type { ApiDeps } from '../deps';
+
+type ClaimRecord = NonNullable<Awaited<ReturnType<ApiDeps['models']['Claim']['findById']>>> & Record<string, any>;
+
+/**
+ * How a claim stands against its legal term today: business days left until the due date, or
+ * business days overdue, counted on the business calendar (DESIGN §5).
+ */
+export async function termStanding(deps: ApiDeps, claims: { dueDate: string; status: string }[]) {
+  const calendar = await loadCalendar(deps.models);
+  const now = deps.clock();
+  const today = limaDate(now);
+  return claims.map((c) => {
+    if (c.status !== 'open') return { overdue: false, businessDaysLeft: null, businessDaysOverdue: null };
+    const overdue = now.getTime() > endOfLimaDay(c.dueDate).getTime();
+    return overdue
+      ? { overdue, businessDaysLeft: null, businessDaysOverdue: calendar.businessDaysBetween(c.dueDate, today) }
+      : { overdue, businessDaysLeft: calendar.businessDaysBetween(today, c.dueDate), businessDaysOverdue: null };
+  });
+}
+
+export type { ClaimRecord };

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import rateLimit from 'express-rate-limit';
+import type { RequestHandler } from 'express';
+import type { Api } from '../route';
+import { errorResponses, json } from '../route';
+import type { ApiDeps } from '../deps';
+import { findProcedure } from '../../catalog';
+import { HttpError } from '../errors';
+import { startRun } from '../runs/service';
+import { termStanding } from '../claims/service';
+
+/** The claims procedure of the catalog, which the public routes serve. */
+const CLAIMS = 'PM1.4.2';
+
+function limiter(deps: ApiDeps): RequestHandler {
+  return rateLimit({
+    windowMs: 15 * 60 * 1000,
+    limit: deps.publicRateLimit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res) =>
+      void res.status(429).json({ error: { code: 'rate_limited', message: 'too many requests from this address; try again in a few minutes' } }),
+  });
+}
+
+const tracking = z
+  .object({
+    number: z.string(),
+    status: z.enum(['open', 'answered']),
+    registeredAt: z.string(),
+    dueDate: z.string(),
+    overdue: z.boolean(),
+    answer: z.object({ decision: z.enum(['accepted', 'rejected']), text: z.string(), answeredAt: z.string(), inTerm: z.boolean() }).nullable(),
+  })
+  .openapi('ClaimTracking');
+
+/**
+ * The citizen's door to the Libro de Reclamaciones (glossary): file a claim and follow it, without
+ * an account. Rate-limited per address; tracking needs the document number and reveals nothing
+ * — not even whether a number exists — to anyone without it.
+ */
+export function registerPublic(api: Api, deps: ApiDeps): void {
+  const limit = limiter(deps);
+  const procedure = findProcedure(CLAIMS)!;
+
+  api.route({
+    method: 'post',
+    path: '/public/claims',
+    summary: 'File a claim (Libro de Reclamaciones) as a citizen; no token. Rate-limited; Idempotency-Key honoured.',
+    tags: ['public'],
+    auth: false,
+    middleware: [limit],
+    headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+    body: z.record(z.string(), z.unknown()),
+    bodyDescription: "the claim, validated by PM1.4.2's inputSchema (GET /api/v1/procedures/PM1.4.2)",
+    responses: {
+      201: json(z.object({ number: z.string(), status: z.string(), registeredAt: z.string(), trackingUrl: z.string() }), 'the claim is registered; the constancia is emailed'),
+      ...errorResponses(400, 409),
+      429: { description: 'too many requests from this address' },
+    },
+    handler: async ({ body, req, res }) => {
+      const key = req.header('idempotency-key') || undefined;
+      const run = await startRun(deps, procedure, body, { kind: 'public' }, key);
+      res.status(run.created ? 201 : 200).json({
+        number: run.runId,
+        status: 'open',
+        registeredAt: run.startedAt,
+        trackingUrl: `/api/v1/public/claims/${encodeURIComponent(run.runId)}?documentNumber=…`,
+      });
+      return undefined;
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/public/claims/{number}',
+    summary: 'Follow a claim with its number and the document number of who filed it; no token. Rate-limited.',
+    tags: ['public'],
+    auth: false,
+    middleware: [limit],
+    params: z.object({ number: z.string().min(1).max(80) }),
+    query: z.object({ documentNumber: z.string().trim().min(1).max(20) }),
+    responses: { 200: json(tracking, 'the claim'), ...errorResponses(400, 404), 429: { description: 'too many requests from this address' } },
+    handler: async ({ params, query }) => {
+      const claim = await deps.models.Claim.findById(params.number).lean();
+      // The same answer whether the number does not exist or the document does not match.
+      if (!claim || claim.citizen?.documentNumber?.toUpperCase() !== query.documentNumber.toUpperCase()) {
+        throw new HttpError(404, 'not_found', 'no claim matches this number and document number');
+      }
+      const [standing] = await termStanding(deps, [claim]);
+      return {
+        number: claim._id,
+        status: claim.status,
+        registeredAt: claim.registeredAt,
+        dueDate: claim.dueDate,
+        overdue: standing.overdue,
+        answer: claim.status === 'answered' ? { decision: claim.decision, text: claim.answer, answeredAt: claim.answeredAt, inTerm: claim.inTerm } : null,
+      };
+    },
+  });
+}
