@@ -1,4 +1,4 @@
-import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ESCALATION_PATH, Run } from './run';
 import type { Activities, TaskPlan, TimelineEvent } from '../activities';
 import { NON_RETRYABLE_ACTIVITY_ERRORS } from '../shared/errors';
@@ -46,7 +46,8 @@ export async function claimWorkflow({ meta, input, terms }: ClaimWorkflowInput):
 
   await run.begin(`Reclamo${input.entityId ? ` sobre ${input.entityId}` : ''}`, { registered: 1 });
   const entity = input.entityId ? await acts.lookupEntity({ centerId: meta.centerId, entityId: input.entityId }) : null;
-  const registeredAt = new Date().toISOString();
+  // Registered when the engine accepted it (the start of the run), not when the worker got to it.
+  const registeredAt = new Date(workflowInfo().startTime).toISOString();
   const planTerm = () =>
     acts.planTask({
       openedAt: registeredAt,
