@@ -48,7 +48,6 @@ const runSchema = new Schema(
     startedBy: { sub: String, role: String },
     startedAt: { type: Date, required: true },
     closedAt: Date,
-    dueAt: Date,
     /** Figures the indicators add up (catalog `numerator` / `denominator` keys), 0 or 1 per run. */
     metrics: { type: Map, of: Number, default: {} },
   },

@@ -75,6 +75,7 @@ describe('registering claims', () => {
     // The constancia, as staff read it.
     const run = await stack.http.get(`/api/v1/runs/${enc(number)}`).set(stack.auth('supervisor', ['callao']));
     expect(run.body.startedBy).toEqual({ sub: 'ciudadano', role: 'citizen' });
+    expect(run.body.term).toMatchObject({ dueDate: expectedDue, overdue: false, businessDaysLeft: 30, changes: [] });
     const doc = await stack.http.get(run.body.documents[0].url).set(stack.auth('supervisor', ['callao']));
     expect(doc.text).toContain('Libro de Reclamaciones');
     expect(doc.text).toContain('D.S. N° 007-2020-PCM');

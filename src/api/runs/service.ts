@@ -10,6 +10,7 @@ import type { Actor } from '../../shared/roles';
 import { assertCenter, canAccessCenter } from '../auth';
 import { badRequest, conflict, forbidden, invalidInput, notFound } from '../errors';
 import type { ApiDeps } from '../deps';
+import { termStanding } from '../claims/service';
 
 export interface StartedRun {
   runId: string;
@@ -169,7 +170,7 @@ export async function listRuns(deps: ApiDeps, actor: Actor, q: z.infer<typeof ru
 
 export async function getRun(deps: ApiDeps, runId: string, actor: Actor) {
   const run = await loadRun(deps, runId, actor);
-  const [tasks, documents, notifications, execution] = await Promise.all([
+  const [tasks, documents, notifications, execution, claim] = await Promise.all([
     deps.models.Task.find({ runId }).sort({ createdAt: 1 }).lean(),
     deps.models.Document.find({ runId }, { html: 0 }).sort({ createdAt: 1 }).lean(),
     deps.models.Outbox.find({ runId }, { html: 0, text: 0 }).sort({ createdAt: 1 }).lean(),
@@ -178,10 +179,14 @@ export async function getRun(deps: ApiDeps, runId: string, actor: Actor) {
       .describe()
       .then((d) => d.status.name)
       .catch(() => null),
+    deps.models.Claim.findById(runId, { dueDate: 1, status: 1, registeredAt: 1, termChanges: 1 }).lean(),
   ]);
+  // A run with a legal term (a claim) shows it, and where it stands today.
+  const term = claim ? { registeredAt: claim.registeredAt, dueDate: claim.dueDate, changes: claim.termChanges ?? [], ...(await termStanding(deps, [claim]))[0] } : undefined;
   return {
     ...serializeRun(run),
     execution,
+    ...(term ? { term } : {}),
     tasks: tasks.map(serializeTask),
     documents: documents.map((d) => ({ id: d._id, type: d.type, reference: d.reference, createdAt: d.createdAt, url: `/api/v1/documents/${encodeURIComponent(d._id)}` })),
     notifications: notifications.map((n) => ({
