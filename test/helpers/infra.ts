@@ -10,6 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { connectModels, type Models } from '../../src/db/models';
 import { createActivities } from '../../src/activities';
 import { loadTemplates } from '../../src/templates';
+import type { ClaimWorkflowInput } from '../../src/workflows/claim';
 import { seedCenters } from '../../src/db/seed';
 import type { Mailer, OutgoingMail } from '../../src/activities/mailer';
 
@@ -126,4 +127,20 @@ export function useWorkflowTestEnv() {
     return { worker, taskQueue };
   };
   return ctx;
+}
+
+/** A PM1.4.2 claim as the API would start it (builder with overrides; STYLE: tests). */
+export function buildClaim(overrides: { entityId?: string | null } = {}): ClaimWorkflowInput {
+  const runId = uniqueId('HR-lima-norte');
+  return {
+    meta: { runId, code: 'PM1.4.2', centerId: 'lima-norte', startedBy: { sub: 'orient-1', role: 'orientador' }, searchAttributes: false },
+    input: {
+      centerId: 'lima-norte',
+      citizen: { name: 'Juan Pérez', documentType: 'DNI', documentNumber: '45678912', email: `${runId.toLowerCase()}@ciudadano.pe` },
+      ...(overrides.entityId === null ? {} : { entityId: overrides.entityId ?? 'reniec' }),
+      description: 'Esperé tres horas y no me atendieron en el módulo.',
+      request: 'Que se me atienda y se revise el sistema de turnos.',
+    },
+    terms: { businessDays: 30, reference: 'D.S. N° 007-2020-PCM', remindBefore: [10, 3], escalateEvery: 5 },
+  };
 }

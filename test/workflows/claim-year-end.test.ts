@@ -5,28 +5,13 @@
  */
 import { getStateQuery } from '../../src/shared/messages';
 import { claimWorkflow } from '../../src/workflows';
-import type { ClaimWorkflowInput } from '../../src/workflows/claim';
-import { RecordingMailer, uniqueId, useWorkflowTestEnv } from '../helpers/infra';
+import { buildClaim, RecordingMailer, useWorkflowTestEnv } from '../helpers/infra';
 
 const ctx = useWorkflowTestEnv();
 
-function buildClaim(): ClaimWorkflowInput {
-  const runId = uniqueId('HR-lima-norte');
-  return {
-    meta: { runId, code: 'PM1.4.2', centerId: 'lima-norte', startedBy: { sub: 'orient-1', role: 'orientador' }, searchAttributes: false },
-    input: {
-      centerId: 'lima-norte',
-      citizen: { name: 'Juan Pérez', documentType: 'DNI', documentNumber: '45678912', email: `${runId.toLowerCase()}@ciudadano.pe` },
-      description: 'No me entregaron mi documento.',
-      request: 'Que se me entregue.',
-    },
-    terms: { businessDays: 30, reference: 'D.S. N° 007-2020-PCM', remindBefore: [10, 3], escalateEvery: 5 },
-  };
-}
-
 test('when a claim is registered on the first Friday of December, then its term skips 8, 9 and 25 December and 1 January', async () => {
   const mailer = new RecordingMailer();
-  const claim = buildClaim();
+  const claim = buildClaim({ entityId: null });
   const now = await ctx.env.currentTimeMs();
   // 15:00 in Lima on Friday 4 Dec 2026, or Friday 3 Dec 2027 if this runs after that.
   const [registration, expectedDue] = now < Date.parse('2026-12-04T20:00:00Z') ? ['2026-12-04T20:00:00Z', '2027-01-21'] : ['2027-12-03T20:00:00Z', '2028-01-18'];

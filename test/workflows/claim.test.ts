@@ -8,28 +8,12 @@ import { calendarChangedSignal, completeTaskUpdate, getStateQuery, type RunState
 import type { Actor, Role } from '../../src/shared/roles';
 import { BusinessCalendar, limaDate } from '../../src/calendar/businessCalendar';
 import { claimWorkflow } from '../../src/workflows';
-import type { ClaimWorkflowInput } from '../../src/workflows/claim';
-import { maybeRecordHistory, RecordingMailer, TEST_SSCS_EMAIL, uniqueId, useWorkflowTestEnv } from '../helpers/infra';
+import { buildClaim, maybeRecordHistory, RecordingMailer, TEST_SSCS_EMAIL, useWorkflowTestEnv } from '../helpers/infra';
 
 const ctx = useWorkflowTestEnv();
 const calendar = new BusinessCalendar();
 const supervisor: Actor = { sub: 'sup-ln', role: 'supervisor', centers: ['lima-norte'] };
 const reniec: Actor = { sub: 'reniec-ln', role: 'participant_entity', centers: ['lima-norte'] };
-
-function buildClaim(overrides: { entityId?: string | null } = {}): ClaimWorkflowInput {
-  const runId = uniqueId('HR-lima-norte');
-  return {
-    meta: { runId, code: 'PM1.4.2', centerId: 'lima-norte', startedBy: { sub: 'orient-1', role: 'orientador' }, searchAttributes: false },
-    input: {
-      centerId: 'lima-norte',
-      citizen: { name: 'Juan Pérez', documentType: 'DNI', documentNumber: '45678912', email: `${runId.toLowerCase()}@ciudadano.pe` },
-      ...(overrides.entityId === null ? {} : { entityId: overrides.entityId ?? 'reniec' }),
-      description: 'Esperé tres horas y no me atendieron en el módulo.',
-      request: 'Que se me atienda y se revise el sistema de turnos.',
-    },
-    terms: { businessDays: 30, reference: 'D.S. N° 007-2020-PCM', remindBefore: [10, 3], escalateEvery: 5 },
-  };
-}
 
 async function waitForTask(handle: WorkflowHandle, type: string, round = 1) {
   for (;;) {
