@@ -163,6 +163,15 @@ const pctAchieved = (id: string, name: string, formula?: string): IndicatorDefin
   formula: formula ?? 'ejecuciones cerradas con todos sus pasos cumplidos / ejecuciones cerradas × 100',
 });
 const countOf = (id: string, name: string, numerator: string, formula: string): IndicatorDefinition => ({ id, name, numerator, formula });
+/** A percentage of two figures runs record; `from` when they are another procedure's runs. */
+const ratio = (id: string, name: string, numerator: string, denominator: string, formula: string, from?: string): IndicatorDefinition => ({
+  id,
+  name,
+  numerator,
+  denominator,
+  formula,
+  ...(from ? { from } : {}),
+});
 
 interface GenericArgs {
   code: string;
@@ -197,34 +206,40 @@ function generic(a: GenericArgs): ProcedureDefinition {
   };
 }
 
-interface DedicatedArgs extends Omit<GenericArgs, 'steps' | 'l1' | 'l2'> {
-  l1: { code: string; name: string };
-  l2: { code: string; name: string };
-  objective: string;
-  pending: string;
+interface DedicatedArgs extends Omit<GenericArgs, 'steps' | 'l2'> {
+  /** A level-2 process of Cuadro 07, or the protocols' own (with its objective). */
+  l2: keyof typeof L2 | { code: string; name: string; objective: string };
+  /** The workflow that runs it and its input; absent while that workflow is not built… */
+  workflow?: { type: WorkflowType; inputSchema: z.ZodType };
+  /** …and then, what it is waiting for. */
+  pending?: string;
+  numberPrefix?: string;
+  legalTerm?: ProcedureDefinition['legalTerm'];
 }
 
-/** A procedure with rules of its own in the manual, whose dedicated workflow is not built yet. */
-function dedicatedPending(a: DedicatedArgs): ProcedureDefinition {
+/** A procedure with rules of its own in the manual: its dedicated workflow, or why it is pending. */
+function dedicated(a: DedicatedArgs): ProcedureDefinition {
+  const l2 = typeof a.l2 === 'string' ? L2[a.l2] : a.l2;
   return {
     code: a.code,
     name: a.name,
     level1: a.l1,
-    level2: a.l2,
-    objective: a.objective,
+    level2: { code: l2.code, name: l2.name },
+    objective: l2.objective,
     owner: a.owner,
     ownerFromManual: a.ownerFromManual,
     starters: a.starters ?? [...new Set<Role>([...a.owner, 'coordinator'])],
     indicators: a.indicators,
-    workflowType: 'procedureWorkflow',
-    executable: false,
-    pending: a.pending,
-    inputSchema: procedureRunInputSchema,
+    workflowType: a.workflow?.type ?? 'procedureWorkflow',
+    executable: a.workflow !== undefined,
+    ...(a.pending ? { pending: a.pending } : {}),
+    inputSchema: a.workflow?.inputSchema ?? procedureRunInputSchema,
     manual: a.manual ?? ['2.4.1 Cuadro 07', '2.4.2 Listado'],
+    ...(a.numberPrefix ? { numberPrefix: a.numberPrefix } : {}),
+    ...(a.legalTerm ? { legalTerm: a.legalTerm } : {}),
   };
 }
 
-const l2Of = (k: keyof typeof L2) => ({ code: L2[k].code, name: L2[k].name });
 
 // ---------------------------------------------------------------------------------------------
 // The 39 procedures of DESIGN §4
@@ -361,8 +376,8 @@ const PROCEDURES: ProcedureDefinition[] = [
       step('implement', 'supervisor', 10, 'Implementar el servicio en el Centro MAC'),
     ],
   }),
-  dedicatedPending({
-    code: 'PM1.3.1', name: 'Supervisión de Centros MAC', l1: PM1, l2: l2Of('PM1.3'), objective: L2['PM1.3'].objective,
+  dedicated({
+    code: 'PM1.3.1', name: 'Supervisión de Centros MAC', l1: PM1, l2: 'PM1.3',
     owner: ['supervisor', 'sscs'], ownerFromManual: true,
     indicators: [pctAchieved('supervision_plan', '% Cumplimiento del Plan de Supervisión Anual', 'supervisiones ejecutadas / supervisiones programadas en el Plan Anual × 100')],
     pending: 'Modelo de supervisión de 2.3 (gabinete, visita de campo, posterior; Cuadros 02–06)',
@@ -375,67 +390,45 @@ const PROCEDURES: ProcedureDefinition[] = [
       pctAchieved('ans_compliance', '% Cumplimiento de ANS y cláusulas de adhesión'),
       pctAchieved('module_occupancy', '% de ocupabilidad de módulos', 'controles cerrados con ocupabilidad conforme / controles cerrados × 100'),
       pctAchieved('punctuality', '% de cumplimiento de puntualidad', 'controles cerrados con puntualidad conforme / controles cerrados × 100'),
-      { id: 'claims_timely', name: '% de respuesta a reclamos oportuna', numerator: 'answeredInTerm', denominator: 'answered', from: 'PM1.4.2', formula: 'reclamos (PM1.4.2) respondidos dentro del plazo de ley / reclamos respondidos × 100' },
+      ratio('claims_timely', '% de respuesta a reclamos oportuna', 'answeredInTerm', 'answered', 'reclamos (PM1.4.2) respondidos dentro del plazo de ley / reclamos respondidos × 100', 'PM1.4.2'),
     ],
     steps: [
       step('control', 'supervisor', 5, 'Verificar el cumplimiento de ANS y cláusulas de adhesión por entidad'),
       step('communicate', 'coordinator', 5, 'Comunicar los incumplimientos a la entidad participante'),
     ],
   }),
-  dedicatedPending({
-    code: 'PM1.3.3', name: 'Atención de incidencias en el servicio de las entidades participantes', l1: PM1, l2: l2Of('PM1.3'), objective: L2['PM1.3'].objective,
+  dedicated({
+    code: 'PM1.3.3', name: 'Atención de incidencias en el servicio de las entidades participantes', l1: PM1, l2: 'PM1.3',
     owner: ['supervisor'], ownerFromManual: true,
-    indicators: [{ id: 'incidents_resolved', name: '% de incidentes resueltos satisfactoriamente', numerator: 'resolvedSatisfactorily', denominator: 'closed', formula: 'incidentes resueltos y verificados como satisfactorios / incidentes cerrados × 100' }],
+    indicators: [ratio('incidents_resolved', '% de incidentes resueltos satisfactoriamente', 'resolvedSatisfactorily', 'closed', 'incidentes resueltos y verificados como satisfactorios / incidentes cerrados × 100')],
     pending: 'Incidencias con Formato 17, plazos por tipo (ANS) y escalamiento',
     manual: ['2.2.4', 'Glosario: Incidencia'],
   }),
-  {
-    code: 'PM1.4.1',
-    name: 'Recepción y difusión de felicitaciones',
-    level1: PM1,
-    level2: l2Of('PM1.4'),
-    objective: L2['PM1.4'].objective,
-    owner: ['coordinator'],
-    ownerFromManual: true,
-    starters: ['orientador', 'mac_express_advisor', 'supervisor', 'coordinator'],
+  dedicated({
+    code: 'PM1.4.1', name: 'Recepción y difusión de felicitaciones', l1: PM1, l2: 'PM1.4',
+    owner: ['coordinator'], ownerFromManual: true, starters: ['orientador', 'mac_express_advisor', 'supervisor', 'coordinator'],
     indicators: [
-      {
-        id: 'congratulations_received',
-        name: '% Felicitaciones recibidas',
-        numerator: 'attended',
-        denominator: 'received',
-        formula: 'felicitaciones recibidas y atendidas por el/la Coordinador(a) (acuse y, de corresponder, difusión a la entidad) / felicitaciones registradas × 100',
-      },
+      ratio('congratulations_received', '% Felicitaciones recibidas', 'attended', 'received', 'felicitaciones recibidas y atendidas por el/la Coordinador(a) (acuse y, de corresponder, difusión a la entidad) / felicitaciones registradas × 100'),
       countOf('congratulations_count', 'N° de felicitaciones registradas', 'received', 'felicitaciones registradas en el Libro de Felicitaciones en el periodo'),
       countOf('congratulations_shared', 'N° de felicitaciones difundidas a entidades participantes', 'shared', 'felicitaciones comunicadas a la entidad felicitada'),
     ],
-    workflowType: 'congratulationWorkflow',
-    executable: true,
-    inputSchema: congratulationInputSchema,
+    workflow: { type: 'congratulationWorkflow', inputSchema: congratulationInputSchema },
     manual: ['2.1.2 (Libro de felicitaciones)', 'Glosario: Libro de Felicitaciones', '2.4.1 Cuadros 07–08'],
-  },
-  {
-    code: 'PM1.4.2',
-    name: 'Atención de reclamos',
-    level1: PM1,
-    level2: l2Of('PM1.4'),
-    objective: L2['PM1.4'].objective,
-    owner: ['supervisor'],
-    ownerFromManual: true,
-    starters: ['orientador', 'mac_express_advisor', 'supervisor', 'coordinator'],
+  }),
+  dedicated({
+    code: 'PM1.4.2', name: 'Atención de reclamos', l1: PM1, l2: 'PM1.4',
+    owner: ['supervisor'], ownerFromManual: true, starters: ['orientador', 'mac_express_advisor', 'supervisor', 'coordinator'],
     indicators: [
       countOf('claims_registered', 'N° reclamos registrados', 'registered', 'reclamos registrados en el Libro de Reclamaciones en el periodo'),
-      { id: 'claims_in_term', name: '% reclamos atendidos en el plazo de ley', numerator: 'answeredInTerm', denominator: 'answered', formula: 'reclamos respondidos dentro de 30 días hábiles / reclamos respondidos × 100' },
-      { id: 'claims_accepted', name: '% de reclamos aceptados', numerator: 'accepted', denominator: 'answered', formula: 'reclamos aceptados (fundados) / reclamos respondidos × 100' },
-      { id: 'claims_rejected', name: '% de reclamos rechazados', numerator: 'rejected', denominator: 'answered', formula: 'reclamos rechazados (infundados) / reclamos respondidos × 100' },
+      ratio('claims_in_term', '% reclamos atendidos en el plazo de ley', 'answeredInTerm', 'answered', 'reclamos respondidos dentro de 30 días hábiles / reclamos respondidos × 100'),
+      ratio('claims_accepted', '% de reclamos aceptados', 'accepted', 'answered', 'reclamos aceptados (fundados) / reclamos respondidos × 100'),
+      ratio('claims_rejected', '% de reclamos rechazados', 'rejected', 'answered', 'reclamos rechazados (infundados) / reclamos respondidos × 100'),
     ],
-    workflowType: 'claimWorkflow',
-    executable: true,
-    inputSchema: claimInputSchema,
+    workflow: { type: 'claimWorkflow', inputSchema: claimInputSchema },
     numberPrefix: 'HR',
     legalTerm: { businessDays: 30, reference: 'D.S. N° 007-2020-PCM' },
     manual: ['Glosario: Libro de Reclamaciones, Reclamo', '2.1.2 (Libro de reclamaciones)', '2.4.1 Cuadros 07–08', '2.4.2 Listado'],
-  },
+  }),
   generic({
     code: 'PA1.1.1', name: 'Administración de la seguridad y respaldo de la información', l1: PA1, l2: 'PA1.1',
     owner: ['tic_specialist'], ownerFromManual: true,
@@ -451,16 +444,16 @@ const PROCEDURES: ProcedureDefinition[] = [
     indicators: [pctAchieved('network_requests', '% de solicitudes atendidas', 'solicitudes de red atendidas / solicitudes cerradas × 100')],
     steps: [step('attend_request', 'tic_specialist', 3, 'Atender la solicitud de red o infraestructura')],
   }),
-  dedicatedPending({
-    code: 'PA1.1.3', name: 'Gestión del mantenimiento preventivo de TICs', l1: PA1, l2: l2Of('PA1.1'), objective: L2['PA1.1'].objective,
+  dedicated({
+    code: 'PA1.1.3', name: 'Gestión del mantenimiento preventivo de TICs', l1: PA1, l2: 'PA1.1',
     owner: ['tic_specialist'], ownerFromManual: true,
     indicators: [pctAchieved('tic_preventive_plan', '% Cumplimiento del Plan anual de Mantenimiento Preventivo de Infraestructura y Equipos TICs')],
     pending: 'Familia de mantenimiento (plan anual, ejecución y cierre)',
   }),
-  dedicatedPending({
-    code: 'PA1.1.4', name: 'Gestión del mantenimiento correctivo de TICs', l1: PA1, l2: l2Of('PA1.1'), objective: L2['PA1.1'].objective,
+  dedicated({
+    code: 'PA1.1.4', name: 'Gestión del mantenimiento correctivo de TICs', l1: PA1, l2: 'PA1.1',
     owner: ['tic_specialist'], ownerFromManual: false,
-    indicators: [{ id: 'tic_corrective_share', name: '% de mantenimientos correctivos respecto al total de mantenimientos ejecutados', numerator: 'corrective', denominator: 'maintenance', formula: 'mantenimientos correctivos de TIC / mantenimientos de TIC ejecutados × 100' }],
+    indicators: [ratio('tic_corrective_share', '% de mantenimientos correctivos respecto al total de mantenimientos ejecutados', 'corrective', 'maintenance', 'mantenimientos correctivos de TIC / mantenimientos de TIC ejecutados × 100')],
     pending: 'Mantenimiento correctivo originado en la apertura diaria (2.2.2)',
   }),
   generic({
@@ -488,20 +481,20 @@ const PROCEDURES: ProcedureDefinition[] = [
       step('approve', 'coordinator', 5, 'Aprobar y comunicar las bajas a la Entidad Administradora'),
     ],
   }),
-  dedicatedPending({
-    code: 'PA2.2.1', name: 'Formulación del plan de mantenimiento preventivo', l1: PA2, l2: l2Of('PA2.2'), objective: L2['PA2.2'].objective,
+  dedicated({
+    code: 'PA2.2.1', name: 'Formulación del plan de mantenimiento preventivo', l1: PA2, l2: 'PA2.2',
     owner: ['supervisor'], ownerFromManual: false,
     indicators: [pctAchieved('preventive_plan_on_time', 'Plan de mantenimiento preventivo formulado en plazo')],
     pending: 'Familia de mantenimiento (plan anual, ejecución y cierre)',
   }),
-  dedicatedPending({
-    code: 'PA2.2.2', name: 'Ejecución del plan de mantenimiento preventivo', l1: PA2, l2: l2Of('PA2.2'), objective: L2['PA2.2'].objective,
+  dedicated({
+    code: 'PA2.2.2', name: 'Ejecución del plan de mantenimiento preventivo', l1: PA2, l2: 'PA2.2',
     owner: ['supervisor'], ownerFromManual: true,
     indicators: [pctAchieved('preventive_plan_execution', '% Ejecución del Plan de Mantenimiento de la infraestructura')],
     pending: 'Familia de mantenimiento (plan anual, ejecución y cierre)',
   }),
-  dedicatedPending({
-    code: 'PA2.2.3', name: 'Ejecución del mantenimiento correctivo', l1: PA2, l2: l2Of('PA2.2'), objective: L2['PA2.2'].objective,
+  dedicated({
+    code: 'PA2.2.3', name: 'Ejecución del mantenimiento correctivo', l1: PA2, l2: 'PA2.2',
     owner: ['supervisor'], ownerFromManual: true,
     indicators: [countOf('corrective_attended', 'Número de mantenimientos correctivos atendidos', 'achieved', 'mantenimientos correctivos cerrados con conformidad')],
     pending: 'Mantenimiento correctivo originado en la apertura diaria (2.2.2)',
@@ -516,8 +509,8 @@ const PROCEDURES: ProcedureDefinition[] = [
     ],
     manual: ['2.1.4 Cuadro 01', '2.1.5', '2.4.1 Cuadros 07–08'],
   }),
-  dedicatedPending({
-    code: 'PA3.1.2', name: 'Inducción de personal', l1: PA3, l2: l2Of('PA3.1'), objective: L2['PA3.1'].objective,
+  dedicated({
+    code: 'PA3.1.2', name: 'Inducción de personal', l1: PA3, l2: 'PA3.1',
     owner: ['supervisor'], ownerFromManual: true,
     indicators: [pctAchieved('inductions_completed', '% de inducciones completadas satisfactoriamente')],
     pending: 'Inducción con su propio flujo (perfiles de 2.1.5)',
@@ -570,32 +563,29 @@ const PROCEDURES: ProcedureDefinition[] = [
       step('feedback', 'coordinator', 5, 'Retroalimentar al personal y registrar acciones'),
     ],
   }),
-  dedicatedPending({
-    code: 'P2.2.1', name: 'Etapa pre-operativa de un nuevo Centro MAC', l1: PROTOCOLS, l2: { code: 'P2.2', name: 'Protocolos para Centros MAC' },
-    objective: 'Asegurar que un nuevo Centro MAC cumpla las condiciones para iniciar operaciones (2.2.1).',
+  dedicated({
+    code: 'P2.2.1', name: 'Etapa pre-operativa de un nuevo Centro MAC', l1: PROTOCOLS, l2: { code: 'P2.2', name: 'Protocolos para Centros MAC', objective: 'Asegurar que un nuevo Centro MAC cumpla las condiciones para iniciar operaciones (2.2.1).' },
     owner: ['sscs', 'admin_entity'], ownerFromManual: false, starters: ['sscs'],
     indicators: [pctAchieved('preoperative_ready', 'Lista de verificación completa y marcha blanca aprobada')],
     pending: 'Protocolo pre-operativo de 2.2.1',
     manual: ['2.2.1'],
   }),
-  dedicatedPending({
-    code: 'P2.2.2', name: 'Apertura diaria del Centro MAC (verificación y apertura, Formato 3)', l1: PROTOCOLS, l2: { code: 'P2.2', name: 'Protocolos para Centros MAC' },
-    objective: 'Verificar diariamente las condiciones de operación y aperturar el Centro MAC (2.2.2).',
+  dedicated({
+    code: 'P2.2.2', name: 'Apertura diaria del Centro MAC (verificación y apertura, Formato 3)', l1: PROTOCOLS, l2: { code: 'P2.2', name: 'Protocolos para Centros MAC', objective: 'Verificar diariamente las condiciones de operación y aperturar el Centro MAC (2.2.2).' },
     owner: ['coordinator', 'supervisor'], ownerFromManual: false,
     indicators: [
-      { id: 'opened_on_time', name: '% días abiertos a tiempo', numerator: 'openedOnTime', denominator: 'closed', formula: 'días con apertura a la hora / días verificados × 100' },
+      ratio('opened_on_time', '% días abiertos a tiempo', 'openedOnTime', 'closed', 'días con apertura a la hora / días verificados × 100'),
       countOf('not_opened', 'N° de no aperturas', 'notOpened', 'días en que el centro no aperturó por falta de Internet, energía eléctrica o vigilancia'),
     ],
     pending: 'Apertura diaria con Formato 3 y decisión de no apertura (2.2.2)',
     manual: ['2.1.2', '2.2.2', 'Cuadro 04'],
   }),
-  dedicatedPending({
-    code: 'P2.2.4', name: 'Manejo de conflictos', l1: PROTOCOLS, l2: { code: 'P2.2', name: 'Protocolos para Centros MAC' },
-    objective: 'Atender los conflictos en el Centro MAC de manera directa y respetuosa y escalar los graves (2.2.4).',
+  dedicated({
+    code: 'P2.2.4', name: 'Manejo de conflictos', l1: PROTOCOLS, l2: { code: 'P2.2', name: 'Protocolos para Centros MAC', objective: 'Atender los conflictos en el Centro MAC de manera directa y respetuosa y escalar los graves (2.2.4).' },
     owner: ['supervisor', 'coordinator'], ownerFromManual: false,
     indicators: [
       countOf('conflicts', 'N° de conflictos', 'closed', 'conflictos registrados y cerrados en el periodo'),
-      { id: 'conflicts_escalated', name: '% de conflictos escalados', numerator: 'escalated', denominator: 'closed', formula: 'conflictos graves comunicados con Formato 17 / conflictos cerrados × 100' },
+      ratio('conflicts_escalated', '% de conflictos escalados', 'escalated', 'closed', 'conflictos graves comunicados con Formato 17 / conflictos cerrados × 100'),
     ],
     pending: 'Conflictos graves con Formato 17 (2.2.4)',
     manual: ['2.2.4'],
