@@ -1,13 +1,7 @@
-import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import { ESCALATION_PATH, Run } from './run';
-import type { Activities, TaskPlan, TimelineEvent } from '../activities';
-import { NON_RETRYABLE_ACTIVITY_ERRORS } from '../shared/errors';
+import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { acts, ESCALATION_PATH, Run } from './run';
+import type { TaskPlan, TimelineEvent } from '../activities';
 import { calendarChangedSignal, type CalendarChange, type RunMeta, type RunState, type TaskState, type TermState } from '../shared/messages';
-
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS },
-});
 
 export interface ClaimInput {
   centerId: string;

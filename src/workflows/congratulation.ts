@@ -1,13 +1,5 @@
-import { proxyActivities } from '@temporalio/workflow';
-import { Run } from './run';
-import type { Activities } from '../activities';
+import { acts, Run } from './run';
 import type { RunMeta, RunState } from '../shared/messages';
-import { NON_RETRYABLE_ACTIVITY_ERRORS } from '../shared/errors';
-
-const { lookupEntity } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS },
-});
 
 export interface CongratulationWorkflowInput {
   meta: RunMeta;
@@ -26,7 +18,7 @@ export const ACKNOWLEDGE_TERM_BUSINESS_DAYS = 5;
 export async function congratulationWorkflow({ meta, input }: CongratulationWorkflowInput): Promise<RunState> {
   const run = new Run(meta);
   await run.begin(`Felicitación${input.entityId ? ` a ${input.entityId}` : ''}`, { received: 1 });
-  const entity = input.entityId ? await lookupEntity({ centerId: meta.centerId, entityId: input.entityId }) : null;
+  const entity = input.entityId ? await acts.lookupEntity({ centerId: meta.centerId, entityId: input.entityId }) : null;
   const registeredAt = new Date().toISOString();
   const base = { citizen: input.citizen, entity, message: input.message, registeredAt };
 

@@ -31,7 +31,8 @@ import {
 import { taskDataSchemas, type TaskData, type TaskType } from '../shared/tasks';
 import type { Actor, Role } from '../shared/roles';
 
-const acts = proxyActivities<Activities>({
+/** The activities every workflow of the engine calls, with one timeout and retry policy. */
+export const acts = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: {
     initialInterval: '1 second',
