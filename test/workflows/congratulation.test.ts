@@ -93,7 +93,6 @@ describe('PM1.4.1 congratulation workflow', () => {
       expect(history.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(0);
 
       expect(await attempt(task.id, coordinator, { shareWithEntity: false })).toBe('accepted');
-      expect(await attempt(task.id, coordinator, { shareWithEntity: false })).toBe(TaskRejection.NotOpen);
       await handle.result();
     });
     expect(mailer.sent).toHaveLength(1);
@@ -130,7 +129,7 @@ describe('PM1.4.1 congratulation workflow', () => {
     expect(mailer.to('mac@reniec.gob.pe')).toHaveLength(0);
   });
 
-  test('when SMTP is down, then the acknowledgement stays pending in the outbox and is delivered once SMTP is back', async () => {
+  test('when SMTP is down, then the acknowledgement stays pending in the outbox, a second completion is refused meanwhile, and the mail is delivered once SMTP is back', async () => {
     const mailer = new RecordingMailer();
     mailer.failing = true;
     const input = buildInput({ entityId: null });
@@ -144,6 +143,10 @@ describe('PM1.4.1 congratulation workflow', () => {
       expect(pending!.attempts).toBeGreaterThan(1);
       expect(pending!.lastError).toContain('ECONNREFUSED');
       expect((await handle.describe()).status.name).toBe('RUNNING');
+      // The run is held open by the pending delivery, so a second completion meets a closed task.
+      const again = await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: task.id, actor: coordinator, data: { shareWithEntity: false } }] }).catch((e: unknown) => e);
+      expect(again).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect(((again as WorkflowUpdateFailedError).cause as { type?: string }).type).toBe(TaskRejection.NotOpen);
 
       mailer.failing = false;
       const final = await handle.result();
