@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Models, CenterRecord } from '../db/models';
 import { claimNumber, isDuplicateKey, recordRunStart, tolerantUpsert, type RunStartRecord } from '../db/models';
 import { loadCalendar } from '../calendar/service';
-import { endOfLimaDay, limaDate, parseDate } from '../calendar/businessCalendar';
+import { endOfLimaDay, limaDate, limaInstant } from '../calendar/businessCalendar';
 import type { Templates } from '../templates';
 import type { Mailer } from './mailer';
 import type { EscalationLevel, TaskState, RunStatus } from '../shared/messages';
@@ -196,8 +196,8 @@ export function createActivities(deps: ActivityDeps) {
       const timeline: TimelineEvent[] = [];
       for (const before of [...input.remindBefore].sort((a, b) => b - a)) {
         const day = calendar.businessDaysBefore(dueDate, before);
-        // 08:00 Lima on that day: a reminder at the start of the working day.
-        const at = new Date(parseDate(day).getTime() + 13 * 3600_000);
+        // A reminder at the start of that working day.
+        const at = limaInstant(day, '08:00');
         if (day > opened && at.getTime() > openedMs) timeline.push({ kind: 'reminder', before, at: at.toISOString() });
       }
       let levelDate = dueDate;

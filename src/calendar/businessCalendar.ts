@@ -105,12 +105,26 @@ export class BusinessCalendar {
   }
 }
 
-/** Today's date in Lima (UTC−5, no daylight saving), for "registered today" style questions. */
+/** Lima is UTC−5 all year (Peru keeps no daylight saving time). */
+const LIMA_OFFSET_MS = 5 * 3600_000;
+
+/** The Lima calendar date of an instant, `YYYY-MM-DD`. */
 export function limaDate(instant: Date): string {
-  return formatDate(new Date(instant.getTime() - 5 * 3600_000));
+  return formatDate(new Date(instant.getTime() - LIMA_OFFSET_MS));
 }
 
-/** The instant a Lima calendar day ends (23:59:59.999 at UTC−5): when a term that falls on it expires. */
+/** The Lima wall-clock time of an instant, `HH:MM`. */
+export function limaTimeOfDay(instant: Date): string {
+  return new Date(instant.getTime() - LIMA_OFFSET_MS).toISOString().slice(11, 16);
+}
+
+/** The instant of a Lima date and wall-clock time (`HH:MM`). */
+export function limaInstant(date: string, time: string): Date {
+  const [h, m] = time.split(':').map(Number);
+  return new Date(parseDate(date).getTime() + (h * 60 + m) * 60_000 + LIMA_OFFSET_MS);
+}
+
+/** The instant a Lima calendar day ends (23:59:59.999): when a term that falls on it expires. */
 export function endOfLimaDay(date: string): Date {
-  return new Date(parseDate(date).getTime() + 24 * 3600_000 + 5 * 3600_000 - 1);
+  return new Date(limaInstant(addDays(date, 1), '00:00').getTime() - 1);
 }

@@ -1,5 +1,6 @@
 import type { Models } from '../db/models';
 import { listProcedures } from '../catalog';
+import { endOfLimaDay, limaInstant } from '../calendar/businessCalendar';
 
 export interface IndicatorValue {
   id: string;
@@ -31,8 +32,8 @@ export async function computeIndicators(
   if (scope.centerIds !== '*') match.centerId = { $in: scope.centerIds };
   if (scope.from || scope.to) {
     match.startedAt = {
-      ...(scope.from ? { $gte: new Date(`${scope.from}T00:00:00-05:00`) } : {}),
-      ...(scope.to ? { $lte: new Date(`${scope.to}T23:59:59.999-05:00`) } : {}),
+      ...(scope.from ? { $gte: limaInstant(scope.from, '00:00') } : {}),
+      ...(scope.to ? { $lte: endOfLimaDay(scope.to) } : {}),
     };
   }
   const procedures = listProcedures();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { limaDate, limaTimeOfDay } from '../calendar/businessCalendar';
 
 /**
  * Spanish documents and emails from the Handlebars files beside this module (DESIGN §2).
@@ -25,15 +26,16 @@ const MONTHS = ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 
 
 /** "22 de noviembre de 2026" for a `YYYY-MM-DD` date or an instant (read in Lima, UTC−5). */
 export function fechaLarga(value: string | Date): string {
-  const iso = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : new Date(new Date(value).getTime() - 5 * 3600_000).toISOString().slice(0, 10);
+  const iso = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : limaDate(new Date(value));
   const [y, m, d] = iso.split('-').map(Number);
   return `${d} de ${MONTHS[m - 1]} de ${y}`;
 }
 
 /** "22/11/2026 14:05" in Lima time. */
 export function fechaHora(value: string | Date): string {
-  const t = new Date(new Date(value).getTime() - 5 * 3600_000).toISOString();
-  return `${t.slice(8, 10)}/${t.slice(5, 7)}/${t.slice(0, 4)} ${t.slice(11, 16)}`;
+  const instant = new Date(value);
+  const [y, m, d] = limaDate(instant).split('-');
+  return `${d}/${m}/${y} ${limaTimeOfDay(instant)}`;
 }
 
 /** Plain-text alternative of an HTML email: tags dropped, entities decoded, blank runs folded. */

@@ -2,6 +2,7 @@
  * The HTTP API of DESIGN §6 on the real stack: Temporal dev server, FerretDB, MailDev.
  */
 import { congratulationBody, eventually, mailsTo, startStack, type Stack } from '../helpers/stack';
+import { limaDate } from '../../src/calendar/businessCalendar';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -234,7 +235,7 @@ describe('PM1.4.1 Recepción y difusión de felicitaciones, end to end', () => {
         await stack2.http.post(`/api/v1/tasks/${encodeURIComponent(task.id)}/complete`).set(coordinator).send({ data: { shareWithEntity: share } }).expect(200);
         await eventually(async () => (await stack2.http.get(`/api/v1/runs/${encodeURIComponent(ids[i])}`).set(coordinator)).body.status === 'completed', 'run closed');
       }
-      const today = new Date(Date.now() - 5 * 3600_000).toISOString().slice(0, 10);
+      const today = limaDate(new Date());
       const res = await stack2.http.get(`/api/v1/indicators?centerId=piura&from=${today}&to=${today}&code=PM1.4.1`).set(coordinator);
       const byId = Object.fromEntries(res.body.procedures[0].indicators.map((i: { id: string }) => [i.id, i]));
       expect(byId.congratulations_count).toMatchObject({ value: 3, unit: 'count' });

@@ -3,7 +3,7 @@
  * after registration; weekends, the 16 national holidays and decreed days excluded).
  * Expected dates are counted by hand on the 2026–2027 calendar.
  */
-import { BusinessCalendar, endOfLimaDay, limaDate, parseDate } from '../../src/calendar/businessCalendar';
+import { BusinessCalendar, endOfLimaDay, limaDate, limaInstant, limaTimeOfDay, parseDate } from '../../src/calendar/businessCalendar';
 
 const calendar = new BusinessCalendar();
 
@@ -75,5 +75,7 @@ describe('BusinessCalendar', () => {
     expect(limaDate(new Date('2026-12-05T04:59:59Z'))).toBe('2026-12-04');
     expect(limaDate(new Date('2026-12-05T05:00:00Z'))).toBe('2026-12-05');
     expect(endOfLimaDay('2027-01-21').toISOString()).toBe('2027-01-22T04:59:59.999Z');
+    expect(limaInstant('2026-12-07', '08:00').toISOString()).toBe('2026-12-07T13:00:00.000Z');
+    expect(limaTimeOfDay(new Date('2026-12-05T04:30:00Z'))).toBe('23:30');
   });
 });
