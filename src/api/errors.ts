@@ -41,6 +41,11 @@ export function invalidInput(err: ZodError, prefix?: string): HttpError {
   return badRequest(`invalid input: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
 }
 
+/** A 400 for one field the schema cannot judge alone (e.g. an id that must exist). */
+export function invalidField(path: string, message: string): HttpError {
+  return badRequest(`invalid input: ${path}: ${message}`, [{ path, message, code: 'custom' }]);
+}
+
 export const notFoundHandler: RequestHandler = (req, _res, next) => next(notFound(`route ${req.method} ${req.path}`));
 
 /** Errors of a component the API depends on (Temporal, the document DB): 503, retry later. */

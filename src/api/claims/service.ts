@@ -2,8 +2,6 @@ import { endOfLimaDay, limaDate } from '../../calendar/businessCalendar';
 import { loadCalendar } from '../../calendar/service';
 import type { ApiDeps } from '../deps';
 
-type ClaimRecord = NonNullable<Awaited<ReturnType<ApiDeps['models']['Claim']['findById']>>> & Record<string, any>;
-
 /**
  * How a claim stands against its legal term today: business days left until the due date, or
  * business days overdue, counted on the business calendar (DESIGN §5).
@@ -20,5 +18,3 @@ export async function termStanding(deps: ApiDeps, claims: { dueDate: string; sta
       : { overdue, businessDaysLeft: calendar.businessDaysBetween(today, c.dueDate), businessDaysOverdue: null };
   });
 }
-
-export type { ClaimRecord };

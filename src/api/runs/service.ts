@@ -7,8 +7,8 @@ import { claimNumber, isDuplicateKey, recordRunStart, type CenterRecord } from '
 import { limaDate } from '../../calendar/businessCalendar';
 import { CenterIdAttr, ProcedureCodeAttr, RunStatusAttr, type RunMeta } from '../../shared/messages';
 import type { Actor } from '../../shared/roles';
-import { assertCenter, canAccessCenter } from '../auth';
-import { badRequest, conflict, forbidden, invalidInput, notFound } from '../errors';
+import { assertCenter, canAccessCenter, centerFilter } from '../auth';
+import { conflict, forbidden, invalidField, invalidInput, notFound } from '../errors';
 import type { ApiDeps } from '../deps';
 import { termStanding } from '../claims/service';
 
@@ -49,11 +49,9 @@ export async function startRun(
   if (starter.kind === 'staff') assertCenter(starter.actor, input.centerId);
   const startedBy: RunMeta['startedBy'] = starter.kind === 'staff' ? { sub: starter.actor.sub, role: starter.actor.role } : { sub: 'ciudadano', role: 'citizen' };
   const center = await deps.models.Center.findById(input.centerId).lean<CenterRecord>();
-  if (!center || !center.active) throw badRequest(`invalid input: body.centerId: unknown center ${input.centerId}`, [{ path: 'body.centerId', message: 'unknown center', code: 'custom' }]);
+  if (!center || !center.active) throw invalidField('body.centerId', `unknown center ${input.centerId}`);
   if (input.entityId && !center.participatingEntities.some((e) => e.id === input.entityId)) {
-    throw badRequest(`invalid input: body.entityId: ${input.entityId} is not a participating entity of ${center._id}`, [
-      { path: 'body.entityId', message: `not a participating entity of ${center._id}`, code: 'custom' },
-    ]);
+    throw invalidField('body.entityId', `${input.entityId} is not a participating entity of ${center._id}`);
   }
 
   const now = deps.clock();
@@ -128,7 +126,8 @@ export const runQuerySchema = z.object({
 async function loadRun(deps: ApiDeps, runId: string, actor: Actor) {
   const run = await deps.models.Run.findById(runId).lean();
   if (!run) {
-    // Started but not yet projected by the worker: answer from Temporal so a fresh 201 is followable.
+    // The API records every run it starts; one started elsewhere (a schedule, a script) may not be
+    // recorded yet by its worker: say so rather than 404.
     try {
       const d = await deps.temporal.workflow.getHandle(runId).describe();
       throw conflict('run_not_ready', `run ${runId} (${d.status.name}) is starting; try again in a moment`);
@@ -157,11 +156,7 @@ function serializeRun(run: Awaited<ReturnType<typeof loadRun>>) {
 }
 
 export async function listRuns(deps: ApiDeps, actor: Actor, q: z.infer<typeof runQuerySchema>) {
-  const filter: Record<string, unknown> = {};
-  if (q.centerId) {
-    assertCenter(actor, q.centerId);
-    filter.centerId = q.centerId;
-  } else if (actor.centers !== '*') filter.centerId = { $in: actor.centers };
+  const filter: Record<string, unknown> = centerFilter(actor, q.centerId);
   if (q.code) filter.code = q.code;
   if (q.status) filter.status = q.status;
   const runs = await deps.models.Run.find(filter).sort({ startedAt: -1 }).limit(q.limit).lean();

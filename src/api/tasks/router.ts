@@ -7,7 +7,7 @@ import { ROLES } from '../../shared/roles';
 import { completeTaskUpdate, TaskRejection } from '../../shared/messages';
 import { isTaskType, taskDataSchemas } from '../../shared/tasks';
 import { assertCenter, centerFilter } from '../auth';
-import { badRequest, conflict, forbidden, HttpError, invalidInput, notFound } from '../errors';
+import { badRequest, conflict, forbidden, HttpError, invalidField, invalidInput, notFound } from '../errors';
 import { serializeTask } from '../runs/service';
 
 const taskQuery = z.object({
@@ -53,7 +53,8 @@ function fromRejection(err: WorkflowUpdateFailedError): HttpError {
     case TaskRejection.CenterNotAllowed:
       return forbidden(message);
     case TaskRejection.InvalidData:
-      return badRequest(`invalid input: ${message}`, (cause.details?.[0] as unknown[]) ?? [{ path: 'data', message, code: 'custom' }]);
+      // The validator's schema issues when it has them; its own check (e.g. nobody to share with) otherwise.
+      return cause.details?.[0] ? badRequest(`invalid input: ${message}`, cause.details[0]) : invalidField('data', message);
     default:
       return conflict('task_rejected', message);
   }
