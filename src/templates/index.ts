@@ -61,6 +61,7 @@ export function loadTemplates(dir: string = __dirname): Templates {
   const hb = Handlebars.create();
   hb.registerHelper('fecha', (v: string | Date) => (v ? fechaLarga(v) : ''));
   hb.registerHelper('fechaHora', (v: string | Date) => (v ? fechaHora(v) : ''));
+  hb.registerHelper('hora', (v: string | Date) => (v ? limaTimeOfDay(new Date(v)) : ''));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   for (const file of fs.readdirSync(path.join(dir, 'partials'))) {
     hb.registerPartial(path.basename(file, '.hbs'), fs.readFileSync(path.join(dir, 'partials', file), 'utf8'));
