@@ -16,8 +16,18 @@
 import { z } from 'zod';
 import { centerIdSchema, emailSchema, freeTextSchema, personNameSchema } from './shared/schemas';
 import type { Role } from './shared/roles';
+import { INCIDENT_TYPE_IDS } from './shared/settings';
+import { OPENING_ITEM_IDS } from './domain/opening';
+import { INVOLVED_KIND_IDS } from './domain/conflicts';
 
-export type WorkflowType = 'procedureWorkflow' | 'congratulationWorkflow' | 'claimWorkflow';
+export type WorkflowType =
+  | 'procedureWorkflow'
+  | 'congratulationWorkflow'
+  | 'claimWorkflow'
+  | 'dailyOpeningWorkflow'
+  | 'maintenanceWorkflow'
+  | 'conflictWorkflow'
+  | 'incidentWorkflow';
 
 /** A human task of the catalog-driven procedure workflow. */
 export interface StepDefinition {
@@ -41,6 +51,8 @@ export interface IndicatorDefinition {
   denominator?: string;
   /** How we read the formula, where the manual gives only the name. */
   formula: string;
+  /** A sum of hours rather than a count (hours a center stayed closed). */
+  unit?: 'hours';
   /** The procedure whose runs carry the figures, when not this one (PM1.3.2 reads PM1.4.2's). */
   from?: string;
 }
@@ -124,6 +136,52 @@ export const congratulationInputSchema = z
   })
   .strict();
 
+const entityIdSchema = z.string().regex(/^[a-z0-9-]+$/, 'must be an entity id');
+
+/** P2.2.2: the daily opening of a center (the schedule starts it; the API can too). */
+export const openingInputSchema = z.object({ centerId: centerIdSchema }).strict();
+
+/** PA2.2.3 / PA1.1.4: a corrective maintenance (from a daily verification, or reported directly). */
+export const maintenanceInputSchema = z
+  .object({
+    centerId: centerIdSchema,
+    asset: freeTextSchema(200).describe('Recurso, equipo o instalación a reparar'),
+    description: freeTextSchema(2000).describe('Falla o deterioro observado'),
+    itemId: z.enum(OPENING_ITEM_IDS).optional().describe('Recurso de la verificación diaria (2.2.2), si corresponde'),
+    sourceRunId: z.string().max(120).optional(),
+  })
+  .strict();
+
+/** P2.2.4: a conflict at the center. */
+export const conflictInputSchema = z
+  .object({
+    centerId: centerIdSchema,
+    occurredAt: z.iso.datetime({ offset: true }).describe('Fecha y hora del hecho (ISO 8601)'),
+    place: freeTextSchema(200).describe('Lugar: zona, módulo'),
+    description: freeTextSchema(4000).describe('Qué sucedió'),
+    involved: z
+      .array(z.object({ kind: z.enum(INVOLVED_KIND_IDS), name: personNameSchema.optional() }).strict())
+      .min(1)
+      .max(20)
+      .describe('Personas involucradas'),
+    severity: z.enum(['minor', 'grave']).describe('minor: conversación directa; grave: mayor gravedad o complejidad (Formato 17)'),
+    entityId: entityIdSchema.optional().describe('Entidad participante cuyo servicio está involucrado'),
+    module: freeTextSchema(60).optional(),
+  })
+  .strict();
+
+/** PM1.3.3: an incident in a participating entity's service. */
+export const incidentInputSchema = z
+  .object({
+    centerId: centerIdSchema,
+    entityId: entityIdSchema.describe('Entidad participante'),
+    module: freeTextSchema(60).optional().describe('Módulo(s) de atención'),
+    type: z.enum(INCIDENT_TYPE_IDS).describe('Tipo de incidencia: fija el plazo de solución (ANS)'),
+    description: freeTextSchema(4000),
+    occurredAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+
 // ---------------------------------------------------------------------------------------------
 // Levels of Cuadro 07
 
@@ -163,6 +221,7 @@ const pctAchieved = (id: string, name: string, formula?: string): IndicatorDefin
   formula: formula ?? 'ejecuciones cerradas con todos sus pasos cumplidos / ejecuciones cerradas × 100',
 });
 const countOf = (id: string, name: string, numerator: string, formula: string): IndicatorDefinition => ({ id, name, numerator, formula });
+const hoursOf = (id: string, name: string, numerator: string, formula: string): IndicatorDefinition => ({ id, name, numerator, formula, unit: 'hours' });
 /** A percentage of two figures runs record; `from` when they are another procedure's runs. */
 const ratio = (id: string, name: string, numerator: string, denominator: string, formula: string, from?: string): IndicatorDefinition => ({
   id,
@@ -400,9 +459,14 @@ const PROCEDURES: ProcedureDefinition[] = [
   dedicated({
     code: 'PM1.3.3', name: 'Atención de incidencias en el servicio de las entidades participantes', l1: PM1, l2: 'PM1.3',
     owner: ['supervisor'], ownerFromManual: true,
-    indicators: [ratio('incidents_resolved', '% de incidentes resueltos satisfactoriamente', 'resolvedSatisfactorily', 'closed', 'incidentes resueltos y verificados como satisfactorios / incidentes cerrados × 100')],
-    pending: 'Incidencias con Formato 17, plazos por tipo (ANS) y escalamiento',
-    manual: ['2.2.4', 'Glosario: Incidencia'],
+    starters: ['supervisor', 'coordinator', 'orientador', 'mac_express_advisor', 'tic_specialist'],
+    indicators: [
+      ratio('incidents_resolved', '% de incidentes resueltos satisfactoriamente', 'resolvedSatisfactorily', 'registered', 'incidentes cuya solución la entidad reportó y el/la supervisor(a) verificó como satisfactoria sin reabrirla / incidentes registrados × 100'),
+      countOf('incidents_reopened', 'N° de incidentes reabiertos', 'reopened', 'incidentes cuya solución no fue satisfactoria y se reabrieron'),
+      countOf('incidents_escalated', 'N° de incidentes escalados por vencimiento del plazo', 'escalated', 'incidentes escalados a la Entidad Administradora y la SSCS'),
+    ],
+    workflow: { type: 'incidentWorkflow', inputSchema: incidentInputSchema },
+    manual: ['Glosario: Incidencia', '2.1.5 (obligaciones de las entidades participantes, vi)', '2.2.4', '2.4.1 Cuadros 07–08', '2.4.2 Listado'],
   }),
   dedicated({
     code: 'PM1.4.1', name: 'Recepción y difusión de felicitaciones', l1: PM1, l2: 'PM1.4',
@@ -453,8 +517,10 @@ const PROCEDURES: ProcedureDefinition[] = [
   dedicated({
     code: 'PA1.1.4', name: 'Gestión del mantenimiento correctivo de TICs', l1: PA1, l2: 'PA1.1',
     owner: ['tic_specialist'], ownerFromManual: false,
-    indicators: [ratio('tic_corrective_share', '% de mantenimientos correctivos respecto al total de mantenimientos ejecutados', 'corrective', 'maintenance', 'mantenimientos correctivos de TIC / mantenimientos de TIC ejecutados × 100')],
-    pending: 'Mantenimiento correctivo originado en la apertura diaria (2.2.2)',
+    starters: ['tic_specialist', 'supervisor', 'coordinator'],
+    indicators: [ratio('tic_corrective_share', '% de mantenimientos correctivos respecto al total de mantenimientos ejecutados', 'corrective', 'maintenance', 'mantenimientos correctivos de TIC / mantenimientos de TIC ejecutados × 100 (los preventivos de PA1.1.3 se sumarán cuando su flujo exista)')],
+    workflow: { type: 'maintenanceWorkflow', inputSchema: maintenanceInputSchema },
+    manual: ['2.2.2 (Servicios TIC)', '2.4.1 Cuadros 07–08', '2.4.2 Listado'],
   }),
   generic({
     code: 'PA1.1.5', name: 'Soporte técnico interno', l1: PA1, l2: 'PA1.1',
@@ -497,7 +563,8 @@ const PROCEDURES: ProcedureDefinition[] = [
     code: 'PA2.2.3', name: 'Ejecución del mantenimiento correctivo', l1: PA2, l2: 'PA2.2',
     owner: ['supervisor'], ownerFromManual: true,
     indicators: [countOf('corrective_attended', 'Número de mantenimientos correctivos atendidos', 'achieved', 'mantenimientos correctivos cerrados con conformidad')],
-    pending: 'Mantenimiento correctivo originado en la apertura diaria (2.2.2)',
+    workflow: { type: 'maintenanceWorkflow', inputSchema: maintenanceInputSchema },
+    manual: ['2.2.2', '2.4.1 Cuadros 07–08', '2.4.2 Listado'],
   }),
   generic({
     code: 'PA3.1.1', name: 'Requerimiento e incorporación de personal', l1: PA3, l2: 'PA3.1',
@@ -574,11 +641,12 @@ const PROCEDURES: ProcedureDefinition[] = [
     code: 'P2.2.2', name: 'Apertura diaria del Centro MAC (verificación y apertura, Formato 3)', l1: PROTOCOLS, l2: { code: 'P2.2', name: 'Protocolos para Centros MAC', objective: 'Verificar diariamente las condiciones de operación y aperturar el Centro MAC (2.2.2).' },
     owner: ['coordinator', 'supervisor'], ownerFromManual: false,
     indicators: [
-      ratio('opened_on_time', '% días abiertos a tiempo', 'openedOnTime', 'closed', 'días con apertura a la hora / días verificados × 100'),
-      countOf('not_opened', 'N° de no aperturas', 'notOpened', 'días en que el centro no aperturó por falta de Internet, energía eléctrica o vigilancia'),
+      ratio('opened_on_time', '% días abiertos a tiempo', 'openedOnTime', 'days', 'días en que el centro aperturó a su hora, con la verificación completa / días de atención × 100'),
+      countOf('not_opened', 'N° de no aperturas', 'notOpened', 'días en que el centro no aperturó a su hora por falta de Internet, energía eléctrica o servicio de vigilancia'),
+      hoursOf('hours_closed', 'Horas cerradas', 'hoursClosed', 'horas entre la hora de apertura y la apertura efectiva (o el cierre del día, si no aperturó)'),
     ],
-    pending: 'Apertura diaria con Formato 3 y decisión de no apertura (2.2.2)',
-    manual: ['2.1.2', '2.2.2', 'Cuadro 04'],
+    workflow: { type: 'dailyOpeningWorkflow', inputSchema: openingInputSchema },
+    manual: ['2.1.2', '2.1.3 (Nota)', '2.2.2', 'Cuadro 04'],
   }),
   dedicated({
     code: 'P2.2.4', name: 'Manejo de conflictos', l1: PROTOCOLS, l2: { code: 'P2.2', name: 'Protocolos para Centros MAC', objective: 'Atender los conflictos en el Centro MAC de manera directa y respetuosa y escalar los graves (2.2.4).' },
@@ -587,7 +655,8 @@ const PROCEDURES: ProcedureDefinition[] = [
       countOf('conflicts', 'N° de conflictos', 'closed', 'conflictos registrados y cerrados en el periodo'),
       ratio('conflicts_escalated', '% de conflictos escalados', 'escalated', 'closed', 'conflictos graves comunicados con Formato 17 / conflictos cerrados × 100'),
     ],
-    pending: 'Conflictos graves con Formato 17 (2.2.4)',
+    starters: ['supervisor', 'coordinator', 'orientador', 'mac_express_advisor'],
+    workflow: { type: 'conflictWorkflow', inputSchema: conflictInputSchema },
     manual: ['2.2.4'],
   }),
 ];

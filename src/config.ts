@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_SETTINGS, INCIDENT_TYPE_IDS, type EngineSettings, type IncidentType } from './shared/settings';
 
 /** Development-only signing secret: `npm start` and `npm run token` use it when JWT_SECRET is unset. */
 export const DEV_JWT_SECRET = 'mac-engine-development-secret-not-for-production';
@@ -35,6 +36,28 @@ export const configSchema = z
       .transform((v) => v.split(',').map(Number)),
     /** Business days between escalation levels once a claim's term has passed. */
     CLAIM_ESCALATION_EVERY: z.coerce.number().int().min(1).max(60).default(5),
+    /** Minutes before the opening hour that the daily verification (2.2.2) starts. */
+    OPENING_VERIFICATION_LEAD_MINUTES: z.coerce.number().int().min(0).max(180).default(DEFAULT_SETTINGS.opening.verificationLeadMinutes),
+    /** Hours between escalation levels while a center stays closed or its verification is late. */
+    OPENING_ESCALATE_EVERY_HOURS: z.coerce.number().int().min(1).max(24).default(DEFAULT_SETTINGS.opening.escalateEveryHours),
+    /** Business days to get a corrective maintenance done (PA2.2.3, PA1.1.4). */
+    MAINTENANCE_TERM_DAYS: z.coerce.number().int().min(1).max(60).default(DEFAULT_SETTINGS.maintenance.businessDays),
+    /** Per incident type, business days for the entity to report a solution (ANS), e.g. "red=1,equipos=3". */
+    INCIDENT_TERM_DAYS: z
+      .string()
+      .default('')
+      .transform((v, ctx) => {
+        const out: Partial<Record<IncidentType, number>> = {};
+        for (const pair of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+          const [type, days] = pair.split('=');
+          if (!(INCIDENT_TYPE_IDS as string[]).includes(type) || !/^\d+$/.test(days ?? '') || Number(days) < 1 || Number(days) > 60) {
+            ctx.addIssue({ code: 'custom', message: `"${pair}" must be <type>=<1..60> with type one of ${INCIDENT_TYPE_IDS.join(', ')}` });
+            return z.NEVER;
+          }
+          out[type as IncidentType] = Number(days);
+        }
+        return out;
+      }),
     /** Requests per 15 minutes and address on the public (unauthenticated) claim routes. */
     PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
   })
@@ -66,6 +89,15 @@ let cached: Config | undefined;
 export function getConfig(): Config {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+/** The tunable terms every new run receives (src/shared/settings.ts). */
+export function settingsFromConfig(config: Config): EngineSettings {
+  return {
+    opening: { verificationLeadMinutes: config.OPENING_VERIFICATION_LEAD_MINUTES, escalateEveryHours: config.OPENING_ESCALATE_EVERY_HOURS },
+    maintenance: { businessDays: config.MAINTENANCE_TERM_DAYS },
+    incidents: { termDays: { ...DEFAULT_SETTINGS.incidents.termDays, ...config.INCIDENT_TERM_DAYS } },
+  };
 }
 
 export interface Endpoints {

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Models, CenterRecord } from '../db/models';
-import { claimNumber, isDuplicateKey, recordRunStart, tolerantUpsert, type RunStartRecord } from '../db/models';
+import { allocateRunNumber, claimNumber, isDuplicateKey, recordRunStart, tolerantUpsert, type RunStartRecord } from '../db/models';
+import { centerHours, hoursOn, type CenterHours, type DayHours } from '../domain/centers';
 import { loadCalendar } from '../calendar/service';
 import { endOfLimaDay, limaDate, limaInstant } from '../calendar/businessCalendar';
 import type { Templates } from '../templates';
@@ -35,6 +36,37 @@ export interface PlanTaskInput {
   remindBefore: number[];
   /** Escalation ladder: the first level at the term, each next one `escalateEvery` business days later. */
   escalation: { levels: EscalationLevel[]; every: number };
+}
+
+export interface PlanHourTaskInput {
+  openedAt: string;
+  /** The instant the task is due (a few hours away: the verification before opening, a restoration). */
+  dueAt: string;
+  /** Reminders, minutes before `dueAt` (only those still ahead). */
+  remindBeforeMinutes: number[];
+  /** Escalation ladder: the first level at `dueAt`, each next one `everyHours` later. */
+  escalation: { levels: EscalationLevel[]; everyHours: number };
+}
+
+/** A center's opening day (2.2.2): its hours on that Lima date, holidays keeping Sunday hours. */
+export interface OpeningDay {
+  date: string;
+  /** A national holiday or a decreed non-working day. */
+  holiday: boolean;
+  hours: DayHours | null;
+  scheduledOpenAt?: string;
+  scheduledCloseAt?: string;
+}
+
+export interface OpeningUpdate {
+  status?: 'verifying' | 'open' | 'not_opened' | 'closed_day';
+  verifiedAt?: string;
+  openedAt?: string;
+  onTime?: boolean;
+  hoursClosed?: number;
+  critical?: string[];
+  findings?: string[];
+  maintenanceRuns?: string[];
 }
 
 export interface TimelineEvent {
@@ -140,6 +172,10 @@ export const DOCUMENT_TYPES = {
   oficio_felicitacion: { label: 'OFICIO', title: 'Oficio de difusión de felicitación' },
   constancia_reclamo: { label: 'CONSTANCIA DE RECLAMO', title: 'Constancia de registro de reclamo' },
   respuesta_reclamo: { label: 'CARTA', title: 'Respuesta al reclamo' },
+  /** 2.2.2: the result of the daily verification, sent when the center cannot open. */
+  formato_3: { label: 'FORMATO 3', title: 'Formato 3: Verificación diaria de operaciones (PM1.3.1)' },
+  /** 2.2.4 and PM1.3.3: a grave conflict or an incident in a participating entity's service. */
+  formato_17: { label: 'FORMATO 17', title: 'Formato 17: Atención de Incidencias (PM1.3.3)' },
 } as const;
 
 const LEVEL_TITLES: Record<EscalationLevel, string> = {
@@ -208,6 +244,59 @@ export function createActivities(deps: ActivityDeps) {
       return { openedOn: opened, dueDate, dueAt: endOfLimaDay(dueDate).toISOString(), timeline };
     },
 
+    /** Due instant, reminders and escalation instants of a task measured in hours, not days. */
+    async planHourTask(input: PlanHourTaskInput): Promise<TaskPlan> {
+      const openedMs = Date.parse(input.openedAt);
+      const dueMs = Date.parse(input.dueAt);
+      const timeline: TimelineEvent[] = [];
+      for (const minutes of [...input.remindBeforeMinutes].sort((a, b) => b - a)) {
+        const at = dueMs - minutes * 60_000;
+        if (at > openedMs) timeline.push({ kind: 'reminder', before: minutes, at: new Date(at).toISOString() });
+      }
+      input.escalation.levels.forEach((level, i) => {
+        timeline.push({ kind: 'escalation', level, at: new Date(Math.max(dueMs, openedMs) + i * input.escalation.everyHours * 3600_000).toISOString() });
+      });
+      return { openedOn: limaDate(new Date(openedMs)), dueDate: limaDate(new Date(dueMs)), dueAt: new Date(dueMs).toISOString(), timeline };
+    },
+
+    /** The business number of a run started by another run (same numbering as the API's). */
+    async allocateRunNumber(input: { code: string; centerId: string; owner: string }): Promise<string> {
+      return allocateRunNumber(models, { code: input.code, prefix: findProcedure(input.code)?.numberPrefix, centerId: input.centerId, owner: input.owner, now: clock() });
+    },
+
+    /** The center's hours on the Lima day of `at` (2.2.2; DESIGN §5 opening hours). */
+    async openingDay(input: { centerId: string; at: string }): Promise<OpeningDay> {
+      const c = await center(input.centerId);
+      const calendar = await loadCalendar(models);
+      const date = limaDate(new Date(input.at));
+      const kind = calendar.kindOf(date).kind;
+      const holiday = kind === 'holiday' || kind === 'decreed';
+      const hours = hoursOn(centerHours(c.hours as Partial<CenterHours> | undefined), new Date(`${date}T12:00:00Z`).getUTCDay(), holiday);
+      if (!hours) return { date, holiday, hours: null };
+      return { date, holiday, hours, scheduledOpenAt: limaInstant(date, hours.open).toISOString(), scheduledCloseAt: limaInstant(date, hours.close).toISOString() };
+    },
+
+    /** Claims the center's opening of a day for a run; returns the run that holds it (maybe another). */
+    async claimOpening(input: { centerId: string; date: string; runId: string; scheduledOpenAt: string; scheduledCloseAt: string }): Promise<{ runId: string }> {
+      const id = `${input.centerId}:${input.date}`;
+      await tolerantUpsert(() =>
+        models.Opening.updateOne(
+          { _id: id },
+          { $setOnInsert: { centerId: input.centerId, date: input.date, runId: input.runId, status: 'verifying', scheduledOpenAt: new Date(input.scheduledOpenAt), scheduledCloseAt: new Date(input.scheduledCloseAt) } },
+          { upsert: true },
+        ),
+      );
+      const held = await models.Opening.findById(id, { runId: 1 }).lean();
+      return { runId: held!.runId };
+    },
+
+    async updateOpening(input: { centerId: string; date: string; set: OpeningUpdate }): Promise<void> {
+      const set: Record<string, unknown> = { ...input.set };
+      if (input.set.verifiedAt) set.verifiedAt = new Date(input.set.verifiedAt);
+      if (input.set.openedAt) set.openedAt = new Date(input.set.openedAt);
+      await models.Opening.updateOne({ _id: `${input.centerId}:${input.date}` }, { $set: set });
+    },
+
     /** The run's read model: created once when the run starts. */
     async recordRun(input: RecordRunInput): Promise<void> {
       await recordRunStart(models, { ...input, startedAt: new Date(input.startedAt) }, true);
@@ -243,6 +332,7 @@ export function createActivities(deps: ActivityDeps) {
             type: t.type,
             title: t.title,
             role: t.role,
+            ...(t.alsoRoles?.length ? { alsoRoles: t.alsoRoles } : {}),
             status: t.status,
             createdAt: new Date(t.createdAt),
             dueAt: new Date(t.dueAt),

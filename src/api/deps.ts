@@ -2,7 +2,8 @@ import { Client, type Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Models } from '../db/models';
 import type { Mailer } from '../activities/mailer';
-import type { Config } from '../config';
+import { settingsFromConfig, type Config } from '../config';
+import type { EngineSettings } from '../shared/settings';
 
 /** What the HTTP layer needs, built once by the launcher (or by tests) and passed to `createApp`. */
 export interface ApiDeps {
@@ -17,6 +18,8 @@ export interface ApiDeps {
   searchAttributes: boolean;
   /** Notices of a claim's legal term (CLAIM_REMINDER_DAYS, CLAIM_ESCALATION_EVERY). */
   claimTerms: { remindBefore: number[]; escalateEvery: number };
+  /** Terms every new run receives (opening, maintenance, incidents). */
+  settings: EngineSettings;
   /** Requests per 15 minutes and client address on the public routes. */
   publicRateLimit: number;
   /** Links printed in /health and the API index (Temporal UI, mail inbox), when known. */
@@ -38,6 +41,7 @@ export function apiDepsFromConfig(
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     searchAttributes: true,
     claimTerms: { remindBefore: config.CLAIM_REMINDER_DAYS, escalateEvery: config.CLAIM_ESCALATION_EVERY },
+    settings: settingsFromConfig(config),
     publicRateLimit: config.PUBLIC_RATE_LIMIT,
     ...(parts.links ? { links: parts.links } : {}),
   };

@@ -1,4 +1,5 @@
 import type { Role } from '../shared/roles';
+import { limaDate } from '../calendar/businessCalendar';
 import mongoose, { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 
 /**
@@ -63,6 +64,8 @@ const taskSchema = new Schema(
     type: { type: String, required: true },
     title: { type: String, required: true },
     role: { type: String, required: true, index: true },
+    /** Other roles that may complete it (their inbox shows it too). */
+    alsoRoles: { type: [String], default: undefined },
     status: { type: String, required: true, index: true },
     createdAt: { type: Date, required: true },
     dueAt: Date,
@@ -142,6 +145,32 @@ const claimSchema = new Schema(
   { versionKey: false },
 );
 
+/**
+ * The daily opening of a center (2.2.2): one per center and Lima day (`_id` "lima-norte:2026-11-23"),
+ * owned by the run that verified it, so a second run for the same day (the schedule and a manual
+ * start) cannot open the center twice. Written only by the daily opening workflow's activities.
+ */
+const openingSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    centerId: { type: String, required: true, index: true },
+    date: { type: String, required: true, index: true },
+    runId: { type: String, required: true },
+    /** verifying → open | not_opened (waiting for restoration) → open | closed_day */
+    status: { type: String, required: true },
+    scheduledOpenAt: { type: Date, required: true },
+    scheduledCloseAt: { type: Date, required: true },
+    verifiedAt: Date,
+    openedAt: Date,
+    onTime: Boolean,
+    hoursClosed: Number,
+    critical: { type: [String], default: undefined },
+    findings: { type: [String], default: undefined },
+    maintenanceRuns: { type: [String], default: undefined },
+  },
+  { versionKey: false },
+);
+
 const counterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, required: true } }, { versionKey: false });
 
 /** One claimed number of a sequence: `_id` is `scope#n`; `owner` says who holds it (unique). */
@@ -209,6 +238,7 @@ export interface Models {
   Outbox: Model<OutboxDoc>;
   Document: Model<DocumentDoc>;
   Claim: Model<InferSchemaType<typeof claimSchema>>;
+  Opening: Model<InferSchemaType<typeof openingSchema>>;
   Counter: Model<InferSchemaType<typeof counterSchema>>;
   SequenceClaim: Model<InferSchemaType<typeof sequenceClaimSchema>>;
   NonWorkingDay: Model<InferSchemaType<typeof nonWorkingDaySchema>>;
@@ -224,6 +254,7 @@ export function createModels(connection: Connection): Models {
     Outbox: connection.model('Outbox', outboxSchema, 'outbox'),
     Document: connection.model('Document', documentSchema, 'documents'),
     Claim: connection.model('Claim', claimSchema, 'claims'),
+    Opening: connection.model('Opening', openingSchema, 'openings'),
     Counter: connection.model('Counter', counterSchema, 'counters'),
     SequenceClaim: connection.model('SequenceClaim', sequenceClaimSchema, 'sequence_claims'),
     NonWorkingDay: connection.model('NonWorkingDay', nonWorkingDaySchema, 'non_working_days'),
@@ -285,7 +316,7 @@ export interface RunStartRecord {
   centerId: string;
   workflowType: string;
   summary: string;
-  startedBy: { sub: string; role: Role | 'citizen' };
+  startedBy: { sub: string; role: Role | 'citizen' | 'schedule' | 'run' };
   startedAt: Date;
   metrics?: Record<string, number>;
 }
@@ -295,6 +326,16 @@ export interface RunStartRecord {
  * listed at once); the workflow's first activity calls it too, and its summary and metrics win
  * whatever the order (`fromWorkflow`). Fields set only on insert never change afterwards.
  */
+/**
+ * A run's business number, `<prefix>-<center>-<year>-<seq>` (e.g. HR-lima-norte-2026-00012), per
+ * procedure, center and Lima year. The owner keeps its number: asking again returns the same one.
+ */
+export async function allocateRunNumber(models: Models, r: { code: string; prefix?: string; centerId: string; owner: string; now: Date }): Promise<string> {
+  const year = limaDate(r.now).slice(0, 4);
+  const seq = await claimNumber(models, `run:${r.code}:${r.centerId}:${year}`, r.owner, r.now);
+  return `${r.prefix ?? r.code}-${r.centerId}-${year}-${String(seq).padStart(5, '0')}`;
+}
+
 export async function recordRunStart(models: Models, r: RunStartRecord, fromWorkflow: boolean): Promise<void> {
   const owned = {
     summary: r.summary,

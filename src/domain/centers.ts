@@ -29,9 +29,36 @@ export function staffingCheck(type: CenterType, staff: Record<string, number>): 
   return { ok: roles.every((r) => r.ok), roles };
 }
 
+/** One day's opening hours, Lima wall-clock `HH:MM`; `null` where the center does not open that day. */
+export interface DayHours {
+  open: string;
+  close: string;
+}
+
+export interface CenterHours {
+  weekdays: DayHours | null;
+  saturday: DayHours | null;
+  sundayAndHolidays: DayHours | null;
+}
+
 /** Opening hours of the in-person centers (presentation 2015), America/Lima; per-center override. */
-export const DEFAULT_HOURS = {
+export const DEFAULT_HOURS: CenterHours = {
   weekdays: { open: '08:00', close: '20:00' },
   saturday: { open: '10:00', close: '18:00' },
   sundayAndHolidays: { open: '10:00', close: '14:00' },
 };
+
+/** A center's hours: its override where it sets a day group, the defaults elsewhere. */
+export function centerHours(override: Partial<CenterHours> | null | undefined): CenterHours {
+  return { ...DEFAULT_HOURS, ...(override ?? {}) };
+}
+
+/**
+ * The hours of one day: holidays (and decreed non-working days) keep Sunday hours whatever the
+ * weekday. `weekday` is 0 for Sunday … 6 for Saturday, as Date#getUTCDay gives it.
+ */
+export function hoursOn(hours: CenterHours, weekday: number, holiday: boolean): DayHours | null {
+  if (holiday || weekday === 0) return hours.sundayAndHolidays;
+  if (weekday === 6) return hours.saturday;
+  return hours.weekdays;
+}

@@ -5,7 +5,7 @@ import { endOfLimaDay, limaInstant } from '../calendar/businessCalendar';
 export interface IndicatorValue {
   id: string;
   name: string;
-  unit: 'percent' | 'count';
+  unit: 'percent' | 'count' | 'hours';
   value: number | null;
   numerator: number;
   denominator: number | null;
@@ -55,8 +55,8 @@ export async function computeIndicators(
       indicators: p.indicators.map((i) => {
         const numerator = sumOf(i.from ?? p.code, i.numerator);
         const denominator = i.denominator ? sumOf(i.from ?? p.code, i.denominator) : null;
-        const value = denominator === null ? numerator : denominator === 0 ? null : Math.round((numerator / denominator) * 10000) / 100;
-        return { id: i.id, name: i.name, unit: denominator === null ? 'count' : 'percent', value, numerator, denominator, formula: i.formula };
+        const value = denominator === null ? Math.round(numerator * 100) / 100 : denominator === 0 ? null : Math.round((numerator / denominator) * 10000) / 100;
+        return { id: i.id, name: i.name, unit: i.unit ?? (denominator === null ? 'count' : 'percent'), value, numerator, denominator, formula: i.formula };
       }),
     };
   });

@@ -36,6 +36,8 @@ export interface TaskState {
   type: TaskType;
   title: string;
   role: Role;
+  /** Other roles that may complete it. */
+  alsoRoles?: Role[];
   status: TaskStatus;
   createdAt: string;
   dueAt: string;
@@ -93,8 +95,11 @@ export interface RunMeta {
   runId: string;
   code: string;
   centerId: string;
-  /** Staff (sub, role), or the citizen through the public intake (`role: 'citizen'`). */
-  startedBy: { sub: string; role: Role | 'citizen' };
+  /**
+   * Staff (sub, role), the citizen through the public intake (`role: 'citizen'`), a Temporal
+   * Schedule (`role: 'schedule'`, sub: the schedule id) or a parent run (`role: 'run'`, sub: its id).
+   */
+  startedBy: { sub: string; role: Role | 'citizen' | 'schedule' | 'run' };
   /** Whether the server has our search attributes (the time-skipping test server has none). */
   searchAttributes: boolean;
 }

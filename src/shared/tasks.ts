@@ -1,5 +1,16 @@
 import { z } from 'zod';
 import { freeTextSchema } from './schemas';
+import { INCIDENT_TYPE_IDS } from './settings';
+import { fullChecklistSchema, itemCheckSchema, securityAgentsSchema } from '../domain/opening';
+
+const verdictWithObservations = <V extends [string, ...string[]]>(verdicts: V, accept: V[number], describe: string) =>
+  z
+    .object({
+      verdict: z.enum(verdicts).describe(describe),
+      observations: freeTextSchema(2000).optional().describe('Obligatorias si no se da conformidad'),
+    })
+    .strict()
+    .refine((d) => d.verdict === accept || d.observations !== undefined, { path: ['observations'], message: `observations are required unless the verdict is ${accept}` });
 
 /**
  * The payload each kind of human task accepts (DESIGN §7). Workflows validate completions with
@@ -37,6 +48,62 @@ export const taskDataSchemas = {
     })
     .strict()
     .refine((d) => d.verdict === 'approve' || d.observations !== undefined, { path: ['observations'], message: 'observations are required to return the proposal' }),
+  /** 2.2.2: the daily verification, every item of every zone, and the security agents present. */
+  verify_opening: z
+    .object({
+      items: fullChecklistSchema.describe('Cada recurso de las zonas de 2.2.2 con su estado (ok, missing, damaged) y observación'),
+      securityAgents: securityAgentsSchema,
+      notes: freeTextSchema(2000).optional(),
+    })
+    .strict(),
+  /** 2.2.2: the coordinator reports that the missing critical resources were restored. */
+  report_restoration: z
+    .object({ actions: freeTextSchema(2000).describe('Coordinaciones realizadas con la Entidad Administradora y restablecimiento') })
+    .strict(),
+  /** 2.2.2: SSCS-SGP records how citizens were told that the center did not open. */
+  record_citizen_communication: z
+    .object({
+      channels: z.array(z.enum(['portal', 'redes_sociales', 'call_center', 'prensa', 'correo', 'carteles'])).min(1).describe('Canales usados'),
+      message: freeTextSchema(2000).describe('Texto comunicado a la ciudadanía'),
+    })
+    .strict(),
+  /** 2.2.2: after restoration, the failed critical resources are verified again. */
+  reverify_opening: z
+    .object({
+      items: z.object({ internet: itemCheckSchema.optional(), energia_electrica: itemCheckSchema.optional() }).strict(),
+      securityAgents: securityAgentsSchema.optional(),
+      notes: freeTextSchema(2000).optional(),
+    })
+    .strict(),
+  /** PA2.2.3 / PA1.1.4: the responsible reports the corrective maintenance done. */
+  fix_maintenance: z
+    .object({
+      actions: freeTextSchema(2000).describe('Trabajos realizados'),
+      provider: freeTextSchema(200).optional().describe('Proveedor o servicio que lo ejecutó'),
+    })
+    .strict(),
+  /** PA2.2.3 / PA1.1.4: closing confirmation; without conformity the work goes back. */
+  confirm_maintenance: verdictWithObservations(['conforme', 'no_conforme'], 'conforme', 'Conformidad del mantenimiento correctivo'),
+  /** 2.2.4: the outcome of the direct conversation of a minor conflict (or its escalation as grave). */
+  record_conflict_outcome: z
+    .object({
+      outcome: freeTextSchema(2000).describe('Resultado de la conversación directa'),
+      escalateAsGrave: z.boolean().default(false).describe('Si resultó de mayor gravedad o complejidad'),
+    })
+    .strict(),
+  /** 2.2.4: a grave conflict, handled with the physical presence of security. */
+  attend_grave_conflict: z
+    .object({
+      securityPresent: z.literal(true, 'the physical presence of security must be confirmed (2.2.4)'),
+      actions: freeTextSchema(2000).describe('Acciones de atención'),
+      outcome: freeTextSchema(2000).describe('Resultado'),
+      incidentType: z.enum(INCIDENT_TYPE_IDS).optional().describe('Tipo de incidencia, si el servicio de una entidad participante está involucrado'),
+    })
+    .strict(),
+  /** PM1.3.3: the participating entity reports the solution of an incident. */
+  report_incident_solution: z.object({ solution: freeTextSchema(2000).describe('Solución aplicada por la entidad') }).strict(),
+  /** PM1.3.3: the supervisor verifies the solution, or reopens the incident. */
+  verify_incident_solution: verdictWithObservations(['satisfactory', 'reopen'], 'satisfactory', 'Verificación de la solución'),
 } as const;
 
 export type TaskType = keyof typeof taskDataSchemas;

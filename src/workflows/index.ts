@@ -2,3 +2,7 @@
 export { procedureWorkflow } from './procedure';
 export { congratulationWorkflow } from './congratulation';
 export { claimWorkflow } from './claim';
+export { dailyOpeningWorkflow } from './opening';
+export { maintenanceWorkflow } from './maintenance';
+export { conflictWorkflow } from './conflict';
+export { incidentWorkflow } from './incident';

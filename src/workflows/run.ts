@@ -8,14 +8,18 @@
 import {
   ApplicationFailure,
   condition,
+  ParentClosePolicy,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities, DocumentRef, Recipient, RenderDocumentInput, TaskNoticeInput, TimelineEvent } from '../activities';
 import { NON_RETRYABLE_ACTIVITY_ERRORS } from '../shared/errors';
 import {
+  CenterIdAttr,
+  ProcedureCodeAttr,
   completeTaskUpdate,
   getStateQuery,
   TaskRejection,
@@ -61,14 +65,24 @@ export interface TaskOptions<T extends TaskType> {
   type: T;
   title: string;
   role: Role;
+  /** Other roles that may complete it (the verification is the supervisor's or the coordinator's). */
+  alsoRoles?: Role[];
   /** The task's own term in business days, with its reminders and escalation ladder… */
   dueBusinessDays?: number;
+  /** …or an instant the same day (hours, not days: a closed center cannot wait a business day)… */
+  dueAt?: string;
   /** …or a term owned by the run (a claim's legal term): no timeline of the task's own. */
   term?: { dueDate: string; dueAt: string };
-  /** Reminders, business days before the term (default: 1). */
+  /** Reminders, business days before the term (default: 1); with `dueAt`, minutes before it. */
   remindBefore?: number[];
-  /** Business days between escalation levels after the term (default: 2). */
+  /** Business days between escalation levels after the term (default: 2); with `dueAt`, hours. */
   escalateEvery?: number;
+  /** The escalation ladder, when not the manual's path above the holder. */
+  levels?: EscalationLevel[];
+  /** Templates and data of the reminder and escalation emails (default: the generic task ones). */
+  notices?: Pick<TaskNoticeInput, 'templates' | 'data' | 'entityId'>;
+  /** Runs once the task is open and its term known, before waiting (e.g. a notice naming the term). */
+  onOpen?: (task: TaskState) => Promise<void>;
   /** Extra checks on a completion beyond its schema; return a message to reject it. */
   check?: (data: TaskData<T>, actor: Actor) => string | undefined;
 }
@@ -122,20 +136,23 @@ export class Run {
     const openedAt = new Date().toISOString();
     // The ladder starts above whoever holds the task: a coordinator's overdue task goes to the
     // Entidad Administradora, an Entidad Administradora's to SSCS, an SSCS task only gets reminders.
-    const levels = ESCALATION_PATH.slice(ESCALATION_PATH.indexOf(opts.role as EscalationLevel) + 1);
+    const levels = opts.levels ?? ESCALATION_PATH.slice(ESCALATION_PATH.indexOf(opts.role as EscalationLevel) + 1);
     const plan = opts.term
       ? { ...opts.term, timeline: [] }
-      : await acts.planTask({
-          openedAt,
-          dueBusinessDays: opts.dueBusinessDays ?? 1,
-          remindBefore: opts.remindBefore ?? [1],
-          escalation: { levels, every: opts.escalateEvery ?? 2 },
-        });
+      : opts.dueAt
+        ? await acts.planHourTask({ openedAt, dueAt: opts.dueAt, remindBeforeMinutes: opts.remindBefore ?? [], escalation: { levels, everyHours: opts.escalateEvery ?? 2 } })
+        : await acts.planTask({
+            openedAt,
+            dueBusinessDays: opts.dueBusinessDays ?? 1,
+            remindBefore: opts.remindBefore ?? [1],
+            escalation: { levels, every: opts.escalateEvery ?? 2 },
+          });
     const task: TaskState = {
       id: `${this.meta.runId}:${opts.key}`,
       type: opts.type,
       title: opts.title,
       role: opts.role,
+      ...(opts.alsoRoles?.length ? { alsoRoles: opts.alsoRoles } : {}),
       status: 'open',
       createdAt: openedAt,
       dueAt: plan.dueAt,
@@ -147,18 +164,48 @@ export class Run {
     this.state.tasks.push(task);
     await this.record(task);
     this.setSearch({ dueAt: plan.dueAt });
+    await opts.onOpen?.(task);
 
     for (const event of plan.timeline) {
       const done = await condition(() => task.status !== 'open', Math.max(1, Date.parse(event.at) - Date.now()));
       // A completion and the timer can land in the same activation; the completion wins.
       if (done || task.status !== 'open') break;
       task.events.push(event);
-      await this.notice(task, event);
+      await this.notice(task, event, opts.notices);
       if (event.kind === 'escalation') await this.record(task);
     }
     await condition(() => task.status !== 'open');
     await this.record(task);
     return task as TaskState & { data: TaskData<T> };
+  }
+
+  /** Closes an open task without completion (its reason overtaken: the day ended, the run moved on). */
+  async cancel(task: TaskState, reason: string): Promise<void> {
+    if (task.status !== 'open') return;
+    task.status = 'cancelled';
+    task.completedAt = new Date().toISOString();
+    task.data = { cancelled: reason };
+    // The waiting `task()` records it too; recording here makes the inbox right before the run goes on.
+    await this.record(task);
+  }
+
+  /**
+   * Starts another procedure's run from this one (a finding → corrective maintenance, a grave
+   * conflict → incident). Its business number is claimed under this run's key, so a retry or a
+   * replay gets the same number and the child starts once; it outlives this run.
+   */
+  async spawn(key: string, code: string, workflowType: string, args: Record<string, unknown>): Promise<string> {
+    const runId = await acts.allocateRunNumber({ code, centerId: this.meta.centerId, owner: `run:${this.meta.runId}:${key}` });
+    const meta: RunMeta = { runId, code, centerId: this.meta.centerId, startedBy: { sub: this.meta.runId, role: 'run' }, searchAttributes: this.meta.searchAttributes };
+    await startChild(workflowType, {
+      workflowId: runId,
+      args: [{ meta, ...args }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      ...(this.meta.searchAttributes
+        ? { typedSearchAttributes: [{ key: CenterIdAttr, value: this.meta.centerId }, { key: ProcedureCodeAttr, value: code }, { key: RunStatusAttr, value: 'running' }] as never }
+        : {}),
+    });
+    return runId;
   }
 
   /** A numbered document (same number on retry). */
@@ -228,7 +275,9 @@ export class Run {
     if (!task) reject(TaskRejection.NotFound, `task ${input?.taskId} does not exist in run ${this.meta.runId}`);
     if (task.status !== 'open') reject(TaskRejection.NotOpen, `task ${task.id} is ${task.status}`);
     const actor = input.actor;
-    if (!actor || actor.role !== task.role) reject(TaskRejection.RoleNotAllowed, `task ${task.id} is for role ${task.role}`);
+    if (!actor || (actor.role !== task.role && !task.alsoRoles?.includes(actor.role))) {
+      reject(TaskRejection.RoleNotAllowed, `task ${task.id} is for role ${[task.role, ...(task.alsoRoles ?? [])].join(' or ')}`);
+    }
     if (actor.centers !== '*' && !actor.centers.includes(this.meta.centerId)) {
       reject(TaskRejection.CenterNotAllowed, `actor has no access to center ${this.meta.centerId}`);
     }

@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Connection } from '@temporalio/client';
+import type { Connection, WorkflowHandle } from '@temporalio/client';
+import { addDays, BusinessCalendar, limaDate, limaInstant } from '../../src/calendar/businessCalendar';
+import { completeTaskUpdate, getStateQuery, type RunState, type TaskState } from '../../src/shared/messages';
+import type { Actor } from '../../src/shared/roles';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/messages';
@@ -108,7 +111,17 @@ export function useWorkflowTestEnv() {
     env: TestWorkflowEnvironment;
     models: Models;
     worker(mailer: Mailer): Promise<{ worker: Worker; taskQueue: string }>;
+    /** Terminated after the test if still running: an orphan run would stall time skipping for the next tests. */
+    track<H extends WorkflowHandle>(handle: H): H;
   };
+  const tracked: WorkflowHandle[] = [];
+  ctx.track = (handle) => {
+    tracked.push(handle);
+    return handle;
+  };
+  afterEach(async () => {
+    for (const h of tracked.splice(0)) await h.terminate('test over').catch(() => undefined);
+  });
   beforeAll(async () => {
     [ctx.env, ctx.models] = await Promise.all([createTimeSkippingEnv(), freshModels()]);
   });
@@ -143,4 +156,33 @@ export function buildClaim(overrides: { entityId?: string | null } = {}): ClaimW
     },
     terms: { businessDays: 30, reference: 'D.S. N° 007-2020-PCM', remindBefore: [10, 3], escalateEvery: 5 },
   };
+}
+
+/** Polls a run's state until its `nth` task of `type` is open (STYLE: tests wait on state, not time). */
+export async function waitForTask(handle: WorkflowHandle, type: string, nth = 1): Promise<{ task: TaskState; state: RunState }> {
+  for (let i = 0; ; i++) {
+    const state = await handle.query(getStateQuery);
+    const task = state.tasks.filter((t) => t.type === type)[nth - 1];
+    if (task?.status === 'open') return { task, state };
+    if (state.status !== 'running' || i > 400) throw new Error(`no open ${type} #${nth} in ${handle.workflowId} (run ${state.status}; tasks: ${state.tasks.map((t) => `${t.type}:${t.status}`).join(', ')})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function completeTask(handle: WorkflowHandle, taskId: string, actor: Actor, data: unknown) {
+  return handle.executeUpdate(completeTaskUpdate, { args: [{ taskId, actor, data }] });
+}
+
+/**
+ * Moves the time-skipping server to `time` (Lima) of the next business day after its current date
+ * and returns that date: tests of the daily opening need a working morning, whatever day CI runs.
+ */
+export async function nextWorkdayAt(env: TestWorkflowEnvironment, time: string): Promise<string> {
+  const calendar = new BusinessCalendar();
+  const now = await env.currentTimeMs();
+  let date = limaDate(new Date(now));
+  do date = addDays(date, 1);
+  while (!calendar.isBusinessDay(date));
+  await env.sleep(limaInstant(date, time).getTime() - now);
+  return date;
 }

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import supertest from 'supertest';
@@ -51,6 +52,7 @@ export async function startStack(opts: { worker?: boolean; publicRateLimit?: num
     taskQueue,
     searchAttributes: true,
     claimTerms: { remindBefore: [10, 3], escalateEvery: 5 },
+    settings: DEFAULT_SETTINGS,
     publicRateLimit: opts.publicRateLimit ?? 1000,
   });
 

@@ -3,6 +3,7 @@
  * not 500 (DESIGN §6). Temporal here is an address where nothing listens.
  */
 import { Client, Connection } from '@temporalio/client';
+import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import pino from 'pino';
 import supertest from 'supertest';
 import { createApp } from '../../src/api/app';
@@ -30,6 +31,7 @@ beforeAll(async () => {
     taskQueue: 'unused',
     searchAttributes: false,
     claimTerms: { remindBefore: [10, 3], escalateEvery: 5 },
+    settings: DEFAULT_SETTINGS,
     publicRateLimit: 1000,
   });
   http = supertest.agent(app);

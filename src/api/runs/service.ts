@@ -3,8 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from 'zod';
 import { canStart, type ProcedureDefinition } from '../../catalog';
-import { claimNumber, isDuplicateKey, recordRunStart, type CenterRecord } from '../../db/models';
-import { limaDate } from '../../calendar/businessCalendar';
+import { allocateRunNumber, isDuplicateKey, recordRunStart, type CenterRecord } from '../../db/models';
 import { CenterIdAttr, ProcedureCodeAttr, RunStatusAttr, type RunMeta } from '../../shared/messages';
 import type { Actor } from '../../shared/roles';
 import { assertCenter, canAccessCenter, centerFilter } from '../auth';
@@ -56,11 +55,7 @@ export async function startRun(
 
   const now = deps.clock();
   /** The run's business number; an idempotent request owns its number, so a replay finds it. */
-  const allocate = async (owner: string) => {
-    const year = limaDate(now).slice(0, 4);
-    const seq = await claimNumber(deps.models, `run:${procedure.code}:${input.centerId}:${year}`, owner, now);
-    return `${procedure.numberPrefix ?? procedure.code}-${input.centerId}-${year}-${String(seq).padStart(5, '0')}`;
-  };
+  const allocate = (owner: string) => allocateRunNumber(deps.models, { code: procedure.code, prefix: procedure.numberPrefix, centerId: input.centerId, owner, now });
 
   let runId: string;
   if (idempotencyKey) {
@@ -93,7 +88,7 @@ export async function startRun(
       taskQueue: deps.taskQueue,
       workflowId: runId,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      args: [{ meta, input: parsed.data, ...(procedure.steps ? { steps: procedure.steps } : {}), ...(terms ? { terms } : {}) }],
+      args: [{ meta, input: parsed.data, settings: deps.settings, ...(procedure.steps ? { steps: procedure.steps } : {}), ...(terms ? { terms } : {}) }],
       ...(deps.searchAttributes
         ? { typedSearchAttributes: [{ key: CenterIdAttr, value: input.centerId }, { key: ProcedureCodeAttr, value: procedure.code }, { key: RunStatusAttr, value: 'running' }] as never }
         : {}),

@@ -71,7 +71,8 @@ export function registerTasks(api: Api, deps: ApiDeps): void {
     handler: async ({ query, actor }) => {
       const filter: Record<string, unknown> = centerFilter(actor, query.centerId);
       if (query.runId) filter.runId = query.runId;
-      if (query.role) filter.role = query.role;
+      // A task some other role may also complete is in that role's inbox too.
+      if (query.role) filter.$or = [{ role: query.role }, { alsoRoles: query.role }];
       if (query.status) filter.status = query.status;
       const tasks = await deps.models.Task.find(filter).sort({ createdAt: 1 }).limit(query.limit).lean();
       return { tasks: tasks.map((t) => ({ ...serializeTask(t), dataSchema: dataSchemaOf(t.type) })) };
@@ -93,7 +94,9 @@ export function registerTasks(api: Api, deps: ApiDeps): void {
       const task = await deps.models.Task.findById(params.taskId).lean();
       if (!task) throw notFound(`task ${params.taskId}`);
       assertCenter(actor, task.centerId);
-      if (actor.role !== task.role) throw forbidden(`task ${task._id} is for role ${task.role}`);
+      if (actor.role !== task.role && !task.alsoRoles?.includes(actor.role)) {
+        throw forbidden(`task ${task._id} is for role ${[task.role, ...(task.alsoRoles ?? [])].join(' or ')}`);
+      }
       let data: unknown = body.data;
       if (isTaskType(task.type)) {
         const parsed = taskDataSchemas[task.type].safeParse(body.data);

@@ -1,0 +1,55 @@
+/**
+ * Terms the operators may tune (DESIGN §3), passed to every new run so a run keeps the terms it
+ * started with. Workflow-safe: plain data. The defaults are ours where the manual sets none.
+ */
+
+/** Kinds of incidencia (glossary: "Incidencia"), each with its own term to report a solution. */
+export const INCIDENT_TYPES = {
+  personal: 'Personal (ausencia, reemplazo, desempeño del asesor)',
+  operacion: 'Operación del módulo (horario, atención suspendida)',
+  logistica: 'Requerimientos y desempeño logístico (insumos, materiales)',
+  ambiente_laboral: 'Ambiente laboral',
+  sistema_turnos: 'Falla en el sistema de turnos',
+  sistemas_informaticos: 'Programas informáticos de la entidad',
+  red: 'Red y comunicaciones',
+  equipos: 'Equipos tecnológicos',
+  otro: 'Otra incidencia que afecte el normal funcionamiento',
+} as const;
+export type IncidentType = keyof typeof INCIDENT_TYPES;
+export const INCIDENT_TYPE_IDS = Object.keys(INCIDENT_TYPES) as [IncidentType, ...IncidentType[]];
+
+export interface EngineSettings {
+  opening: {
+    /** Minutes before the opening hour that the daily verification starts (the schedule fires). */
+    verificationLeadMinutes: number;
+    /** Hours between escalation levels while the center is closed or the verification is late. */
+    escalateEveryHours: number;
+  };
+  /** Corrective maintenance (PA2.2.3, PA1.1.4): business days to get a finding fixed. */
+  maintenance: { businessDays: number };
+  /** Incidents (PM1.3.3): business days the entity has to report a solution, per type (ANS). */
+  incidents: { termDays: Record<IncidentType, number> };
+}
+
+/**
+ * Our defaults: the verification starts 30 minutes before opening; escalation every 2 hours while
+ * closed; 5 business days for a corrective maintenance; incidents that stop a service (staff,
+ * module, systems, network) 1 business day, equipment and others 2, supplies and climate 3.
+ */
+export const DEFAULT_SETTINGS: EngineSettings = {
+  opening: { verificationLeadMinutes: 30, escalateEveryHours: 2 },
+  maintenance: { businessDays: 5 },
+  incidents: {
+    termDays: {
+      personal: 1,
+      operacion: 1,
+      sistema_turnos: 1,
+      sistemas_informaticos: 1,
+      red: 1,
+      equipos: 2,
+      otro: 2,
+      logistica: 3,
+      ambiente_laboral: 3,
+    },
+  },
+};

@@ -1,0 +1,96 @@
+import { Run, acts } from './run';
+import type { RunMeta, RunState } from '../shared/messages';
+import type { EngineSettings } from '../shared/settings';
+import { ROLE_TITLES } from '../shared/roles';
+import { INVOLVED_KINDS, type InvolvedKind } from '../domain/conflicts';
+
+
+export interface ConflictInput {
+  centerId: string;
+  occurredAt: string;
+  place: string;
+  description: string;
+  involved: { kind: InvolvedKind; name?: string }[];
+  severity: 'minor' | 'grave';
+  /** The participating entity whose service is involved, if any. */
+  entityId?: string;
+  module?: string;
+}
+
+export interface ConflictWorkflowInput {
+  meta: RunMeta;
+  input: ConflictInput;
+  settings: EngineSettings;
+}
+
+/**
+ * P2.2.4 Protocolo para el manejo de conflictos (2.2.4). A minor conflict is talked through
+ * directly and respectfully: its outcome is recorded (and, if it proves graver, it goes the grave
+ * way). A grave or complex one is handled by the supervisor or the coordinator with the physical
+ * presence of security — the task cannot be completed without confirming it — and is then
+ * communicated *immediately* to the Entidad Administradora and SSCS-SGP with Formato 17. When a
+ * participating entity's service is involved, an incident run (PM1.3.3) starts.
+ */
+export async function conflictWorkflow({ meta, input, settings }: ConflictWorkflowInput): Promise<RunState> {
+  const run = new Run(meta);
+  await run.begin(`Conflicto ${input.severity === 'grave' ? 'grave' : 'leve'} en ${input.place}`);
+  const entity = input.entityId ? await acts.lookupEntity({ centerId: meta.centerId, entityId: input.entityId }) : null;
+  const registeredAt = new Date().toISOString();
+  const everyHours = settings.opening.escalateEveryHours;
+
+  let severity = input.severity;
+  if (severity === 'minor') {
+    const talk = await run.task({
+      key: 'conversation',
+      type: 'record_conflict_outcome',
+      title: 'Conversar directamente con la persona involucrada y registrar el resultado (2.2.4)',
+      role: 'supervisor',
+      alsoRoles: ['coordinator'],
+      dueBusinessDays: 1,
+    });
+    if (talk.data.escalateAsGrave) severity = 'grave';
+    else return run.finish('completed', { closed: 1, escalated: 0 }, { severity, outcome: talk.data.outcome });
+  }
+
+  const attention = await run.task({
+    key: 'attend',
+    type: 'attend_grave_conflict',
+    title: 'Atender el conflicto con el acompañamiento físico del servicio de vigilancia (2.2.4)',
+    role: 'supervisor',
+    alsoRoles: ['coordinator'],
+    dueAt: new Date(Date.now() + everyHours * 3600_000).toISOString(),
+    escalateEvery: everyHours,
+    check: (data) => (entity && !data.incidentType ? `the service of ${entity.name} is involved: incidentType is required to open the incident (PM1.3.3)` : undefined),
+  });
+  const conflict = {
+    kind: 'conflict' as const,
+    severity,
+    occurredAt: input.occurredAt,
+    registeredAt,
+    place: input.place,
+    module: input.module,
+    entity,
+    description: input.description,
+    involved: input.involved.map((p) => ({ kindLabel: INVOLVED_KINDS[p.kind], name: p.name })),
+    attention: {
+      securityPresent: attention.data.securityPresent,
+      actions: attention.data.actions,
+      outcome: attention.data.outcome,
+      attendedBy: { sub: attention.completedBy!.sub, roleTitle: ROLE_TITLES[attention.completedBy!.role] },
+      attendedAt: attention.completedAt,
+    },
+    reportedBy: { sub: meta.startedBy.sub, roleTitle: meta.startedBy.role in ROLE_TITLES ? ROLE_TITLES[meta.startedBy.role as keyof typeof ROLE_TITLES] : 'Centro MAC' },
+  };
+  // Immediately (2.2.4): Formato 17 to the Entidad Administradora and SSCS-SGP.
+  const doc = await run.document('formato-17', 'formato_17', conflict);
+  await run.notify('formato-17', [{ kind: 'admin_entity' }, { kind: 'sscs' }], 'conflict_grave', { conflict, document: doc }, [doc.id]);
+
+  let incidentRunId: string | null = null;
+  if (entity && attention.data.incidentType) {
+    incidentRunId = await run.spawn('incident', 'PM1.3.3', 'incidentWorkflow', {
+      input: { centerId: meta.centerId, entityId: entity.id, type: attention.data.incidentType, description: input.description, occurredAt: input.occurredAt, sourceRunId: meta.runId, ...(input.module ? { module: input.module } : {}) },
+      settings,
+    });
+  }
+  return run.finish('completed', { closed: 1, escalated: 1 }, { severity, formato17: doc.reference, incidentRunId });
+}

@@ -1,0 +1,94 @@
+import { Run, acts } from './run';
+import type { RunMeta, RunState, TaskState } from '../shared/messages';
+import { INCIDENT_TYPES, type EngineSettings, type IncidentType } from '../shared/settings';
+import { ROLE_TITLES } from '../shared/roles';
+
+export interface IncidentInput {
+  centerId: string;
+  entityId: string;
+  /** The module(s) of the entity where it happened. */
+  module?: string;
+  type: IncidentType;
+  description: string;
+  occurredAt?: string;
+  /** The run that originated it (a grave conflict, 2.2.4). */
+  sourceRunId?: string;
+}
+
+export interface IncidentWorkflowInput {
+  meta: RunMeta;
+  input: IncidentInput;
+  settings: EngineSettings;
+}
+
+const NOTICE_TEMPLATES = { reminder: 'incident_reminder', escalation: 'incident_escalation' };
+
+/**
+ * PM1.3.3 Atención de incidencias en el servicio de las entidades participantes (Cuadros 07–08,
+ * owner: Supervisor(a); glossary: Incidencia; the entities' duty (vi) to resolve incidents with
+ * due diligence, 2.1.5). The incident is registered with Formato 17 and notified to the entity's
+ * contact, who must report the solution within the term of its type (ANS; configurable). A
+ * reminder the business day before; once overdue, escalation to the Entidad Administradora and
+ * SSCS-SGP together. The supervisor verifies the solution as satisfactory, or reopens it with a
+ * new term. Indicator (Listado): % de incidentes resueltos satisfactoriamente — an incident counts
+ * when its first reported solution was verified satisfactory; a reopened one does not.
+ */
+export async function incidentWorkflow({ meta, input, settings }: IncidentWorkflowInput): Promise<RunState> {
+  const run = new Run(meta);
+  await run.begin(`Incidencia (${input.type}) en ${input.entityId}`, { registered: 1 });
+  const entity = await acts.lookupEntity({ centerId: meta.centerId, entityId: input.entityId });
+  const registeredAt = new Date().toISOString();
+  const businessDays = settings.incidents.termDays[input.type];
+  const incident = {
+    kind: 'incident' as const,
+    occurredAt: input.occurredAt ?? registeredAt,
+    registeredAt,
+    module: input.module,
+    entity,
+    incidentType: INCIDENT_TYPES[input.type],
+    description: input.description,
+    reportedBy: { sub: meta.startedBy.sub, roleTitle: meta.startedBy.role in ROLE_TITLES ? ROLE_TITLES[meta.startedBy.role as keyof typeof ROLE_TITLES] : 'Centro MAC' },
+    sourceRunId: input.sourceRunId,
+  };
+  const notices = { templates: NOTICE_TEMPLATES, data: { incident }, entityId: input.entityId };
+
+  let reopened = 0;
+  let observations: string | undefined;
+  for (let round = 1; ; round++) {
+    await run.task({
+      key: `solve-${round}`,
+      type: 'report_incident_solution',
+      title: observations ? `Incidencia reabierta: ${observations}` : `Solucionar la incidencia (${INCIDENT_TYPES[input.type]}) y reportar la solución`,
+      role: 'participant_entity',
+      dueBusinessDays: businessDays,
+      remindBefore: [1],
+      levels: ['admin_entity', 'sscs'],
+      escalateEvery: 0,
+      notices,
+      // Formato 17 and the notice go to the entity once, naming the first term.
+      onOpen: round === 1 ? (task) => notifyEntity(run, incident, task, businessDays) : undefined,
+    });
+    const verification = await run.task({
+      key: `verify-${round}`,
+      type: 'verify_incident_solution',
+      title: 'Verificar la solución de la incidencia reportada por la entidad',
+      role: 'supervisor',
+      dueBusinessDays: 1,
+    });
+    if (verification.data.verdict === 'satisfactory') break;
+    reopened += 1;
+    observations = verification.data.observations;
+  }
+  const escalated = run.state.tasks.some((t) => t.events.some((e) => e.kind === 'escalation'));
+  return run.finish(
+    'completed',
+    { registered: 1, closed: 1, resolvedSatisfactorily: reopened === 0 ? 1 : 0, reopened: reopened > 0 ? 1 : 0, escalated: escalated ? 1 : 0 },
+    { entityId: input.entityId, type: input.type, reopened, escalated },
+  );
+}
+
+async function notifyEntity(run: Run, incident: Record<string, unknown>, task: TaskState, businessDays: number): Promise<void> {
+  const term = { businessDays, dueDate: task.dueDate };
+  const doc = await run.document('formato-17', 'formato_17', { ...incident, term });
+  await run.notify('notice', [{ kind: 'entity', entityId: (incident.entity as { id: string }).id }], 'incident_notice', { incident: { ...incident, term }, document: doc, term }, [doc.id]);
+}

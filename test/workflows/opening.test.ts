@@ -1,0 +1,192 @@
+/**
+ * P2.2.2 Apertura diaria (2.2.2; 2.1.2 "Apertura de la Atención") on the time-skipping server:
+ * each test moves the server to a working morning in Lima and runs the day as a center would,
+ * with the real activities on the document DB and a recording mailer.
+ */
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { getStateQuery, type RunState } from '../../src/shared/messages';
+import type { Actor } from '../../src/shared/roles';
+import { DEFAULT_SETTINGS } from '../../src/shared/settings';
+import { OPENING_ITEM_IDS, type ItemCheck, type OpeningItemId } from '../../src/domain/opening';
+import { limaInstant } from '../../src/calendar/businessCalendar';
+import { dailyOpeningWorkflow } from '../../src/workflows';
+import type { DailyOpeningWorkflowInput } from '../../src/workflows/opening';
+import { completeTask, maybeRecordHistory, nextWorkdayAt, RecordingMailer, TEST_SSCS_EMAIL, uniqueId, useWorkflowTestEnv, waitForTask } from '../helpers/infra';
+
+const ctx = useWorkflowTestEnv();
+const supervisor: Actor = { sub: 'sup-ln', role: 'supervisor', centers: ['lima-norte'] };
+const coordinator: Actor = { sub: 'coord-ln', role: 'coordinator', centers: ['lima-norte'] };
+const sscs: Actor = { sub: 'sscs-1', role: 'sscs', centers: '*' };
+const ADMIN_ENTITY = 'mac.administracion@pcm.gob.pe';
+
+/** A verification with every item ok except those given. */
+function checklist(problems: Partial<Record<OpeningItemId, ItemCheck>> = {}) {
+  return Object.fromEntries(OPENING_ITEM_IDS.map((id) => [id, problems[id] ?? { status: 'ok' }]));
+}
+
+function opening(runId = uniqueId('P2.2.2-lima-norte')): DailyOpeningWorkflowInput {
+  return {
+    meta: { runId, code: 'P2.2.2', centerId: 'lima-norte', startedBy: { sub: 'apertura-diaria-lima-norte', role: 'schedule' }, searchAttributes: false },
+    input: { centerId: 'lima-norte' },
+    settings: DEFAULT_SETTINGS,
+  };
+}
+
+async function startOpening(taskQueue: string, args = opening()): Promise<WorkflowHandle<typeof dailyOpeningWorkflow>> {
+  return ctx.track(await ctx.env.client.workflow.start(dailyOpeningWorkflow, { taskQueue, workflowId: args.meta.runId!, args: [args] }));
+}
+
+/** The opening hour is 08:00 on weekdays: the verification opens at 07:30 (30-minute lead). */
+async function verificationAt0745(handle: WorkflowHandle) {
+  await ctx.env.sleep('45 minutes');
+  return waitForTask(handle, 'verify_opening');
+}
+
+const notOpenedMails = (mailer: RecordingMailer) => mailer.sent.filter((m) => m.subject.includes('no apertura'));
+
+describe('P2.2.2 daily opening', () => {
+  test('when every item is ok and two security agents are present, then the center opens at 08:00 on time, Formato 3 is filed and nobody is emailed', async () => {
+    const day = await nextWorkdayAt(ctx.env, '07:00');
+    const mailer = new RecordingMailer();
+    const { worker, taskQueue } = await ctx.worker(mailer);
+    const args = opening();
+    const result = await worker.runUntil(async () => {
+      const handle = await startOpening(taskQueue, args);
+      const { task } = await verificationAt0745(handle);
+      expect(task).toMatchObject({ role: 'supervisor', alsoRoles: ['coordinator'], dueAt: limaInstant(day, '08:00').toISOString() });
+      await completeTask(handle, task.id, coordinator, { items: checklist(), securityAgents: 2 });
+      const out = await handle.result();
+      await maybeRecordHistory('opening-all-ok', handle);
+      return out;
+    });
+    expect(result).toMatchObject({ status: 'completed', result: { date: day, opening: 'opened', onTime: true, openedAt: limaInstant(day, '08:00').toISOString(), findings: [], maintenance: [] } });
+    expect(mailer.sent).toHaveLength(0);
+    const record = await ctx.models.Opening.findById(`lima-norte:${day}`).lean();
+    expect(record).toMatchObject({ status: 'open', onTime: true, hoursClosed: 0, runId: args.meta.runId });
+    const docs = await ctx.models.Document.find({ runId: args.meta.runId }).lean();
+    expect(docs.map((d) => d.type)).toEqual(['formato_3']);
+    expect(docs[0].html).toContain('Se realiza la apertura');
+    expect(await ctx.models.Run.findById(args.meta.runId).lean()).toMatchObject({ metrics: { days: 1, openedOnTime: 1, notOpened: 0, hoursClosed: 0 } });
+  });
+
+  test('when Internet is missing, then the center does not open, Formato 3 goes once to the Entidad Administradora and SSCS, the closure escalates by the hour, and after restoration and re-verification it opens with the hours closed recorded', async () => {
+    const day = await nextWorkdayAt(ctx.env, '07:00');
+    const mailer = new RecordingMailer();
+    const { worker, taskQueue } = await ctx.worker(mailer);
+    const args = opening();
+    const { state, result } = await worker.runUntil(async () => {
+      const handle = await startOpening(taskQueue, args);
+      const { task } = await verificationAt0745(handle);
+      await completeTask(handle, task.id, supervisor, {
+        items: checklist({ internet: { status: 'missing', observation: 'Sin servicio del proveedor desde las 06:00' } }),
+        securityAgents: 2,
+      });
+      const restoration = await waitForTask(handle, 'report_restoration');
+      expect(restoration.task.role).toBe('coordinator');
+      expect(restoration.state.tasks.find((t) => t.type === 'record_citizen_communication')).toMatchObject({ role: 'sscs', status: 'open' });
+      // Closed for three hours: the restoration task escalates to the Entidad Administradora, then SSCS.
+      await ctx.env.sleep('270 minutes');
+      const closed = await handle.query(getStateQuery);
+      await completeTask(handle, closed.tasks.find((t) => t.type === 'record_citizen_communication')!.id, sscs, { channels: ['portal', 'redes_sociales'], message: 'El Centro MAC Lima Norte no atenderá hoy por falta de Internet.' });
+      await completeTask(handle, restoration.task.id, coordinator, { actions: 'El proveedor restableció el enlace a las 12:10.' });
+      const reverify = await waitForTask(handle, 'reverify_opening');
+      // The re-verification must state every failed resource.
+      await expect(completeTask(handle, reverify.task.id, supervisor, { items: {} })).rejects.toThrow(WorkflowUpdateFailedError);
+      await completeTask(handle, reverify.task.id, supervisor, { items: { internet: { status: 'ok' } } });
+      const out = await handle.result();
+      await maybeRecordHistory('opening-not-opened-restored', handle);
+      return { state: closed, result: out };
+    });
+    // Formato 3, once, to both recipients, with the document attached.
+    const formato3 = notOpenedMails(mailer);
+    expect(formato3).toHaveLength(1);
+    expect(formato3[0].to).toEqual(expect.arrayContaining([ADMIN_ENTITY, TEST_SSCS_EMAIL]));
+    expect(formato3[0].attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/^FORMATO_3_N_\d{3}-\d{4}-CMAC-LIMA-NORTE\.html$/)]);
+    expect(formato3[0].attachments[0].content).toContain('Internet');
+    expect(formato3[0].attachments[0].content).toContain('Sin servicio del proveedor desde las 06:00');
+    const restorationTask = state.tasks.find((t) => t.type === 'report_restoration')!;
+    expect(restorationTask.events.filter((e) => e.kind === 'escalation').map((e) => e.level)).toEqual(['admin_entity', 'sscs']);
+    expect(mailer.to(ADMIN_ENTITY).filter((m) => m.subject.startsWith('Escalamiento'))).toHaveLength(1);
+    expect(mailer.to(TEST_SSCS_EMAIL).filter((m) => m.subject.startsWith('Escalamiento'))).toHaveLength(1);
+    // Opened late, the hours closed counted from 08:00 to the re-verification.
+    expect(result.result).toMatchObject({ opening: 'opened_late', critical: ['internet'] });
+    const openedAt = Date.parse(result.result!.openedAt as string);
+    const hoursClosed = result.result!.hoursClosed as number;
+    expect(hoursClosed).toBeCloseTo((openedAt - limaInstant(day, '08:00').getTime()) / 3600_000, 2);
+    expect(hoursClosed).toBeGreaterThan(4);
+    expect(mailer.sent.filter((m) => m.subject.includes('apertura a las'))).toHaveLength(1);
+    expect(await ctx.models.Opening.findById(`lima-norte:${day}`).lean()).toMatchObject({ status: 'open', onTime: false, critical: ['Internet'] });
+    expect(await ctx.models.Run.findById(args.meta.runId).lean()).toMatchObject({ metrics: { days: 1, openedOnTime: 0, notOpened: 1, citizensInformed: 1 } });
+  });
+
+  test('when no security agent is present, then vigilance counts as missing (2.1.2) and the center does not open; if nothing is restored by closing time the day ends closed', async () => {
+    const day = await nextWorkdayAt(ctx.env, '07:00');
+    const mailer = new RecordingMailer();
+    const { worker, taskQueue } = await ctx.worker(mailer);
+    const args = opening();
+    const result = await worker.runUntil(async () => {
+      const handle = await startOpening(taskQueue, args);
+      const { task } = await verificationAt0745(handle);
+      await completeTask(handle, task.id, supervisor, { items: checklist(), securityAgents: 0 });
+      await waitForTask(handle, 'report_restoration');
+      return handle.result();
+    });
+    expect(result.result).toMatchObject({ opening: 'not_opened', critical: ['servicio_vigilancia'], hoursClosed: 12 });
+    expect(result.tasks.filter((t) => t.status === 'cancelled').map((t) => t.type).sort()).toEqual(['record_citizen_communication', 'report_restoration']);
+    const formato3 = notOpenedMails(mailer);
+    expect(formato3).toHaveLength(1);
+    expect(formato3[0].attachments[0].content).toContain('Servicio de Vigilancia');
+    expect(await ctx.models.Opening.findById(`lima-norte:${day}`).lean()).toMatchObject({ status: 'closed_day', hoursClosed: 12 });
+  });
+
+  test('when a wheelchair is missing and the audio system is damaged, then the center opens and each finding starts its corrective maintenance run (PA2.2.3, PA1.1.4 for TIC)', async () => {
+    const day = await nextWorkdayAt(ctx.env, '07:00');
+    const mailer = new RecordingMailer();
+    const { worker, taskQueue } = await ctx.worker(mailer);
+    const args = opening();
+    const { result, maintenance } = await worker.runUntil(async () => {
+      const handle = await startOpening(taskQueue, args);
+      const { task } = await verificationAt0745(handle);
+      await completeTask(handle, task.id, supervisor, {
+        items: checklist({
+          silla_ruedas_topico: { status: 'missing', observation: 'Se envió a reparación la semana pasada' },
+          sistema_audio: { status: 'damaged', observation: 'Parlante de la zona de atención sin sonido' },
+        }),
+        securityAgents: 1,
+      });
+      const out = await handle.result();
+      const ids = out.result!.maintenance as string[];
+      const tasks = await Promise.all(ids.map(async (id) => (await waitForTask(ctx.track(ctx.env.client.workflow.getHandle(id)), 'fix_maintenance')).task));
+      return { result: out, maintenance: ids.map((id, i) => ({ id, task: tasks[i] })) };
+    });
+    expect(result.result).toMatchObject({ opening: 'opened', onTime: true, findings: ['silla_ruedas_topico', 'sistema_audio'] });
+    expect(maintenance.map((m) => m.id)).toEqual([expect.stringMatching(/^PA2\.2\.3-lima-norte-\d{4}-\d{5}$/), expect.stringMatching(/^PA1\.1\.4-lima-norte-\d{4}-\d{5}$/)]);
+    expect(maintenance.map((m) => m.task.role)).toEqual(['supervisor', 'tic_specialist']);
+    expect(maintenance[0].task.title).toContain('Silla de ruedas');
+    const runs = await ctx.models.Run.find({ _id: { $in: maintenance.map((m) => m.id) } }).lean();
+    expect(runs.map((r) => r.startedBy)).toEqual([{ sub: args.meta.runId, role: 'run' }, { sub: args.meta.runId, role: 'run' }]);
+    expect(mailer.sent).toHaveLength(0);
+    expect(await ctx.models.Opening.findById(`lima-norte:${day}`).lean()).toMatchObject({ status: 'open', maintenanceRuns: maintenance.map((m) => m.id) });
+  });
+
+  test('when the checklist leaves out an item, then the verification is refused naming it, and a second run for the same day ends naming the first', async () => {
+    await nextWorkdayAt(ctx.env, '07:00');
+    const { worker, taskQueue } = await ctx.worker(new RecordingMailer());
+    const first = opening();
+    const second = opening();
+    const { error, duplicate, state } = await worker.runUntil(async () => {
+      const handle = await startOpening(taskQueue, first);
+      const { task } = await verificationAt0745(handle);
+      const { internet: _left, ...incomplete } = checklist();
+      const error = await completeTask(handle, task.id, supervisor, { items: incomplete, securityAgents: 1 }).catch((e: unknown) => e);
+      const duplicate = await (await startOpening(taskQueue, second)).result();
+      const state: RunState = await handle.query(getStateQuery);
+      return { error, duplicate, state };
+    });
+    expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+    const details = JSON.stringify((error as WorkflowUpdateFailedError).cause);
+    expect(details).toContain('data.items.internet');
+    expect(state.tasks[0].status).toBe('open');
+    expect(duplicate).toMatchObject({ status: 'cancelled', result: { duplicateOf: first.meta.runId } });
+  });
+});
