@@ -5,15 +5,16 @@
  * in this process. Ctrl-C drains the worker, closes the API and stops every child.
  */
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { getConfig } from '../config';
+import { getConfig, settingsFromConfig } from '../config';
 import { createLogger } from '../logger';
 import { connectModels } from '../db/models';
 import { seedCenters } from '../db/seed';
 import { createSmtpMailer } from '../activities/mailer';
 import { createApp } from '../api/app';
 import { apiDepsFromConfig } from '../api/deps';
+import { ensureOpeningSchedules } from '../schedules/opening';
 import { activityDepsFromConfig, createEngineWorker } from '../../worker';
 import { assertPortFree, ROOT, startFerretDB, startMailDev, startTemporal, type EmbeddedService } from './embedded';
 
@@ -73,6 +74,15 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: activityDepsFromConfig(config, models, mailer),
   });
+  // The daily opening (2.2.2) of every active center, converged to its hours and the settings.
+  const schedules = await ensureOpeningSchedules(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), {
+    models,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    searchAttributes: true,
+    settings: settingsFromConfig(config),
+    log,
+  });
+  const openings = schedules.created.length + schedules.updated.length + schedules.unchanged.length;
   const workerDone = worker.run();
 
   const apiUrl = `http://${config.HOST}:${config.PORT}`;
@@ -92,6 +102,7 @@ async function main(): Promise<void> {
       `  OpenAPI UI     ${apiUrl}/api/docs`,
       `  Temporal UI    ${links.temporalUi}`,
       `  Mail inbox     ${links.mailInbox}`,
+      `  Schedules      ${openings} daily opening${openings === 1 ? '' : 's'} (apertura-diaria-<center>)`,
       `  Data           ${dataDir}${seeded ? `  (seeded ${seeded} centers)` : ''}`,
       '',
       '  Token:  npm run token -- --role coordinator --centers lima-norte',
