@@ -1,0 +1,212 @@
+/**
+ * P2.2.4 Manejo de conflictos, PM1.3.3 Atención de incidencias and PA2.2.3 / PA1.1.4 corrective
+ * maintenance on the time-skipping server, with the real activities on the document DB and a
+ * recording mailer. Terms run their real length in business days.
+ */
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { getStateQuery, type RunMeta } from '../../src/shared/messages';
+import type { Actor } from '../../src/shared/roles';
+import { DEFAULT_SETTINGS } from '../../src/shared/settings';
+import { BusinessCalendar, limaDate } from '../../src/calendar/businessCalendar';
+import { computeIndicators } from '../../src/domain/indicators';
+import { conflictWorkflow, incidentWorkflow, maintenanceWorkflow } from '../../src/workflows';
+import type { ConflictInput } from '../../src/workflows/conflict';
+import type { IncidentInput } from '../../src/workflows/incident';
+import { completeTask, maybeRecordHistory, RecordingMailer, TEST_SSCS_EMAIL, uniqueId, useWorkflowTestEnv, waitForTask } from '../helpers/infra';
+
+const ctx = useWorkflowTestEnv();
+const calendar = new BusinessCalendar();
+const supervisor: Actor = { sub: 'sup-ln', role: 'supervisor', centers: ['lima-norte'] };
+const coordinator: Actor = { sub: 'coord-ln', role: 'coordinator', centers: ['lima-norte'] };
+const tic: Actor = { sub: 'tic-ln', role: 'tic_specialist', centers: ['lima-norte'] };
+const reniec: Actor = { sub: 'reniec-ln', role: 'participant_entity', centers: ['lima-norte'] };
+const ADMIN_ENTITY = 'mac.administracion@pcm.gob.pe';
+const RENIEC = 'mac@reniec.gob.pe';
+
+const meta = (code: string, prefix = code): RunMeta => ({
+  runId: uniqueId(`${prefix}-lima-norte`),
+  code,
+  centerId: 'lima-norte',
+  startedBy: { sub: 'sup-ln', role: 'supervisor' },
+  searchAttributes: false,
+});
+
+function conflict(overrides: Partial<ConflictInput> = {}): ConflictInput {
+  return {
+    centerId: 'lima-norte',
+    occurredAt: new Date().toISOString(),
+    place: 'Zona de Atención, módulo 14',
+    description: 'Un ciudadano increpó a gritos al asesor por la demora y amenazó con romper el módulo.',
+    involved: [{ kind: 'citizen', name: 'Carlos Ramírez' }, { kind: 'advisor' }],
+    severity: 'grave',
+    ...overrides,
+  };
+}
+
+function incident(overrides: Partial<IncidentInput> = {}): IncidentInput {
+  return { centerId: 'lima-norte', entityId: 'reniec', module: 'Módulo 14', type: 'personal', description: 'El módulo 14 de RENIEC no abrió: el asesor no se presentó.', ...overrides };
+}
+
+describe('PM1.3.3 incidents', () => {
+  test('when the entity does not report a solution within its term, then a reminder comes the business day before and the Entidad Administradora and SSCS are alerted together once it is overdue', async () => {
+    const mailer = new RecordingMailer();
+    const { worker, taskQueue } = await ctx.worker(mailer);
+    const m = meta('PM1.3.3');
+    const settings = { ...DEFAULT_SETTINGS, incidents: { termDays: { ...DEFAULT_SETTINGS.incidents.termDays, equipos: 3 } } };
+    const { state, result } = await worker.runUntil(async () => {
+      const handle = ctx.track(await ctx.env.client.workflow.start(incidentWorkflow, { taskQueue, workflowId: m.runId, args: [{ meta: m, input: incident({ type: 'equipos', description: 'Impresora del módulo 14 sin funcionar.' }), settings }] }));
+      const { task } = await waitForTask(handle, 'report_incident_solution');
+      await ctx.env.sleep('10 days');
+      const state = await handle.query(getStateQuery);
+      await completeTask(handle, task.id, reniec, { solution: 'Se reemplazó la impresora.' });
+      await completeTask(handle, (await waitForTask(handle, 'verify_incident_solution')).task.id, supervisor, { verdict: 'satisfactory' });
+      const out = await handle.result();
+      await maybeRecordHistory('incident-escalated', handle);
+      return { state, result: out };
+    });
+    const task = state.tasks[0];
+    expect(task.dueDate).toBe(calendar.addBusinessDays(limaDate(new Date(task.createdAt)), 3));
+    expect(task.events.map((e) => e.kind + (e.level ? `:${e.level}` : ''))).toEqual(['reminder', 'escalation:admin_entity', 'escalation:sscs']);
+    expect(task.events.slice(1).map((e) => limaDate(new Date(e.at)))).toEqual([task.dueDate, task.dueDate]);
+    // The entity got Formato 17 with its term, then the reminder.
+    const toEntity = mailer.to(RENIEC);
+    expect(toEntity[0].attachments[0].filename).toMatch(/^FORMATO_17_N_/);
+    expect(toEntity[0].attachments[0].content).toContain('Impresora del módulo 14');
+    expect(toEntity.slice(1).map((mail) => mail.subject.split(':')[0])).toEqual(['Recordatorio']);
+    expect(mailer.to(ADMIN_ENTITY).filter((mail) => mail.subject.startsWith('Escalamiento'))).toHaveLength(1);
+    expect(mailer.to(TEST_SSCS_EMAIL).filter((mail) => mail.subject.startsWith('Escalamiento'))).toHaveLength(1);
+    expect(result.result).toMatchObject({ escalated: true, reopened: 0 });
+  });
+
+  test('when one solution is verified satisfactory and another is reopened, then only the first counts as resolved satisfactorily', async () => {
+    const models = ctx.models;
+    const mailer = new RecordingMailer();
+    const { worker, taskQueue } = await ctx.worker(mailer);
+    const resolved = meta('PM1.3.3');
+    const reopened = meta('PM1.3.3');
+    const before = (await computeIndicators(models, { centerIds: ['lima-norte'] })).find((p) => p.code === 'PM1.3.3')!.indicators[0];
+    const reopenedState = await worker.runUntil(async () => {
+      const a = ctx.track(await ctx.env.client.workflow.start(incidentWorkflow, { taskQueue, workflowId: resolved.runId, args: [{ meta: resolved, input: incident(), settings: DEFAULT_SETTINGS }] }));
+      const b = ctx.track(await ctx.env.client.workflow.start(incidentWorkflow, { taskQueue, workflowId: reopened.runId, args: [{ meta: reopened, input: incident({ type: 'sistema_turnos', description: 'El ticket de RENIEC no llama.' }), settings: DEFAULT_SETTINGS }] }));
+      await completeTask(a, (await waitForTask(a, 'report_incident_solution')).task.id, reniec, { solution: 'Se asignó un asesor de reemplazo.' });
+      await completeTask(a, (await waitForTask(a, 'verify_incident_solution')).task.id, supervisor, { verdict: 'satisfactory' });
+      await a.result();
+      await completeTask(b, (await waitForTask(b, 'report_incident_solution')).task.id, reniec, { solution: 'Se reinició el equipo.' });
+      const verify = (await waitForTask(b, 'verify_incident_solution')).task;
+      await expect(completeTask(b, verify.id, supervisor, { verdict: 'reopen' })).rejects.toThrow(WorkflowUpdateFailedError);
+      await completeTask(b, verify.id, supervisor, { verdict: 'reopen', observations: 'El sistema volvió a fallar a los 10 minutos.' });
+      const second = await waitForTask(b, 'report_incident_solution', 2);
+      expect(second.task.title).toContain('volvió a fallar');
+      await completeTask(b, second.task.id, reniec, { solution: 'Se cambió el cableado de red del módulo.' });
+      await completeTask(b, (await waitForTask(b, 'verify_incident_solution', 2)).task.id, supervisor, { verdict: 'satisfactory' });
+      const out = await b.result();
+      await maybeRecordHistory('incident-reopened', b);
+      return out;
+    });
+    expect(reopenedState.result).toMatchObject({ reopened: 1 });
+    const after = (await computeIndicators(models, { centerIds: ['lima-norte'] })).find((p) => p.code === 'PM1.3.3')!;
+    const rate = after.indicators.find((i) => i.id === 'incidents_resolved')!;
+    expect(rate.numerator - before.numerator).toBe(1);
+    expect(rate.denominator! - before.denominator!).toBe(2);
+    expect(after.indicators.find((i) => i.id === 'incidents_reopened')!.numerator).toBeGreaterThanOrEqual(1);
+    expect(await models.Run.findById(reopened.runId).lean()).toMatchObject({ metrics: { registered: 1, resolvedSatisfactorily: 0, reopened: 1 } });
+    expect(await models.Run.findById(resolved.runId).lean()).toMatchObject({ metrics: { registered: 1, resolvedSatisfactorily: 1, reopened: 0 } });
+  });
+});
+
+describe('PA2.2.3 / PA1.1.4 corrective maintenance', () => {
+  test('when the repair is late, then the coordinator and then the Entidad Administradora are alerted; without conformity it goes back, with it the run closes as attended', async () => {
+    const mailer = new RecordingMailer();
+    const { worker, taskQueue } = await ctx.worker(mailer);
+    const m = meta('PA1.1.4');
+    const { state, result } = await worker.runUntil(async () => {
+      const handle = ctx.track(await ctx.env.client.workflow.start(maintenanceWorkflow, { taskQueue, workflowId: m.runId, args: [{ meta: m, input: { centerId: 'lima-norte', asset: 'Sistema de Audio (Servicios TIC)', description: 'Dañado: sin sonido en la zona de atención.' }, settings: DEFAULT_SETTINGS }] }));
+      const { task } = await waitForTask(handle, 'fix_maintenance');
+      expect(task.role).toBe('tic_specialist');
+      expect(task.dueDate).toBe(calendar.addBusinessDays(limaDate(new Date(task.createdAt)), DEFAULT_SETTINGS.maintenance.businessDays));
+      await ctx.env.sleep('14 days');
+      const state = await handle.query(getStateQuery);
+      await completeTask(handle, task.id, tic, { actions: 'Se cambió el amplificador.' });
+      await completeTask(handle, (await waitForTask(handle, 'confirm_maintenance')).task.id, supervisor, { verdict: 'no_conforme', observations: 'El parlante 3 sigue sin sonido.' });
+      await completeTask(handle, (await waitForTask(handle, 'fix_maintenance', 2)).task.id, tic, { actions: 'Se cambió el parlante 3.' });
+      await completeTask(handle, (await waitForTask(handle, 'confirm_maintenance', 2)).task.id, supervisor, { verdict: 'conforme' });
+      const out = await handle.result();
+      await maybeRecordHistory('maintenance-tic', handle);
+      return { state, result: out };
+    });
+    expect(state.tasks[0].events.filter((e) => e.kind === 'escalation').map((e) => e.level)).toEqual(['coordinator', 'admin_entity']);
+    expect(mailer.to('coordinacion.limanorte@mac.gob.pe').filter((mail) => mail.subject.startsWith('Escalamiento'))).toHaveLength(1);
+    expect(mailer.to(ADMIN_ENTITY).filter((mail) => mail.subject.startsWith('Escalamiento'))).toHaveLength(1);
+    expect(mailer.to(TEST_SSCS_EMAIL)).toHaveLength(0);
+    expect(result.result).toMatchObject({ rounds: 2 });
+    expect(await ctx.models.Run.findById(m.runId).lean()).toMatchObject({ metrics: { closed: 1, achieved: 1, corrective: 1, maintenance: 1 } });
+  });
+});
+
+// Last on purpose: the grave conflict starts a child run, and the time-skipping test server can be
+// left unable to skip time after a finished parent's children; no test after these sleeps.
+describe('P2.2.4 conflicts', () => {
+  test('when a minor conflict is settled by talking, then its outcome is recorded and nobody is emailed', async () => {
+    const mailer = new RecordingMailer();
+    const { worker, taskQueue } = await ctx.worker(mailer);
+    const m = meta('P2.2.4');
+    const result = await worker.runUntil(async () => {
+      const handle = ctx.track(await ctx.env.client.workflow.start(conflictWorkflow, { taskQueue, workflowId: m.runId, args: [{ meta: m, input: conflict({ severity: 'minor', description: 'Malentendido sobre el turno asignado.' }), settings: DEFAULT_SETTINGS }] }));
+      const { task } = await waitForTask(handle, 'record_conflict_outcome');
+      await completeTask(handle, task.id, supervisor, { outcome: 'Se explicó el orden de los turnos; la ciudadana quedó conforme.' });
+      const out = await handle.result();
+      await maybeRecordHistory('conflict-minor', handle);
+      return out;
+    });
+    expect(mailer.sent).toHaveLength(0);
+    expect(result.documents).toEqual([]);
+    expect(result.result).toMatchObject({ severity: 'minor', outcome: expect.stringContaining('conforme') });
+    expect(await ctx.models.Run.findById(m.runId).lean()).toMatchObject({ metrics: { closed: 1, escalated: 0 } });
+  });
+
+  test('when a minor conflict turns out grave, then it goes the grave way with Formato 17', async () => {
+    const mailer = new RecordingMailer();
+    const { worker, taskQueue } = await ctx.worker(mailer);
+    const m = meta('P2.2.4');
+    await worker.runUntil(async () => {
+      const handle = ctx.track(await ctx.env.client.workflow.start(conflictWorkflow, { taskQueue, workflowId: m.runId, args: [{ meta: m, input: conflict({ severity: 'minor' }), settings: DEFAULT_SETTINGS }] }));
+      await completeTask(handle, (await waitForTask(handle, 'record_conflict_outcome')).task.id, supervisor, { outcome: 'El ciudadano se tornó agresivo.', escalateAsGrave: true });
+      await completeTask(handle, (await waitForTask(handle, 'attend_grave_conflict')).task.id, supervisor, { securityPresent: true, actions: 'Intervino el agente de seguridad.', outcome: 'Se retiró del centro.' });
+      return handle.result();
+    });
+    expect(mailer.sent.filter((mail) => mail.subject.includes('conflicto grave'))).toHaveLength(1);
+  });
+
+  test('when a grave conflict is attended with security present, then Formato 17 goes at once to the Entidad Administradora and SSCS, and the entity involved gets an incident run', async () => {
+    const mailer = new RecordingMailer();
+    const { worker, taskQueue } = await ctx.worker(mailer);
+    const m = meta('P2.2.4');
+    const { result, incidentTask } = await worker.runUntil(async () => {
+      const handle = ctx.track(await ctx.env.client.workflow.start(conflictWorkflow, { taskQueue, workflowId: m.runId, args: [{ meta: m, input: conflict({ entityId: 'reniec', module: 'Módulo 14' }), settings: DEFAULT_SETTINGS }] }));
+      const { task } = await waitForTask(handle, 'attend_grave_conflict');
+      const attention = { securityPresent: true, actions: 'Se condujo al ciudadano a la zona administrativa con el agente de seguridad.', outcome: 'El ciudadano fue atendido por otro asesor.', incidentType: 'personal' };
+      // Without confirming the physical presence of security (2.2.4), it is refused.
+      await expect(completeTask(handle, task.id, supervisor, { ...attention, securityPresent: false })).rejects.toThrow(WorkflowUpdateFailedError);
+      // The involved entity's service needs the incident type.
+      await expect(completeTask(handle, task.id, supervisor, { ...attention, incidentType: undefined })).rejects.toThrow(WorkflowUpdateFailedError);
+      await completeTask(handle, task.id, coordinator, attention);
+      const out = await handle.result();
+      await maybeRecordHistory('conflict-grave', handle);
+      // The incident runs to its end (an orphan run would stall time skipping for the next tests).
+      const child = ctx.track(ctx.env.client.workflow.getHandle(out.result!.incidentRunId as string));
+      const incidentTask = (await waitForTask(child, 'report_incident_solution')).task;
+      await completeTask(child, incidentTask.id, reniec, { solution: 'RENIEC asignó un asesor de reemplazo al módulo 14.' });
+      await completeTask(child, (await waitForTask(child, 'verify_incident_solution')).task.id, supervisor, { verdict: 'satisfactory' });
+      await child.result();
+      return { result: out, incidentTask };
+    });
+    const formato17 = mailer.sent.filter((mail) => mail.subject.includes('conflicto grave'));
+    expect(formato17).toHaveLength(1);
+    expect(formato17[0].to).toEqual(expect.arrayContaining([ADMIN_ENTITY, TEST_SSCS_EMAIL]));
+    expect(formato17[0].attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/^FORMATO_17_N_\d{3}-\d{4}-CMAC-LIMA-NORTE\.html$/)]);
+    expect(formato17[0].attachments[0].content).toContain('increpó a gritos');
+    expect(result.result).toMatchObject({ severity: 'grave', incidentRunId: expect.stringMatching(/^PM1\.3\.3-lima-norte-\d{4}-\d{5}$/) });
+    expect(incidentTask.role).toBe('participant_entity');
+    expect(await ctx.models.Run.findById(m.runId).lean()).toMatchObject({ metrics: { closed: 1, escalated: 1 } });
+  });
+});
