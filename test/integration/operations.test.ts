@@ -79,8 +79,10 @@ test('when the daily opening schedule fires and the coordinator finds the power 
   expect(doc.status).toBe(200);
   expect(doc.text).toContain('Corte de energía en el centro comercial');
   expect(doc.text).toContain('Energía eléctrica');
-  const opening = await stack.models.Opening.findById(`lima-norte:${limaDate(new Date())}`).lean();
-  expect(opening).toMatchObject({ status: 'not_opened', runId: task.runId, critical: ['Energía eléctrica'] });
+  const sscs = stack.auth('sscs', '*', 'sscs-1');
+  const openings = await stack.http.get(`/api/v1/openings?centerId=lima-norte&from=${limaDate(new Date())}`).set(sscs);
+  expect(openings.status).toBe(200);
+  expect(openings.body.openings).toEqual([expect.objectContaining({ date: limaDate(new Date()), status: 'not_opened', runId: task.runId, critical: ['Energía eléctrica'], openedAt: null })]);
 });
 
 test('when a grave conflict involving an entity is registered and attended through the API, then Formato 17 reaches the Entidad Administradora and SSCS, and the entity gets its incident with Formato 17', async () => {

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { Api } from '../route';
+import { errorResponses, json } from '../route';
+import type { ApiDeps } from '../deps';
+import { centerFilter } from '../auth';
+import { isoDateSchema } from '../../shared/schemas';
+
+const openingSummary = z
+  .object({
+    centerId: z.string(),
+    date: z.string(),
+    runId: z.string(),
+    status: z.enum(['verifying', 'open', 'not_opened', 'closed_day']),
+    scheduledOpenAt: z.string(),
+    openedAt: z.string().nullable(),
+    onTime: z.boolean().nullable(),
+    hoursClosed: z.number().nullable(),
+    critical: z.array(z.string()).describe('Recursos críticos que faltaron (Internet, Energía eléctrica, Servicio de Vigilancia)'),
+    findings: z.array(z.string()).describe('Otros recursos observados (mantenimiento correctivo)'),
+    maintenanceRuns: z.array(z.string()),
+  })
+  .openapi('OpeningSummary');
+
+/** P2.2.2's view for coordinators and SSCS: each center's opening day by day (2.2.2). */
+export function registerOpenings(api: Api, deps: ApiDeps): void {
+  api.route({
+    method: 'get',
+    path: '/openings',
+    summary: 'Daily openings (P2.2.2) of your centers: verified, open, not opened, hours closed',
+    tags: ['openings'],
+    query: z.object({
+      centerId: z.string().optional(),
+      from: isoDateSchema.optional(),
+      to: isoDateSchema.optional(),
+      status: z.enum(['verifying', 'open', 'not_opened', 'closed_day']).optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
+    responses: { 200: json(z.object({ openings: z.array(openingSummary) }), 'openings, newest day first'), ...errorResponses(400, 401, 403) },
+    handler: async ({ query, actor }) => {
+      const filter: Record<string, unknown> = centerFilter(actor, query.centerId);
+      if (query.status) filter.status = query.status;
+      if (query.from || query.to) filter.date = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lte: query.to } : {}) };
+      const openings = await deps.models.Opening.find(filter).sort({ date: -1, centerId: 1 }).limit(query.limit).lean();
+      return {
+        openings: openings.map((o) => ({
+          centerId: o.centerId,
+          date: o.date,
+          runId: o.runId,
+          status: o.status as z.infer<typeof openingSummary>['status'],
+          scheduledOpenAt: o.scheduledOpenAt.toISOString(),
+          openedAt: o.openedAt?.toISOString() ?? null,
+          onTime: o.onTime ?? null,
+          hoursClosed: o.hoursClosed ?? null,
+          critical: o.critical ?? [],
+          findings: o.findings ?? [],
+          maintenanceRuns: o.maintenanceRuns ?? [],
+        })),
+      };
+    },
+  });
+}
