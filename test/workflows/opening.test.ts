@@ -9,6 +9,7 @@ import type { Actor } from '../../src/shared/roles';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { OPENING_ITEM_IDS, type ItemCheck, type OpeningItemId } from '../../src/domain/opening';
 import { limaInstant } from '../../src/calendar/businessCalendar';
+import { computeIndicators } from '../../src/domain/indicators';
 import { dailyOpeningWorkflow } from '../../src/workflows';
 import type { DailyOpeningWorkflowInput } from '../../src/workflows/opening';
 import { completeTask, maybeRecordHistory, nextWorkdayAt, RecordingMailer, TEST_SSCS_EMAIL, uniqueId, useWorkflowTestEnv, waitForTask } from '../helpers/infra';
@@ -137,6 +138,13 @@ describe('P2.2.2 daily opening', () => {
     expect(formato3).toHaveLength(1);
     expect(formato3[0].attachments[0].content).toContain('Servicio de Vigilancia');
     expect(await ctx.models.Opening.findById(`lima-norte:${day}`).lean()).toMatchObject({ status: 'closed_day', hoursClosed: 12 });
+    // The day's indicators (Listado; issue: % días abiertos a tiempo, N° no-aperturas, horas cerradas).
+    const indicators = (await computeIndicators(ctx.models, { centerIds: ['lima-norte'], from: day, to: day })).find((p) => p.code === 'P2.2.2')!.indicators;
+    expect(indicators.map((i) => [i.id, i.unit, i.value])).toEqual([
+      ['opened_on_time', 'percent', 0],
+      ['not_opened', 'count', 1],
+      ['hours_closed', 'hours', 12],
+    ]);
   });
 
   test('when the checklist leaves out an item, then the verification is refused naming it, and a second run for the same day ends naming the first', async () => {
