@@ -276,6 +276,12 @@ export function createActivities(deps: ActivityDeps) {
       return { date, holiday, hours, scheduledOpenAt: limaInstant(date, hours.open).toISOString(), scheduledCloseAt: limaInstant(date, hours.close).toISOString() };
     },
 
+    /** A running run of these procedures at the center about `ref` (e.g. a maintenance of an item). */
+    async findOpenRun(input: { codes: string[]; centerId: string; ref: string }): Promise<string | null> {
+      const run = await models.Run.findOne({ code: { $in: input.codes }, centerId: input.centerId, ref: input.ref, status: 'running' }, { _id: 1 }).sort({ startedAt: 1 }).lean();
+      return run?._id ?? null;
+    },
+
     /** Claims the center's opening of a day for a run; returns the run that holds it (maybe another). */
     async claimOpening(input: { centerId: string; date: string; runId: string; scheduledOpenAt: string; scheduledCloseAt: string }): Promise<{ runId: string }> {
       const id = `${input.centerId}:${input.date}`;

@@ -49,6 +49,8 @@ const runSchema = new Schema(
     startedBy: { sub: String, role: String },
     startedAt: { type: Date, required: true },
     closedAt: Date,
+    /** What the run is about when other runs look it up (a maintenance's checklist item). */
+    ref: { type: String, index: true },
     /** Figures the indicators add up (catalog `numerator` / `denominator` keys), 0 or 1 per run. */
     metrics: { type: Map, of: Number, default: {} },
   },
@@ -319,13 +321,10 @@ export interface RunStartRecord {
   startedBy: { sub: string; role: Role | 'citizen' | 'schedule' | 'run' };
   startedAt: Date;
   metrics?: Record<string, number>;
+  /** What the run is about when other runs look it up (e.g. `item:silla_ruedas_topico`). */
+  ref?: string;
 }
 
-/**
- * Creates a run's read model. The API calls it right after starting the workflow (so the run is
- * listed at once); the workflow's first activity calls it too, and its summary and metrics win
- * whatever the order (`fromWorkflow`). Fields set only on insert never change afterwards.
- */
 /**
  * A run's business number, `<prefix>-<center>-<year>-<seq>` (e.g. HR-lima-norte-2026-00012), per
  * procedure, center and Lima year. The owner keeps its number: asking again returns the same one.
@@ -336,9 +335,15 @@ export async function allocateRunNumber(models: Models, r: { code: string; prefi
   return `${r.prefix ?? r.code}-${r.centerId}-${year}-${String(seq).padStart(5, '0')}`;
 }
 
+/**
+ * Creates a run's read model. The API calls it right after starting the workflow (so the run is
+ * listed at once); the workflow's first activity calls it too, and its summary and metrics win
+ * whatever the order (`fromWorkflow`). Fields set only on insert never change afterwards.
+ */
 export async function recordRunStart(models: Models, r: RunStartRecord, fromWorkflow: boolean): Promise<void> {
   const owned = {
     summary: r.summary,
+    ...(r.ref ? { ref: r.ref } : {}),
     ...Object.fromEntries(Object.entries(r.metrics ?? {}).map(([k, v]) => [`metrics.${k}`, v])),
   };
   await tolerantUpsert(() => models.Run.updateOne(

@@ -20,6 +20,9 @@ export interface MaintenanceWorkflowInput {
   settings: EngineSettings;
 }
 
+/** How a maintenance of a checklist item is found while it runs: one at a time per center and item. */
+export const maintenanceRef = (itemId: string) => `item:${itemId}`;
+
 /** The arguments of a corrective maintenance run started by another run (`Run.spawn` adds meta). */
 export function startMaintenanceArgs(centerId: string, settings: EngineSettings, rest: Omit<MaintenanceInput, 'centerId'>) {
   return { input: { centerId, ...rest }, settings };
@@ -44,7 +47,7 @@ const RESPONSIBLES: Record<string, { fixer: Role; confirmer: Role }> = {
 export async function maintenanceWorkflow({ meta, input, settings }: MaintenanceWorkflowInput): Promise<RunState> {
   const run = new Run(meta);
   const { fixer, confirmer } = RESPONSIBLES[meta.code] ?? RESPONSIBLES['PA2.2.3'];
-  await run.begin(`Mantenimiento correctivo: ${input.asset}`);
+  await run.begin(`Mantenimiento correctivo: ${input.asset}`, {}, input.itemId ? maintenanceRef(input.itemId) : undefined);
   let observations: string | undefined;
   let rounds = 0;
   for (;;) {

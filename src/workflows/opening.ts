@@ -6,7 +6,7 @@ import type { EngineSettings } from '../shared/settings';
 import type { TaskData } from '../shared/tasks';
 import { ROLE_TITLES } from '../shared/roles';
 import { assessVerification, CRITICAL_ITEMS, OPENING_ZONES, STATUS_LABELS, VIGILANCE, type ItemCheck, type OpeningItemId, type VerificationOutcome } from '../domain/opening';
-import { startMaintenanceArgs } from './maintenance';
+import { maintenanceRef, startMaintenanceArgs } from './maintenance';
 
 export interface OpeningInput {
   centerId: string;
@@ -55,12 +55,8 @@ export async function dailyOpeningWorkflow({ meta: partial, settings }: DailyOpe
   const holder = await acts.claimOpening({ centerId: meta.centerId, date: day.date, runId: meta.runId, scheduledOpenAt: day.scheduledOpenAt!, scheduledCloseAt: day.scheduledCloseAt! });
   if (holder.runId !== meta.runId) return run.finish('cancelled', {}, { date: day.date, duplicateOf: holder.runId });
 
-  // At closing, nothing of the day stays pending: open tasks are cancelled and the flow below ends.
-  let dayOver = false;
-  void sleep(closeAt - Date.now()).then(async () => {
-    dayOver = true;
-    for (const t of run.state.tasks.filter((t) => t.status === 'open')) await run.cancel(t, DAY_OVER);
-  });
+  // At closing, nothing of the day stays pending: open tasks, and any opened later, are cancelled.
+  const dayOver = run.cutoffAt(closeAt, DAY_OVER);
 
   // The schedule fires at weekday times; on a weekday holiday the center opens later (DESIGN §5).
   const verifyFrom = openAt - settings.opening.verificationLeadMinutes * 60_000;
@@ -111,6 +107,9 @@ export async function dailyOpeningWorkflow({ meta: partial, settings }: DailyOpe
     set: { status: 'not_opened', verifiedAt, critical: first.critical.map((c) => c.label), findings: first.findings.map((f) => f.label) },
   });
 
+  // Non-critical findings go to maintenance now, whether or when the center reopens.
+  const maintenance = await correctiveRuns(run, day.date, first, settings);
+
   const communication = run.task({
     key: 'communicate',
     type: 'record_citizen_communication',
@@ -122,7 +121,7 @@ export async function dailyOpeningWorkflow({ meta: partial, settings }: DailyOpe
 
   let failing = first.critical;
   let opened: string | undefined;
-  for (let round = 1; !dayOver && !opened; round++) {
+  for (let round = 1; !dayOver() && !opened; round++) {
     const missing = failing.map((c) => c.label).join(', ');
     const restoration = await run.task({
       key: `restore-${round}`,
@@ -152,8 +151,12 @@ export async function dailyOpeningWorkflow({ meta: partial, settings }: DailyOpe
   }
 
   if (opened) {
+    // Restored before the opening hour, the center still opens at its hour, on time.
+    if (Date.now() < openAt) await sleep(openAt - Date.now());
+    opened = new Date(Math.max(openAt, Date.parse(opened))).toISOString();
+    const onTime = Date.parse(opened) <= openAt;
     const hoursClosed = hoursBetween(openAt, Date.parse(opened));
-    await acts.updateOpening({ centerId: meta.centerId, date: day.date, set: { status: 'open', openedAt: opened, onTime: false, hoursClosed } });
+    await acts.updateOpening({ centerId: meta.centerId, date: day.date, set: { status: 'open', openedAt: opened, onTime, hoursClosed } });
     await run.notify('restored', [{ kind: 'admin_entity' }, { kind: 'sscs' }], 'opening_restored', {
       date: day.date,
       openedAt: opened,
@@ -161,15 +164,14 @@ export async function dailyOpeningWorkflow({ meta: partial, settings }: DailyOpe
       critical: first.critical,
     });
   }
+  const onTime = opened !== undefined && Date.parse(opened) <= openAt;
   const hoursClosed = opened ? hoursBetween(openAt, Date.parse(opened)) : hoursBetween(openAt, closeAt);
   if (!opened) await acts.updateOpening({ centerId: meta.centerId, date: day.date, set: { status: 'closed_day', hoursClosed } });
-  // Non-critical findings of the morning still need their maintenance, opened or not.
-  const maintenance = await correctiveRuns(run, day.date, first, settings);
   const told = await communication;
   return run.finish(
     'completed',
-    { days: 1, openedOnTime: 0, notOpened: 1, hoursClosed, findings: first.findings.length, citizensInformed: told.status === 'completed' ? 1 : 0 },
-    { date: day.date, opening: opened ? 'opened_late' : 'not_opened', openedAt: opened ?? null, hoursClosed, critical: first.critical.map((c) => c.id), maintenance },
+    { days: 1, openedOnTime: onTime ? 1 : 0, notOpened: onTime ? 0 : 1, hoursClosed, findings: first.findings.length, citizensInformed: told.status === 'completed' ? 1 : 0 },
+    { date: day.date, opening: onTime ? 'opened' : opened ? 'opened_late' : 'not_opened', onTime, openedAt: opened ?? null, hoursClosed, critical: first.critical.map((c) => c.id), maintenance },
   );
 }
 
@@ -181,18 +183,23 @@ function missingFromReverification(expected: string[], data: TaskData<'reverify_
   return undefined;
 }
 
-/** One corrective maintenance run per non-critical finding (PA1.1.4 for Servicios TIC, else PA2.2.3). */
+/**
+ * One corrective maintenance run per non-critical finding (PA1.1.4 for Servicios TIC, else
+ * PA2.2.3), unless one for that item is still running: a TV broken for a week is one maintenance.
+ */
 async function correctiveRuns(run: Run, date: string, outcome: VerificationOutcome, settings: EngineSettings): Promise<string[]> {
   const ids: string[] = [];
   for (const f of outcome.findings) {
     const code = f.tic ? 'PA1.1.4' : 'PA2.2.3';
+    const running = await acts.findOpenRun({ codes: ['PA1.1.4', 'PA2.2.3'], centerId: run.meta.centerId, ref: maintenanceRef(f.id) });
     ids.push(
-      await run.spawn(`maintenance-${f.id}`, code, 'maintenanceWorkflow', startMaintenanceArgs(run.meta.centerId, settings, {
-        asset: `${f.label} (${f.zone})`,
-        description: `${STATUS_LABELS[f.status]}${f.observation ? `: ${f.observation}` : ''}. Hallado en la verificación diaria (2.2.2).`,
-        itemId: f.id,
-        sourceRunId: run.meta.runId,
-      })),
+      running ??
+        (await run.spawn(`maintenance-${f.id}`, code, 'maintenanceWorkflow', startMaintenanceArgs(run.meta.centerId, settings, {
+          asset: `${f.label} (${f.zone})`,
+          description: `${STATUS_LABELS[f.status]}${f.observation ? `: ${f.observation}` : ''}. Hallado en la verificación diaria (2.2.2).`,
+          itemId: f.id,
+          sourceRunId: run.meta.runId,
+        }))),
     );
   }
   if (ids.length) await acts.updateOpening({ centerId: run.meta.centerId, date, set: { maintenanceRuns: ids } });

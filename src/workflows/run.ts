@@ -11,6 +11,7 @@ import {
   ParentClosePolicy,
   proxyActivities,
   setHandler,
+  sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -101,6 +102,8 @@ export class Run {
   readonly state: RunState;
   private readonly checks = new Map<string, (data: any, actor: Actor) => string | undefined>();
   private readonly deliveries: Promise<unknown>[] = [];
+  /** Set once the run's cutoff passed: every task open then, or opened later, is cancelled. */
+  private cutoff?: string;
 
   constructor(readonly meta: RunMeta) {
     this.state = {
@@ -117,9 +120,10 @@ export class Run {
     setHandler(completeTaskUpdate, (input) => this.complete(input), { validator: (input) => void this.validate(input) });
   }
 
-  /** Records the run in the read model. */
-  async begin(summary: string, metrics: Record<string, number> = {}): Promise<void> {
+  /** Records the run in the read model (`ref`: what other runs may look it up by). */
+  async begin(summary: string, metrics: Record<string, number> = {}, ref?: string): Promise<void> {
     await acts.recordRun({
+      ...(ref ? { ref } : {}),
       runId: this.meta.runId,
       code: this.meta.code,
       centerId: this.meta.centerId,
@@ -161,8 +165,11 @@ export class Run {
       rev: 0,
     };
     if (opts.check) this.checks.set(task.id, opts.check);
+    // Planned while the cutoff passed (the sweep could not see it yet): it opens cancelled.
+    if (this.cutoff) Object.assign(task, { status: 'cancelled', completedAt: openedAt, data: { cancelled: this.cutoff } });
     this.state.tasks.push(task);
     await this.record(task);
+    if (task.status !== 'open') return task as TaskState & { data: TaskData<T> };
     this.setSearch({ dueAt: plan.dueAt });
     await opts.onOpen?.(task);
 
@@ -177,6 +184,18 @@ export class Run {
     await condition(() => task.status !== 'open');
     await this.record(task);
     return task as TaskState & { data: TaskData<T> };
+  }
+
+  /**
+   * At `at`, whatever is pending stops: open tasks are cancelled with `reason`, and so is every
+   * task opened afterwards (a day's opening ends at the closing hour). Returns whether it passed.
+   */
+  cutoffAt(at: number, reason: string): () => boolean {
+    void sleep(at - Date.now()).then(async () => {
+      this.cutoff = reason;
+      for (const t of this.state.tasks.filter((t) => t.status === 'open')) await this.cancel(t, reason);
+    });
+    return () => this.cutoff !== undefined;
   }
 
   /** Closes an open task without completion (its reason overtaken: the day ended, the run moved on). */

@@ -14,7 +14,7 @@ import type { ConflictInput } from '../../src/workflows/conflict';
 import type { IncidentInput } from '../../src/workflows/incident';
 import { completeTask, maybeRecordHistory, RecordingMailer, TEST_SSCS_EMAIL, uniqueId, useWorkflowTestEnv, waitForTask } from '../helpers/infra';
 
-const ctx = useWorkflowTestEnv();
+const ctx = useWorkflowTestEnv({ serverPerTest: true });
 const calendar = new BusinessCalendar();
 const supervisor: Actor = { sub: 'sup-ln', role: 'supervisor', centers: ['lima-norte'] };
 const coordinator: Actor = { sub: 'coord-ln', role: 'coordinator', centers: ['lima-norte'] };
@@ -143,8 +143,6 @@ describe('PA2.2.3 / PA1.1.4 corrective maintenance', () => {
   });
 });
 
-// Last on purpose: the grave conflict starts a child run, and the time-skipping test server can be
-// left unable to skip time after a finished parent's children; no test after these sleeps.
 describe('P2.2.4 conflicts', () => {
   test('when a minor conflict is settled by talking, then its outcome is recorded and nobody is emailed', async () => {
     const mailer = new RecordingMailer();
@@ -192,7 +190,7 @@ describe('P2.2.4 conflicts', () => {
       await completeTask(handle, task.id, coordinator, attention);
       const out = await handle.result();
       await maybeRecordHistory('conflict-grave', handle);
-      // The incident runs to its end (an orphan run would stall time skipping for the next tests).
+      // The incident runs to its end.
       const child = ctx.track(ctx.env.client.workflow.getHandle(out.result!.incidentRunId as string));
       const incidentTask = (await waitForTask(child, 'report_incident_solution')).task;
       await completeTask(child, incidentTask.id, reniec, { solution: 'RENIEC asignó un asesor de reemplazo al módulo 14.' });

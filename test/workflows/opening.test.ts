@@ -14,7 +14,7 @@ import { dailyOpeningWorkflow } from '../../src/workflows';
 import type { DailyOpeningWorkflowInput } from '../../src/workflows/opening';
 import { completeTask, maybeRecordHistory, nextWorkdayAt, RecordingMailer, TEST_SSCS_EMAIL, uniqueId, useWorkflowTestEnv, waitForTask } from '../helpers/infra';
 
-const ctx = useWorkflowTestEnv();
+const ctx = useWorkflowTestEnv({ serverPerTest: true });
 const supervisor: Actor = { sub: 'sup-ln', role: 'supervisor', centers: ['lima-norte'] };
 const coordinator: Actor = { sub: 'coord-ln', role: 'coordinator', centers: ['lima-norte'] };
 const sscs: Actor = { sub: 'sscs-1', role: 'sscs', centers: '*' };
@@ -168,9 +168,40 @@ describe('P2.2.2 daily opening', () => {
     expect(duplicate).toMatchObject({ status: 'cancelled', result: { duplicateOf: first.meta.runId } });
   });
 
-  // Last on purpose: runs that started child runs can leave the time-skipping test server unable
-  // to skip time afterwards (seen with children abandoned by a finished parent), so tests that
-  // spawn children come after every test that sleeps.
+  test('when the power is back and re-verified before the opening hour, then the center still opens at 08:00 on time', async () => {
+    const day = await nextWorkdayAt(ctx.env, '07:00');
+    const mailer = new RecordingMailer();
+    const { worker, taskQueue } = await ctx.worker(mailer);
+    const result = await worker.runUntil(async () => {
+      const handle = await startOpening(taskQueue);
+      await ctx.env.sleep('35 minutes');
+      const { task } = await waitForTask(handle, 'verify_opening');
+      await completeTask(handle, task.id, supervisor, { items: checklist({ energia_electrica: { status: 'missing', observation: 'Corte programado hasta las 07:40' } }), securityAgents: 1 });
+      await completeTask(handle, (await waitForTask(handle, 'report_restoration')).task.id, coordinator, { actions: 'Volvió la energía a las 07:40.' });
+      await completeTask(handle, (await waitForTask(handle, 'reverify_opening')).task.id, supervisor, { items: { energia_electrica: { status: 'ok' } } });
+      const state = await handle.query(getStateQuery);
+      await completeTask(handle, state.tasks.find((t) => t.type === 'record_citizen_communication')!.id, sscs, { channels: ['portal'], message: 'Se informó un posible retraso en la apertura.' });
+      return handle.result();
+    });
+    expect(result.result).toMatchObject({ opening: 'opened', onTime: true, openedAt: limaInstant(day, '08:00').toISOString(), hoursClosed: 0 });
+    expect(await ctx.models.Opening.findById(`lima-norte:${day}`).lean()).toMatchObject({ status: 'open', onTime: true, hoursClosed: 0 });
+  });
+
+  test('when a finding already has a corrective maintenance running, then the opening points to it instead of starting another', async () => {
+    await nextWorkdayAt(ctx.env, '07:00');
+    const { worker, taskQueue } = await ctx.worker(new RecordingMailer());
+    const running = uniqueId('PA2.2.3-lima-norte');
+    await ctx.models.Run.create({ _id: running, code: 'PA2.2.3', centerId: 'lima-norte', workflowType: 'maintenanceWorkflow', status: 'running', summary: 'Mantenimiento correctivo: Silla de ruedas', ref: 'item:silla_ruedas_topico', startedBy: { sub: 'earlier', role: 'run' }, startedAt: new Date() });
+    const result = await worker.runUntil(async () => {
+      const handle = await startOpening(taskQueue);
+      const { task } = await verificationAt0745(handle);
+      await completeTask(handle, task.id, supervisor, { items: checklist({ silla_ruedas_topico: { status: 'missing', observation: 'Sigue en reparación' } }), securityAgents: 1 });
+      return handle.result();
+    });
+    expect(result.result).toMatchObject({ opening: 'opened', maintenance: [running] });
+    expect(await ctx.models.Run.countDocuments({ code: 'PA2.2.3', ref: 'item:silla_ruedas_topico' })).toBe(1);
+  });
+
   test('when a wheelchair is missing and the audio system is damaged, then the center opens and each finding starts its corrective maintenance run (PA2.2.3, PA1.1.4 for TIC)', async () => {
     const day = await nextWorkdayAt(ctx.env, '07:00');
     const mailer = new RecordingMailer();
@@ -190,7 +221,7 @@ describe('P2.2.2 daily opening', () => {
       const ids = out.result!.maintenance as string[];
       const handles = ids.map((id) => ctx.track(ctx.env.client.workflow.getHandle(id)));
       const tasks = await Promise.all(handles.map(async (h) => (await waitForTask(h, 'fix_maintenance')).task));
-      // Each maintenance runs to its conformity (an orphan run would stall time skipping for the next tests).
+      // Each maintenance runs to its conformity.
       const [building, ticRun] = handles;
       await completeTask(building, tasks[0].id, supervisor, { actions: 'Se repuso la silla de ruedas del tópico.' });
       await completeTask(building, (await waitForTask(building, 'confirm_maintenance')).task.id, coordinator, { verdict: 'conforme' });
