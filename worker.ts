@@ -3,12 +3,14 @@
  * task queue. `createEngineWorker` is used in-process by `npm start` and the tests; run this file
  * directly (`node dist/worker.js`) for a standalone worker against external services.
  */
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './src/activities';
 import { createSmtpMailer } from './src/activities/mailer';
 import { connectModels } from './src/db/models';
 import { loadTemplates } from './src/templates';
-import { getConfig, requireEndpoints, type Config } from './src/config';
+import { getConfig, requireEndpoints, settingsFromConfig, type Config } from './src/config';
+import { ensureOpeningSchedules } from './src/schedules/opening';
 import { createLogger } from './src/logger';
 
 export interface EngineWorkerOptions {
@@ -50,7 +52,17 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: activityDepsFromConfig(config, models, mailer),
   });
-  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  // The daily openings of 2.2.2 follow the centers' current hours and settings at every start.
+  const clientConnection = await Connection.connect({ address: endpoints.temporalAddress });
+  const schedules = await ensureOpeningSchedules(new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }), {
+    models,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    searchAttributes: true,
+    settings: settingsFromConfig(config),
+    log,
+  });
+  await clientConnection.close();
+  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, schedules }, 'worker running');
   try {
     await worker.run();
   } finally {

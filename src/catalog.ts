@@ -466,7 +466,7 @@ const PROCEDURES: ProcedureDefinition[] = [
       countOf('incidents_escalated', 'N° de incidentes escalados por vencimiento del plazo', 'escalated', 'incidentes escalados a la Entidad Administradora y la SSCS'),
     ],
     workflow: { type: 'incidentWorkflow', inputSchema: incidentInputSchema },
-    manual: ['Glosario: Incidencia', '2.1.5 (obligaciones de las entidades participantes, vi)', '2.2.4', '2.4.1 Cuadros 07–08', '2.4.2 Listado'],
+    manual: ['Glosario: Incidencia', '2.1.6 (roles de las entidades participantes, vi)', '2.2.4', '2.4.1 Cuadros 07–08', '2.4.2 Listado'],
   }),
   dedicated({
     code: 'PM1.4.1', name: 'Recepción y difusión de felicitaciones', l1: PM1, l2: 'PM1.4',

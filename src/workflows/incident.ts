@@ -26,7 +26,7 @@ const NOTICE_TEMPLATES = { reminder: 'incident_reminder', escalation: 'incident_
 /**
  * PM1.3.3 Atención de incidencias en el servicio de las entidades participantes (Cuadros 07–08,
  * owner: Supervisor(a); glossary: Incidencia; the entities' duty (vi) to resolve incidents with
- * due diligence, 2.1.5). The incident is registered with Formato 17 and notified to the entity's
+ * due diligence, 2.1.6). The incident is registered with Formato 17 and notified to the entity's
  * contact, who must report the solution within the term of its type (ANS; configurable). A
  * reminder the business day before; once overdue, escalation to the Entidad Administradora and
  * SSCS-SGP together. The supervisor verifies the solution as satisfactory, or reopens it with a
@@ -65,8 +65,9 @@ export async function incidentWorkflow({ meta, input, settings }: IncidentWorkfl
       levels: ['admin_entity', 'sscs'],
       escalateEvery: 0,
       notices,
-      // Formato 17 and the notice go to the entity once, naming the first term.
-      onOpen: round === 1 ? (task) => notifyEntity(run, incident, task, businessDays) : undefined,
+      // Formato 17 and the notice go to the entity once, naming the first term; a reopening is
+      // notified with the supervisor's observations and the new term.
+      onOpen: (task) => (round === 1 ? notifyEntity(run, incident, task, businessDays) : notifyReopened(run, incident, task, businessDays, observations!, round)),
     });
     const verification = await run.task({
       key: `verify-${round}`,
@@ -85,6 +86,11 @@ export async function incidentWorkflow({ meta, input, settings }: IncidentWorkfl
     { registered: 1, closed: 1, resolvedSatisfactorily: reopened === 0 ? 1 : 0, reopened: reopened > 0 ? 1 : 0, escalated: escalated ? 1 : 0 },
     { entityId: input.entityId, type: input.type, reopened, escalated },
   );
+}
+
+async function notifyReopened(run: Run, incident: Record<string, unknown>, task: TaskState, businessDays: number, observations: string, round: number): Promise<void> {
+  const term = { businessDays, dueDate: task.dueDate };
+  await run.notify(`reopened-${round}`, [{ kind: 'entity', entityId: (incident.entity as { id: string }).id }], 'incident_reopened', { incident, observations, term });
 }
 
 async function notifyEntity(run: Run, incident: Record<string, unknown>, task: TaskState, businessDays: number): Promise<void> {

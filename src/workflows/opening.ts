@@ -1,6 +1,6 @@
 import { sleep, workflowInfo } from '@temporalio/workflow';
 import { acts, Run } from './run';
-import type { OpeningDay } from '../activities';
+import type { OpeningDay, Recipient } from '../activities';
 import type { RunMeta, RunState, TaskState } from '../shared/messages';
 import type { EngineSettings } from '../shared/settings';
 import type { TaskData } from '../shared/tasks';
@@ -22,6 +22,8 @@ export interface DailyOpeningWorkflowInput {
 const HOUR = 3600_000;
 const hoursBetween = (from: number, to: number) => Math.round((Math.max(0, to - from) / HOUR) * 100) / 100;
 const DAY_OVER = 'Terminó el horario de atención del día';
+/** 2.2.2: the coordinator tells the Entidad Administradora and SSCS-SGP; sent on their behalf, they get a copy. */
+const OPENING_RECIPIENTS: Recipient[] = [{ kind: 'admin_entity' }, { kind: 'sscs' }, { kind: 'role', role: 'coordinator' }];
 
 /**
  * P2.2.2 Apertura diaria del Centro MAC (2.2.2, with 2.1.2 "Apertura de la Atención"). Every day,
@@ -100,7 +102,7 @@ export async function dailyOpeningWorkflow({ meta: partial, settings }: DailyOpe
 
   // Not opened (2.2.2): Formato 3 to the Entidad Administradora and SSCS-SGP, once.
   const doc = await run.document('formato-3', 'formato_3', { ...formato3, decision: 'not_open' });
-  await run.notify('not-opened', [{ kind: 'admin_entity' }, { kind: 'sscs' }], 'opening_not_opened', { date: day.date, scheduledOpenAt: day.scheduledOpenAt, critical: first.critical, document: doc }, [doc.id]);
+  await run.notify('not-opened', OPENING_RECIPIENTS, 'opening_not_opened', { date: day.date, scheduledOpenAt: day.scheduledOpenAt, critical: first.critical, document: doc }, [doc.id]);
   await acts.updateOpening({
     centerId: meta.centerId,
     date: day.date,
@@ -157,7 +159,7 @@ export async function dailyOpeningWorkflow({ meta: partial, settings }: DailyOpe
     const onTime = Date.parse(opened) <= openAt;
     const hoursClosed = hoursBetween(openAt, Date.parse(opened));
     await acts.updateOpening({ centerId: meta.centerId, date: day.date, set: { status: 'open', openedAt: opened, onTime, hoursClosed } });
-    await run.notify('restored', [{ kind: 'admin_entity' }, { kind: 'sscs' }], 'opening_restored', {
+    await run.notify('restored', OPENING_RECIPIENTS, 'opening_restored', {
       date: day.date,
       openedAt: opened,
       hoursClosedText: hoursClosed.toFixed(1).replace('.', ','),

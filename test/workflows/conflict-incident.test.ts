@@ -104,6 +104,10 @@ describe('PM1.3.3 incidents', () => {
       return out;
     });
     expect(reopenedState.result).toMatchObject({ reopened: 1 });
+    // The entity hears of the reopening, with the observations and the new term.
+    const reopenedNotice = mailer.to(RENIEC).filter((mail) => mail.subject.includes('incidencia reabierta'));
+    expect(reopenedNotice).toHaveLength(1);
+    expect(reopenedNotice[0].html).toContain('volvió a fallar a los 10 minutos');
     const after = (await computeIndicators(models, { centerIds: ['lima-norte'] })).find((p) => p.code === 'PM1.3.3')!;
     const rate = after.indicators.find((i) => i.id === 'incidents_resolved')!;
     expect(rate.numerator - before.numerator).toBe(1);

@@ -101,7 +101,7 @@ describe('P2.2.2 daily opening', () => {
     // Formato 3, once, to both recipients, with the document attached.
     const formato3 = notOpenedMails(mailer);
     expect(formato3).toHaveLength(1);
-    expect(formato3[0].to).toEqual(expect.arrayContaining([ADMIN_ENTITY, TEST_SSCS_EMAIL]));
+    expect(formato3[0].to).toEqual(expect.arrayContaining([ADMIN_ENTITY, TEST_SSCS_EMAIL, 'coordinacion.limanorte@mac.gob.pe']));
     expect(formato3[0].attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/^FORMATO_3_N_\d{3}-\d{4}-CMAC-LIMA-NORTE\.html$/)]);
     expect(formato3[0].attachments[0].content).toContain('Internet');
     expect(formato3[0].attachments[0].content).toContain('Sin servicio del proveedor desde las 06:00');
