@@ -1,3 +1,5 @@
+import { keysOf } from '../shared/schemas';
+
 /** Who may be involved in a conflict at a center (2.2.4: "la persona involucrada (asesor/a o ciudadano/a)"). */
 export const INVOLVED_KINDS = {
   citizen: 'Ciudadano(a)',
@@ -6,4 +8,4 @@ export const INVOLVED_KINDS = {
   other: 'Otra persona',
 } as const;
 export type InvolvedKind = keyof typeof INVOLVED_KINDS;
-export const INVOLVED_KIND_IDS = Object.keys(INVOLVED_KINDS) as [InvolvedKind, ...InvolvedKind[]];
+export const INVOLVED_KIND_IDS = keysOf(INVOLVED_KINDS);

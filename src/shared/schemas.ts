@@ -11,3 +11,6 @@ export const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a 
 export const personNameSchema = z.string().trim().min(2).max(120);
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email());
 export const freeTextSchema = (max: number) => z.string().trim().min(1).max(max);
+
+/** The keys of a labels map as the non-empty tuple `z.enum` takes (e.g. incident types). */
+export const keysOf = <K extends string>(labels: Record<K, unknown>) => Object.keys(labels) as [K, ...K[]];

@@ -1,3 +1,5 @@
+import { keysOf } from './schemas';
+
 /**
  * Terms the operators may tune (DESIGN §3), passed to every new run so a run keeps the terms it
  * started with. Workflow-safe: plain data. The defaults are ours where the manual sets none.
@@ -16,7 +18,7 @@ export const INCIDENT_TYPES = {
   otro: 'Otra incidencia que afecte el normal funcionamiento',
 } as const;
 export type IncidentType = keyof typeof INCIDENT_TYPES;
-export const INCIDENT_TYPE_IDS = Object.keys(INCIDENT_TYPES) as [IncidentType, ...IncidentType[]];
+export const INCIDENT_TYPE_IDS = keysOf(INCIDENT_TYPES);
 
 export interface EngineSettings {
   opening: {

@@ -37,6 +37,14 @@ async function startOpening(taskQueue: string, args = opening()): Promise<Workfl
   return ctx.track(await ctx.env.client.workflow.start(dailyOpeningWorkflow, { taskQueue, workflowId: args.meta.runId!, args: [args] }));
 }
 
+/** A working morning at 07:00 (Lima), a worker with its recording mailer, and a run to start. */
+async function morning() {
+  const day = await nextWorkdayAt(ctx.env, '07:00');
+  const mailer = new RecordingMailer();
+  const { worker, taskQueue } = await ctx.worker(mailer);
+  return { day, mailer, worker, taskQueue, args: opening() };
+}
+
 /** The opening hour is 08:00 on weekdays: the verification opens at 07:30 (30-minute lead). */
 async function verificationAt0745(handle: WorkflowHandle) {
   await ctx.env.sleep('45 minutes');
@@ -47,10 +55,7 @@ const notOpenedMails = (mailer: RecordingMailer) => mailer.sent.filter((m) => m.
 
 describe('P2.2.2 daily opening', () => {
   test('when every item is ok and two security agents are present, then the center opens at 08:00 on time, Formato 3 is filed and nobody is emailed', async () => {
-    const day = await nextWorkdayAt(ctx.env, '07:00');
-    const mailer = new RecordingMailer();
-    const { worker, taskQueue } = await ctx.worker(mailer);
-    const args = opening();
+    const { day, mailer, worker, taskQueue, args } = await morning();
     const result = await worker.runUntil(async () => {
       const handle = await startOpening(taskQueue, args);
       const { task } = await verificationAt0745(handle);
@@ -71,10 +76,7 @@ describe('P2.2.2 daily opening', () => {
   });
 
   test('when Internet is missing, then the center does not open, Formato 3 goes once to the Entidad Administradora and SSCS, the closure escalates by the hour, and after restoration and re-verification it opens with the hours closed recorded', async () => {
-    const day = await nextWorkdayAt(ctx.env, '07:00');
-    const mailer = new RecordingMailer();
-    const { worker, taskQueue } = await ctx.worker(mailer);
-    const args = opening();
+    const { day, mailer, worker, taskQueue, args } = await morning();
     const { state, result } = await worker.runUntil(async () => {
       const handle = await startOpening(taskQueue, args);
       const { task } = await verificationAt0745(handle);
@@ -121,10 +123,7 @@ describe('P2.2.2 daily opening', () => {
   });
 
   test('when no security agent is present, then vigilance counts as missing (2.1.2) and the center does not open; if nothing is restored by closing time the day ends closed', async () => {
-    const day = await nextWorkdayAt(ctx.env, '07:00');
-    const mailer = new RecordingMailer();
-    const { worker, taskQueue } = await ctx.worker(mailer);
-    const args = opening();
+    const { day, mailer, worker, taskQueue, args } = await morning();
     const result = await worker.runUntil(async () => {
       const handle = await startOpening(taskQueue, args);
       const { task } = await verificationAt0745(handle);
@@ -203,10 +202,7 @@ describe('P2.2.2 daily opening', () => {
   });
 
   test('when a wheelchair is missing and the audio system is damaged, then the center opens and each finding starts its corrective maintenance run (PA2.2.3, PA1.1.4 for TIC)', async () => {
-    const day = await nextWorkdayAt(ctx.env, '07:00');
-    const mailer = new RecordingMailer();
-    const { worker, taskQueue } = await ctx.worker(mailer);
-    const args = opening();
+    const { day, mailer, worker, taskQueue, args } = await morning();
     const { result, maintenance } = await worker.runUntil(async () => {
       const handle = await startOpening(taskQueue, args);
       const { task } = await verificationAt0745(handle);
