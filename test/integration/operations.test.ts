@@ -124,3 +124,25 @@ test('when a grave conflict involving an entity is registered and attended throu
   expect(incidents.body.runs).toEqual([expect.objectContaining({ startedBy: { sub: created.body.runId, role: 'run' }, status: 'running' })]);
   started.push(incidents.body.runs[0].runId);
 });
+
+test("when a coordinator changes the center's hours, then bad times are refused naming the field, and the daily opening schedule follows at once", async () => {
+  const coordinator = stack.auth('coordinator', ['ventanilla'], 'coord-ventanilla');
+  const bad = await stack.http.put('/api/v1/centers/ventanilla/hours').set(coordinator).send({ weekdays: { open: '09:00', close: '08:00' } });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.details[0].path).toBe('body.weekdays.close');
+  const notAllowed = await stack.http.put('/api/v1/centers/ventanilla/hours').set(stack.auth('orientador', ['ventanilla'])).send({ saturday: null });
+  expect(notAllowed.status).toBe(403);
+
+  const res = await stack.http.put('/api/v1/centers/ventanilla/hours').set(coordinator).send({ weekdays: { open: '09:00', close: '17:00' }, saturday: null });
+  expect(res.status).toBe(200);
+  expect(res.body.hours).toEqual({ weekdays: { open: '09:00', close: '17:00' }, saturday: null, sundayAndHolidays: { open: '10:00', close: '14:00' } });
+  const next: string[] = res.body.dailyOpening.nextVerifications;
+  expect(next.length).toBeGreaterThan(0);
+  // 30 minutes before opening, Lima time (UTC−5): 08:30 on weekdays, 09:30 on Sundays, never on Saturdays.
+  for (const t of next) {
+    const weekday = new Date(Date.parse(t) - 5 * 3600_000).getUTCDay();
+    expect(weekday).not.toBe(6);
+    expect(limaTimeOfDay(new Date(t))).toBe(weekday === 0 ? '09:30' : '08:30');
+  }
+  expect((await stack.models.Center.findById('ventanilla').lean())?.hours).toEqual({ weekdays: { open: '09:00', close: '17:00' }, saturday: null });
+});

@@ -3,9 +3,24 @@ import type { Api } from '../route';
 import { errorResponses, json } from '../route';
 import type { ApiDeps } from '../deps';
 import type { CenterRecord } from '../../db/models';
-import { centerType, DEFAULT_HOURS, staffingCheck } from '../../domain/centers';
+import { centerHours, centerType, staffingCheck, type CenterHours } from '../../domain/centers';
+import { ensureOpeningSchedules, openingScheduleId } from '../../schedules/opening';
 import { assertCenter } from '../auth';
 import { notFound } from '../errors';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a Lima time HH:MM');
+const dayHoursSchema = z
+  .object({ open: hhmm, close: hhmm })
+  .strict()
+  .refine((h) => h.close > h.open, { path: ['close'], message: 'must be after open' })
+  .nullable()
+  .describe('null: the center does not open that day');
+
+/** A center's own opening hours (DESIGN §5: per-center override); day groups left out keep theirs. */
+const hoursBodySchema = z
+  .object({ weekdays: dayHoursSchema.optional(), saturday: dayHoursSchema.optional(), sundayAndHolidays: dayHoursSchema.optional() })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one of weekdays, saturday, sundayAndHolidays' });
 
 const anyObject = z.record(z.string(), z.unknown());
 
@@ -23,7 +38,7 @@ function serialize(c: CenterRecord) {
     operatingSince: c.operatingSince ?? null,
     adminEntity: c.adminEntity,
     participatingEntities: c.participatingEntities,
-    hours: c.hours ?? DEFAULT_HOURS,
+    hours: centerHours(c.hours as Partial<CenterHours> | undefined),
     staffing: staffingCheck(type, c.staff ?? {}),
   };
 }
@@ -54,6 +69,31 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
       const c = await deps.models.Center.findById(params.centerId).lean<CenterRecord>();
       if (!c) throw notFound(`center ${params.centerId}`);
       return serialize(c);
+    },
+  });
+
+  api.route({
+    method: 'put',
+    path: '/centers/{centerId}/hours',
+    summary: "Set a center's opening hours (Lima time); its daily opening schedule (2.2.2) follows at once",
+    tags: ['centers'],
+    roles: ['coordinator', 'admin_entity', 'sscs'],
+    params: z.object({ centerId: z.string().min(1).openapi({ example: 'lima-norte' }) }),
+    body: hoursBodySchema,
+    responses: { 200: json(anyObject, 'the center with its hours and next daily openings'), ...errorResponses(400, 401, 403, 404, 503) },
+    handler: async ({ params, body, actor }) => {
+      assertCenter(actor, params.centerId);
+      const c = await deps.models.Center.findById(params.centerId).lean<CenterRecord>();
+      if (!c) throw notFound(`center ${params.centerId}`);
+      const hours = { ...((c.hours as Partial<CenterHours> | undefined) ?? {}), ...body };
+      await deps.models.Center.updateOne({ _id: c._id }, { $set: { hours } });
+      await ensureOpeningSchedules(deps.temporal, { models: deps.models, taskQueue: deps.taskQueue, searchAttributes: deps.searchAttributes, settings: deps.settings, log: deps.log });
+      const next = await deps.temporal.schedule
+        .getHandle(openingScheduleId(c._id))
+        .describe()
+        .then((d) => d.info.nextActionTimes.slice(0, 5).map((t) => t.toISOString()))
+        .catch(() => []);
+      return { ...serialize({ ...c, hours }), dailyOpening: { scheduleId: openingScheduleId(c._id), nextVerifications: next } };
     },
   });
 }
