@@ -339,6 +339,7 @@ export function createActivities(deps: ActivityDeps) {
             title: t.title,
             role: t.role,
             ...(t.alsoRoles?.length ? { alsoRoles: t.alsoRoles } : {}),
+            ...(t.entityId ? { entityId: t.entityId } : {}),
             status: t.status,
             createdAt: new Date(t.createdAt),
             dueAt: new Date(t.dueAt),

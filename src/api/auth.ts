@@ -3,12 +3,19 @@ import { z } from 'zod';
 import { ROLES, type Actor, type Role } from '../shared/roles';
 import { forbidden, unauthorized } from './errors';
 
-/** JWT claims (DESIGN §6): `sub`, `role`, `centers` (center ids or "*"). */
-export const claimsSchema = z.object({
-  sub: z.string().min(1),
-  role: z.enum(ROLES),
-  centers: z.union([z.literal('*'), z.array(z.string().min(1)).min(1)]),
-});
+/**
+ * JWT claims (DESIGN §6): `sub`, `role`, `centers` (center ids or "*"), and for a participating
+ * entity's contact the `entity` they answer for: without it they could act on another entity's
+ * incidents and claims in the same center.
+ */
+export const claimsSchema = z
+  .object({
+    sub: z.string().min(1),
+    role: z.enum(ROLES),
+    centers: z.union([z.literal('*'), z.array(z.string().min(1)).min(1)]),
+    entity: z.string().regex(/^[a-z0-9-]+$/).optional(),
+  })
+  .refine((c) => c.role !== 'participant_entity' || c.entity !== undefined, { path: ['entity'], message: 'is required for role participant_entity' });
 
 export function signToken(secret: string, claims: Actor, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {
   return jwt.sign(claimsSchema.parse(claims), secret, { algorithm: 'HS256', expiresIn });
@@ -24,7 +31,7 @@ export function verifyToken(secret: string, header: string | undefined): Actor {
     throw unauthorized(`invalid token: ${(err as Error).message}`);
   }
   const claims = claimsSchema.safeParse(payload);
-  if (!claims.success) throw unauthorized('token claims must include sub, role and centers');
+  if (!claims.success) throw unauthorized('token claims must include sub, role and centers (and entity for participant_entity)');
   return claims.data;
 }
 

@@ -68,6 +68,8 @@ const taskSchema = new Schema(
     role: { type: String, required: true, index: true },
     /** Other roles that may complete it (their inbox shows it too). */
     alsoRoles: { type: [String], default: undefined },
+    /** A participating entity's task: only its contact sees and completes it. */
+    entityId: String,
     status: { type: String, required: true, index: true },
     createdAt: { type: Date, required: true },
     dueAt: Date,

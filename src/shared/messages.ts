@@ -38,6 +38,8 @@ export interface TaskState {
   role: Role;
   /** Other roles that may complete it. */
   alsoRoles?: Role[];
+  /** For a participating entity's task: only that entity's contact may complete it. */
+  entityId?: string;
   status: TaskStatus;
   createdAt: string;
   dueAt: string;

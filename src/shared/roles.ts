@@ -29,4 +29,6 @@ export interface Actor {
   sub: string;
   role: Role;
   centers: string[] | '*';
+  /** For `participant_entity`: the entity the person answers for (e.g. "reniec"). */
+  entity?: string;
 }

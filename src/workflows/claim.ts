@@ -116,6 +116,7 @@ export async function claimWorkflow({ meta, input, terms }: ClaimWorkflowInput):
       type: 'investigate_claim',
       title: observations ? `Corregir la respuesta al reclamo según las observaciones: ${observations}` : 'Investigar el reclamo y proponer la respuesta',
       role: entity ? 'participant_entity' : 'supervisor',
+      ...(entity ? { entityId: entity.id } : {}),
       term: { dueDate: term.dueDate, dueAt: term.dueAt },
     });
     const review = await run.task({ key: `review-${round}`, type: 'review_claim_answer', title: 'Revisar y aprobar la respuesta al reclamo', role: 'supervisor', term: { dueDate: term.dueDate, dueAt: term.dueAt } });

@@ -60,6 +60,7 @@ export async function incidentWorkflow({ meta, input, settings }: IncidentWorkfl
       type: 'report_incident_solution',
       title: observations ? `Incidencia reabierta: ${observations}` : `Solucionar la incidencia (${INCIDENT_TYPES[input.type]}) y reportar la solución`,
       role: 'participant_entity',
+      entityId: input.entityId,
       dueBusinessDays: businessDays,
       remindBefore: [1],
       levels: ['admin_entity', 'sscs'],

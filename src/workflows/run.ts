@@ -68,6 +68,8 @@ export interface TaskOptions<T extends TaskType> {
   role: Role;
   /** Other roles that may complete it (the verification is the supervisor's or the coordinator's). */
   alsoRoles?: Role[];
+  /** For a `participant_entity` task: the entity whose contact must complete it. */
+  entityId?: string;
   /** The task's own term in business days, with its reminders and escalation ladder… */
   dueBusinessDays?: number;
   /** …or an instant the same day (hours, not days: a closed center cannot wait a business day)… */
@@ -157,6 +159,7 @@ export class Run {
       title: opts.title,
       role: opts.role,
       ...(opts.alsoRoles?.length ? { alsoRoles: opts.alsoRoles } : {}),
+      ...(opts.entityId ? { entityId: opts.entityId } : {}),
       status: 'open',
       createdAt: openedAt,
       dueAt: plan.dueAt,
@@ -296,6 +299,9 @@ export class Run {
     const actor = input.actor;
     if (!actor || (actor.role !== task.role && !task.alsoRoles?.includes(actor.role))) {
       reject(TaskRejection.RoleNotAllowed, `task ${task.id} is for role ${[task.role, ...(task.alsoRoles ?? [])].join(' or ')}`);
+    }
+    if (task.entityId && actor.role === 'participant_entity' && actor.entity !== task.entityId) {
+      reject(TaskRejection.RoleNotAllowed, `task ${task.id} is for the contact of entity ${task.entityId}`);
     }
     if (actor.centers !== '*' && !actor.centers.includes(this.meta.centerId)) {
       reject(TaskRejection.CenterNotAllowed, `actor has no access to center ${this.meta.centerId}`);

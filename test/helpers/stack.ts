@@ -23,7 +23,7 @@ export interface Stack {
   taskQueue: string;
   namespace: string;
   /** A Bearer header for a role and centers. */
-  auth(role: Role, centers: Actor['centers'], sub?: string): { Authorization: string };
+  auth(role: Role, centers: Actor['centers'], sub?: string, entity?: string): { Authorization: string };
   /** Starts an in-process worker on the stack's task queue (omit with `{ worker: false }`). */
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
@@ -66,7 +66,7 @@ export async function startStack(opts: { worker?: boolean; publicRateLimit?: num
     client,
     taskQueue,
     namespace,
-    auth: (role, centers, sub) => ({ Authorization: `Bearer ${signToken(JWT_SECRET, { sub: sub ?? `${role}-test`, role, centers })}` }),
+    auth: (role, centers, sub, entity) => ({ Authorization: `Bearer ${signToken(JWT_SECRET, { sub: sub ?? `${role}-test`, role, centers, ...(entity ? { entity } : {}) })}` }),
     async startWorker() {
       nativeConnection ??= await NativeConnection.connect({ address: testEnv.temporalAddress() });
       worker = await createEngineWorker({

@@ -1,7 +1,8 @@
 /**
  * The HTTP API of DESIGN §6 on the real stack: Temporal dev server, FerretDB, MailDev.
  */
-import { congratulationBody, eventually, mailsTo, startStack, type Stack } from '../helpers/stack';
+import jwt from 'jsonwebtoken';
+import { congratulationBody, eventually, JWT_SECRET, mailsTo, startStack, type Stack } from '../helpers/stack';
 import { limaDate } from '../../src/calendar/businessCalendar';
 
 let stack: Stack;
@@ -63,6 +64,13 @@ describe('authentication and authorization', () => {
   test('when a token is forged with another secret, then it is refused with 401', async () => {
     const res = await stack.http.get('/api/v1/runs').set({ Authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4Iiwicm9sZSI6InNzY3MiLCJjZW50ZXJzIjoiKiJ9.bad' });
     expect(res.status).toBe(401);
+  });
+
+  test('when a participating entity token names no entity, then it is refused with 401', async () => {
+    const token = jwt.sign({ sub: 'x', role: 'participant_entity', centers: ['lima-norte'] }, JWT_SECRET, { algorithm: 'HS256' });
+    const res = await stack.http.get('/api/v1/tasks').set({ Authorization: `Bearer ${token}` });
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toContain('entity');
   });
 
   test('when a Lima Norte token asks for Callao, then it gets 403 on runs, tasks, centers and run creation', async () => {

@@ -117,7 +117,8 @@ describe('answering claims', () => {
       const numbers: string[] = [];
       for (const b of bodies) numbers.push((await stack2.http.post('/api/v1/procedures/PM1.4.2/runs').set(staff).send(b)).body.runId);
 
-      const sunat = stack2.auth('participant_entity', ['piura'], 'sunat.piura');
+      const sunat = stack2.auth('participant_entity', ['piura'], 'sunat.piura', 'sunat');
+      const reniec = stack2.auth('participant_entity', ['piura'], 'reniec.piura', 'reniec');
       const supervisor = stack2.auth('supervisor', ['piura'], 'supervisora.piura');
       const taskOf = (number: string, type: string) =>
         eventually(async () => (await stack2.http.get(`/api/v1/tasks?runId=${enc(number)}&status=open`).set(supervisor)).body.tasks?.find((t: { type: string }) => t.type === type), type);
@@ -126,6 +127,11 @@ describe('answering claims', () => {
       const inv = await taskOf(numbers[0], 'investigate_claim');
       expect(inv.role).toBe('participant_entity');
       expect(inv.dataSchema.required).toEqual(expect.arrayContaining(['findings', 'decision', 'answer']));
+      // Another entity's contact in the same center neither sees nor completes SUNAT's task.
+      expect((await stack2.http.get('/api/v1/tasks?centerId=piura&status=open').set(reniec)).body.tasks.map((t: { id: string }) => t.id)).not.toContain(inv.id);
+      expect((await stack2.http.get('/api/v1/tasks?centerId=piura&status=open').set(sunat)).body.tasks.map((t: { id: string }) => t.id)).toContain(inv.id);
+      const foreign = await stack2.http.post(`/api/v1/tasks/${enc(inv.id)}/complete`).set(reniec).send({ data: { findings: 'x', decision: 'rejected', answer: 'No corresponde.' } });
+      expect(foreign.status).toBe(403);
       expect((await stack2.http.post(`/api/v1/tasks/${enc(inv.id)}/complete`).set(sunat).send({ data: { findings: 'Cobro duplicado confirmado', decision: 'accepted', answer: 'Se devolverá el monto en 5 días.' } })).status).toBe(200);
       const review = await taskOf(numbers[0], 'review_claim_answer');
       const noObs = await stack2.http.post(`/api/v1/tasks/${enc(review.id)}/complete`).set(supervisor).send({ data: { verdict: 'return' } });

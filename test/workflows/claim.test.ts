@@ -13,7 +13,7 @@ import { buildClaim, maybeRecordHistory, RecordingMailer, TEST_SSCS_EMAIL, useWo
 const ctx = useWorkflowTestEnv();
 const calendar = new BusinessCalendar();
 const supervisor: Actor = { sub: 'sup-ln', role: 'supervisor', centers: ['lima-norte'] };
-const reniec: Actor = { sub: 'reniec-ln', role: 'participant_entity', centers: ['lima-norte'] };
+const reniec: Actor = { sub: 'reniec-ln', role: 'participant_entity', centers: ['lima-norte'], entity: 'reniec' };
 
 async function waitForTask(handle: WorkflowHandle, type: string, round = 1) {
   for (;;) {

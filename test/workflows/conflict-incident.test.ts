@@ -19,7 +19,7 @@ const calendar = new BusinessCalendar();
 const supervisor: Actor = { sub: 'sup-ln', role: 'supervisor', centers: ['lima-norte'] };
 const coordinator: Actor = { sub: 'coord-ln', role: 'coordinator', centers: ['lima-norte'] };
 const tic: Actor = { sub: 'tic-ln', role: 'tic_specialist', centers: ['lima-norte'] };
-const reniec: Actor = { sub: 'reniec-ln', role: 'participant_entity', centers: ['lima-norte'] };
+const reniec: Actor = { sub: 'reniec-ln', role: 'participant_entity', centers: ['lima-norte'], entity: 'reniec' };
 const ADMIN_ENTITY = 'mac.administracion@pcm.gob.pe';
 const RENIEC = 'mac@reniec.gob.pe';
 
@@ -58,6 +58,8 @@ describe('PM1.3.3 incidents', () => {
       const { task } = await waitForTask(handle, 'report_incident_solution');
       await ctx.env.sleep('10 days');
       const state = await handle.query(getStateQuery);
+      // Only RENIEC's contact answers for RENIEC (the token's entity), not another entity's.
+      await expect(completeTask(handle, task.id, { ...reniec, sub: 'sunat-ln', entity: 'sunat' }, { solution: 'x' })).rejects.toThrow(WorkflowUpdateFailedError);
       await completeTask(handle, task.id, reniec, { solution: 'Se reemplazó la impresora.' });
       await completeTask(handle, (await waitForTask(handle, 'verify_incident_solution')).task.id, supervisor, { verdict: 'satisfactory' });
       const out = await handle.result();

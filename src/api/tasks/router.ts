@@ -73,6 +73,8 @@ export function registerTasks(api: Api, deps: ApiDeps): void {
       if (query.runId) filter.runId = query.runId;
       // A task some other role may also complete is in that role's inbox too.
       if (query.role) filter.$or = [{ role: query.role }, { alsoRoles: query.role }];
+      // A participating entity's contact sees only their entity's tasks.
+      if (actor.role === 'participant_entity') filter.entityId = actor.entity;
       if (query.status) filter.status = query.status;
       const tasks = await deps.models.Task.find(filter).sort({ createdAt: 1 }).limit(query.limit).lean();
       return { tasks: tasks.map((t) => ({ ...serializeTask(t), dataSchema: dataSchemaOf(t.type) })) };
@@ -96,6 +98,9 @@ export function registerTasks(api: Api, deps: ApiDeps): void {
       assertCenter(actor, task.centerId);
       if (actor.role !== task.role && !task.alsoRoles?.includes(actor.role)) {
         throw forbidden(`task ${task._id} is for role ${[task.role, ...(task.alsoRoles ?? [])].join(' or ')}`);
+      }
+      if (task.entityId && actor.role === 'participant_entity' && actor.entity !== task.entityId) {
+        throw forbidden(`task ${task._id} is for the contact of entity ${task.entityId}`);
       }
       let data: unknown = body.data;
       if (isTaskType(task.type)) {
