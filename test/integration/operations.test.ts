@@ -2,6 +2,8 @@
  * The center's daily life through the whole engine (API + worker + Temporal dev server + FerretDB +
  * MailDev over SMTP), in real time: a daily opening fired by its Schedule and verified from the
  * inbox (2.2.2), and a grave conflict registered and attended through the API (2.2.4 → PM1.3.3).
+ * Schedules are tested here, on the dev server: Temporal's time-skipping test server implements
+ * no schedule service (creating one fails), so the workflow tests start the opening directly.
  */
 import { limaDate, limaTimeOfDay } from '../../src/calendar/businessCalendar';
 import { OPENING_ITEM_IDS } from '../../src/domain/opening';
