@@ -169,10 +169,13 @@ export class Run {
     };
     if (opts.check) this.checks.set(task.id, opts.check);
     // Planned while the cutoff passed (the sweep could not see it yet): it opens cancelled.
-    if (this.cutoff) Object.assign(task, { status: 'cancelled', completedAt: openedAt, data: { cancelled: this.cutoff } });
+    const bornCancelled = this.cutoff !== undefined;
+    if (bornCancelled) Object.assign(task, { status: 'cancelled', completedAt: openedAt, data: { cancelled: this.cutoff } });
     this.state.tasks.push(task);
     await this.record(task);
-    if (task.status !== 'open') return task as TaskState & { data: TaskData<T> };
+    // (Not `status !== 'open'`: a completion can land while the task is being recorded, and its
+    // onOpen — the notice that goes with it — must still run.)
+    if (bornCancelled) return task as TaskState & { data: TaskData<T> };
     this.setSearch({ dueAt: plan.dueAt });
     await opts.onOpen?.(task);
 

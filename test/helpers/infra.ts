@@ -11,7 +11,7 @@ import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/messages';
 import { Worker } from '@temporalio/worker';
 import { connectModels, type Models } from '../../src/db/models';
-import { createActivities } from '../../src/activities';
+import { createActivities, type Activities } from '../../src/activities';
 import { loadTemplates } from '../../src/templates';
 import type { ClaimWorkflowInput } from '../../src/workflows/claim';
 import { seedCenters } from '../../src/db/seed';
@@ -110,7 +110,8 @@ export function useWorkflowTestEnv(opts: { serverPerTest?: boolean } = {}) {
   const ctx = {} as {
     env: TestWorkflowEnvironment;
     models: Models;
-    worker(mailer: Mailer): Promise<{ worker: Worker; taskQueue: string }>;
+    /** `adjust` may wrap activities (e.g. slow one down to provoke a race). */
+    worker(mailer: Mailer, adjust?: (acts: Activities) => Activities): Promise<{ worker: Worker; taskQueue: string }>;
     /** Terminated after the test if still running. */
     track<H extends WorkflowHandle>(handle: H): H;
   };
@@ -142,13 +143,13 @@ export function useWorkflowTestEnv(opts: { serverPerTest?: boolean } = {}) {
       await ctx.models?.connection.close();
     });
   }
-  ctx.worker = async (mailer) => {
+  ctx.worker = async (mailer, adjust = (acts) => acts) => {
     const taskQueue = uniqueId('tq');
     const worker = await Worker.create({
       connection: ctx.env.nativeConnection,
       taskQueue,
       workflowBundle: testEnv.workflowBundle(),
-      activities: createActivities({ models: ctx.models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: 'Centro MAC <no-responder@mac.gob.pe>', sscsEmail: TEST_SSCS_EMAIL } }),
+      activities: adjust(createActivities({ models: ctx.models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: 'Centro MAC <no-responder@mac.gob.pe>', sscsEmail: TEST_SSCS_EMAIL } })),
     });
     return { worker, taskQueue };
   };

@@ -80,6 +80,31 @@ describe('PM1.3.3 incidents', () => {
     expect(result.result).toMatchObject({ escalated: true, reopened: 0 });
   });
 
+  test('when the entity answers while its task is still being recorded, then Formato 17 and the notice still reach it', async () => {
+    const mailer = new RecordingMailer();
+    // The inbox write of the entity's task is slow: the completion lands during it.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const { worker, taskQueue } = await ctx.worker(mailer, (acts) => ({
+      ...acts,
+      recordTask: async (input) => {
+        if (input.task.type === 'report_incident_solution' && input.task.status === 'open') await held;
+        return acts.recordTask(input);
+      },
+    }));
+    const m = meta('PM1.3.3');
+    const result = await worker.runUntil(async () => {
+      const handle = ctx.track(await ctx.env.client.workflow.start(incidentWorkflow, { taskQueue, workflowId: m.runId, args: [{ meta: m, input: incident(), settings: DEFAULT_SETTINGS }] }));
+      const { task } = await waitForTask(handle, 'report_incident_solution');
+      await completeTask(handle, task.id, reniec, { solution: 'El asesor de reemplazo llegó a las 09:10.' });
+      release();
+      await completeTask(handle, (await waitForTask(handle, 'verify_incident_solution')).task.id, supervisor, { verdict: 'satisfactory' });
+      return handle.result();
+    });
+    expect(result.problems).toEqual([]);
+    expect(mailer.to(RENIEC).map((mail) => mail.attachments[0]?.filename)).toEqual([expect.stringMatching(/^FORMATO_17_N_/)]);
+  });
+
   test('when one solution is verified satisfactory and another is reopened, then only the first counts as resolved satisfactorily', async () => {
     const models = ctx.models;
     const mailer = new RecordingMailer();
@@ -106,6 +131,7 @@ describe('PM1.3.3 incidents', () => {
       return out;
     });
     expect(reopenedState.result).toMatchObject({ reopened: 1 });
+    expect(reopenedState.problems).toEqual([]);
     // The entity hears of the reopening, with the observations and the new term.
     const reopenedNotice = mailer.to(RENIEC).filter((mail) => mail.subject.includes('incidencia reabierta'));
     expect(reopenedNotice).toHaveLength(1);
