@@ -59,7 +59,7 @@ export interface OpeningDay {
 }
 
 export interface OpeningUpdate {
-  status?: 'verifying' | 'open' | 'not_opened' | 'closed_day';
+  status?: 'verifying' | 'open' | 'not_opened' | 'closed_day' | 'not_verified';
   verifiedAt?: string;
   openedAt?: string;
   onTime?: boolean;

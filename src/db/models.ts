@@ -160,7 +160,7 @@ const openingSchema = new Schema(
     centerId: { type: String, required: true, index: true },
     date: { type: String, required: true, index: true },
     runId: { type: String, required: true },
-    /** verifying → open | not_opened (waiting for restoration) → open | closed_day */
+    /** verifying → open | not_verified | not_opened (waiting for restoration) → open | closed_day */
     status: { type: String, required: true },
     scheduledOpenAt: { type: Date, required: true },
     scheduledCloseAt: { type: Date, required: true },

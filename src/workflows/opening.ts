@@ -76,7 +76,8 @@ export async function dailyOpeningWorkflow({ meta: partial, settings }: DailyOpe
     escalateEvery: everyHours,
   });
   if (verification.status !== 'completed') {
-    await acts.updateOpening({ centerId: meta.centerId, date: day.date, set: { status: 'closed_day' } });
+    // Nobody recorded the verification: whether the center opened is unknown, and it says so.
+    await acts.updateOpening({ centerId: meta.centerId, date: day.date, set: { status: 'not_verified' } });
     return run.finish('completed', { days: 1, unverified: 1, openedOnTime: 0, notOpened: 0 }, { date: day.date, opening: 'not_verified' });
   }
   const checked = verification.data;

@@ -8,7 +8,7 @@ import { getStateQuery, type RunState } from '../../src/shared/messages';
 import type { Actor } from '../../src/shared/roles';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { OPENING_ITEM_IDS, type ItemCheck, type OpeningItemId } from '../../src/domain/opening';
-import { limaInstant } from '../../src/calendar/businessCalendar';
+import { limaInstant, limaTimeOfDay } from '../../src/calendar/businessCalendar';
 import { computeIndicators } from '../../src/domain/indicators';
 import { dailyOpeningWorkflow } from '../../src/workflows';
 import type { DailyOpeningWorkflowInput } from '../../src/workflows/opening';
@@ -144,6 +144,23 @@ describe('P2.2.2 daily opening', () => {
       ['not_opened', 'count', 1],
       ['hours_closed', 'hours', 12],
     ]);
+  });
+
+  test('when nobody verifies, then the verification escalates by the hour from 08:00 (coordinator, Entidad Administradora, SSCS) and the day is recorded as not verified', async () => {
+    const { day, mailer, worker, taskQueue, args } = await morning();
+    const result = await worker.runUntil(async () => (await startOpening(taskQueue, args)).result());
+    expect(result.result).toMatchObject({ opening: 'not_verified' });
+    const verify = result.tasks[0];
+    expect(verify.status).toBe('cancelled');
+    expect(verify.events.map((e) => `${e.kind}${e.level ? `:${e.level}` : ''}@${limaTimeOfDay(new Date(e.at))}`)).toEqual([
+      'reminder@07:50',
+      'escalation:coordinator@08:00',
+      'escalation:admin_entity@10:00',
+      'escalation:sscs@12:00',
+    ]);
+    expect(mailer.to(ADMIN_ENTITY).filter((m) => m.subject.startsWith('Escalamiento'))).toHaveLength(1);
+    expect(await ctx.models.Opening.findById(`lima-norte:${day}`).lean()).toMatchObject({ status: 'not_verified' });
+    expect(await ctx.models.Run.findById(args.meta.runId).lean()).toMatchObject({ metrics: { days: 1, unverified: 1, openedOnTime: 0, notOpened: 0 } });
   });
 
   test('when the checklist leaves out an item, then the verification is refused naming it, and a second run for the same day ends naming the first', async () => {
