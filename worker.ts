@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './src/activities';
 import { createSmtpMailer } from './src/activities/mailer';
-import { connectModels } from './src/db/models';
+import { backfillTaskEntities, connectModels } from './src/db/models';
 import { loadTemplates } from './src/templates';
 import { getConfig, requireEndpoints, settingsFromConfig, type Config } from './src/config';
 import { ensureOpeningSchedules } from './src/schedules/opening';
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   // Temporal's runtime logs at WARN; it drains the worker on SIGINT/SIGTERM by itself.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const models = await connectModels(endpoints.mongoUri);
+  await backfillTaskEntities(models);
   const mailer = createSmtpMailer(endpoints.smtpUrl);
   const connection = await NativeConnection.connect({ address: endpoints.temporalAddress });
   const worker = await createEngineWorker({

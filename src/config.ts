@@ -49,9 +49,9 @@ export const configSchema = z
       .transform((v, ctx) => {
         const out: Partial<Record<IncidentType, number>> = {};
         for (const pair of v.split(',').map((p) => p.trim()).filter(Boolean)) {
-          const [type, days] = pair.split('=');
-          if (!(INCIDENT_TYPE_IDS as string[]).includes(type) || !/^\d+$/.test(days ?? '') || Number(days) < 1 || Number(days) > 60) {
-            ctx.addIssue({ code: 'custom', message: `"${pair}" must be <type>=<1..60> with type one of ${INCIDENT_TYPE_IDS.join(', ')}` });
+          const [, type, days] = /^([a-z_]+)=(\d+)$/.exec(pair) ?? [];
+          if (!type || !(INCIDENT_TYPE_IDS as string[]).includes(type) || type in out || Number(days) < 1 || Number(days) > 60) {
+            ctx.addIssue({ code: 'custom', message: `"${pair}" must be <type>=<1..60>, each type once, with type one of ${INCIDENT_TYPE_IDS.join(', ')}` });
             return z.NEVER;
           }
           out[type as IncidentType] = Number(days);

@@ -20,6 +20,10 @@ function main(): void {
     process.exit(2);
   }
   const centers = values.centers === '*' ? '*' : values.centers.split(',').map((c) => c.trim()).filter(Boolean);
+  if (values.entity !== undefined && !/^[a-z0-9-]+$/.test(values.entity)) {
+    process.stderr.write(`--entity must be an entity id such as reniec\n${usage}\n`);
+    process.exit(2);
+  }
   const token = signToken(getConfig().jwtSecret, { sub: values.sub ?? `${values.role}-dev`, role: values.role as Role, centers, ...(values.entity ? { entity: values.entity } : {}) }, values.ttl as never);
   process.stdout.write(`${token}\n`);
 }

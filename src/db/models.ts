@@ -365,3 +365,17 @@ export async function recordRunStart(models: Models, r: RunStartRecord, fromWork
     { upsert: true },
   ));
 }
+
+/**
+ * Entity tasks recorded before tasks carried their entity (claims about an entity) get it from the
+ * claim, so the entity's contact still finds them in the inbox. Idempotent; run at every start.
+ */
+export async function backfillTaskEntities(models: Models): Promise<number> {
+  let fixed = 0;
+  for (const t of await models.Task.find({ role: 'participant_entity', entityId: { $exists: false } }, { runId: 1 }).lean()) {
+    const claim = await models.Claim.findById(t.runId, { entity: 1 }).lean();
+    if (!claim?.entity?.id) continue;
+    fixed += (await models.Task.updateOne({ _id: t._id, entityId: { $exists: false } }, { $set: { entityId: claim.entity.id } })).modifiedCount;
+  }
+  return fixed;
+}

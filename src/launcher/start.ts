@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { getConfig, settingsFromConfig } from '../config';
 import { createLogger } from '../logger';
-import { connectModels } from '../db/models';
+import { backfillTaskEntities, connectModels } from '../db/models';
 import { seedCenters } from '../db/seed';
 import { createSmtpMailer } from '../activities/mailer';
 import { createApp } from '../api/app';
@@ -65,6 +65,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const models = await connectModels(mongoUri);
   const seeded = await seedCenters(models);
+  await backfillTaskEntities(models);
   const mailer = createSmtpMailer(smtpUrl);
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   const connection = await Connection.connect({ address: temporalAddress });
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
       `  OpenAPI UI     ${apiUrl}/api/docs`,
       `  Temporal UI    ${links.temporalUi}`,
       `  Mail inbox     ${links.mailInbox}`,
-      `  Schedules      ${openings} daily opening${openings === 1 ? '' : 's'} (apertura-diaria-<center>)`,
+      `  Schedules      ${openings} daily opening${openings === 1 ? '' : 's'} (apertura-diaria-<center>)${schedules.invalid.length ? `; invalid hours, not rescheduled: ${schedules.invalid.map((f) => f.split(':')[0]).join(', ')}` : ''}`,
       `  Data           ${dataDir}${seeded ? `  (seeded ${seeded} centers)` : ''}`,
       '',
       '  Token:  npm run token -- --role coordinator --centers lima-norte',

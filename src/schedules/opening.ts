@@ -120,7 +120,7 @@ export interface EnsureOpeningSchedulesOptions {
   /** Set search attributes on each day's run (the dev server and production have them registered). */
   searchAttributes: boolean;
   settings: EngineSettings;
-  log?: { info(obj: object, msg: string): void };
+  log?: { info(obj: object, msg: string): void; error?(obj: object, msg: string): void };
 }
 
 export interface EnsureOpeningSchedulesResult {
@@ -132,6 +132,11 @@ export interface EnsureOpeningSchedulesResult {
   removed: string[];
   /** Schedule ids already as they should be (left untouched). */
   unchanged: string[];
+  /**
+   * Centers whose stored hours are invalid, with the reason: their schedule is left as it was
+   * (reported, not thrown, so one bad center never stops the engine from starting).
+   */
+  invalid: string[];
 }
 
 interface Desired {
@@ -298,11 +303,11 @@ async function upsert(client: Client, want: Desired, centerId: string): Promise<
 /**
  * One schedule per active center (`apertura-diaria-<centerId>`), created or updated to the
  * center's hours and the settings; inactive centers lose theirs. Idempotent: run at every start.
- * Centers whose hours are invalid are reported together after every other center converged.
+ * Centers whose hours are invalid are reported in `invalid`, after every other center converged.
  */
 export async function ensureOpeningSchedules(client: Client, opts: EnsureOpeningSchedulesOptions): Promise<EnsureOpeningSchedulesResult> {
-  const result: EnsureOpeningSchedulesResult = { created: [], updated: [], removed: [], unchanged: [] };
-  const failures: string[] = [];
+  const result: EnsureOpeningSchedulesResult = { created: [], updated: [], removed: [], unchanged: [], invalid: [] };
+  const failures = result.invalid;
   const centers = await opts.models.Center.find({}, { _id: 1, name: 1, active: 1, hours: 1 }).sort({ _id: 1 }).lean();
   for (const center of centers) {
     const centerId = String(center._id);
@@ -328,6 +333,6 @@ export async function ensureOpeningSchedules(client: Client, opts: EnsureOpening
     result[outcome].push(scheduleId);
     if (outcome !== 'unchanged') opts.log?.info({ scheduleId, centerId, spec: want.spec }, `daily opening schedule ${outcome}`);
   }
-  if (failures.length) throw new RangeError(`invalid opening hours, no schedule for:\n  ${failures.join('\n  ')}`);
+  if (failures.length) opts.log?.error?.({ invalid: failures }, 'invalid opening hours: those centers keep the schedule they had');
   return result;
 }

@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../../src/activities';
 import { loadTemplates } from '../../src/templates';
-import { claimNumber, type Models } from '../../src/db/models';
+import { backfillTaskEntities, claimNumber, type Models } from '../../src/db/models';
 import { freshModels, RecordingMailer, TEST_SSCS_EMAIL } from '../helpers/infra';
 
 let models: Models;
@@ -83,4 +83,15 @@ test('when an inbox write from an older attempt lands after a newer one, then th
   await acts.recordTask({ runId: 'RUN-T', code: 'PE1.3.1', centerId: 'piura', task: { ...task, status: 'completed', completedAt: '2026-11-23T15:00:00Z', completedBy: { sub: 's', role: 'supervisor' }, data: { outcome: 'done' }, rev: 2 } });
   await acts.recordTask({ runId: 'RUN-T', code: 'PE1.3.1', centerId: 'piura', task });
   expect(await models.Task.findById('RUN-T:step').lean()).toMatchObject({ status: 'completed', rev: 2 });
+});
+
+test('when claim tasks for an entity were recorded before tasks named their entity, then the start-up backfill names it from the claim, once', async () => {
+  const now = new Date();
+  await models.Claim.create({ _id: 'HR-callao-2026-09999', centerId: 'callao', entity: { id: 'sunat', name: 'SUNAT' }, registeredAt: now, dueDate: '2027-01-05', dueAt: now, status: 'open' });
+  await models.Task.create({ _id: 'HR-callao-2026-09999:investigate-1', runId: 'HR-callao-2026-09999', code: 'PM1.4.2', centerId: 'callao', type: 'investigate_claim', title: 'Investigar', role: 'participant_entity', status: 'open', createdAt: now });
+  await models.Task.create({ _id: 'HR-callao-2026-09999:review-1', runId: 'HR-callao-2026-09999', code: 'PM1.4.2', centerId: 'callao', type: 'review_claim_answer', title: 'Revisar', role: 'supervisor', status: 'open', createdAt: now });
+  expect(await backfillTaskEntities(models)).toBe(1);
+  expect(await backfillTaskEntities(models)).toBe(0);
+  expect((await models.Task.findById('HR-callao-2026-09999:investigate-1').lean())?.entityId).toBe('sunat');
+  expect((await models.Task.findById('HR-callao-2026-09999:review-1').lean())?.entityId).toBeUndefined();
 });

@@ -132,6 +132,15 @@ describe('answering claims', () => {
       expect((await stack2.http.get('/api/v1/tasks?centerId=piura&status=open').set(sunat)).body.tasks.map((t: { id: string }) => t.id)).toContain(inv.id);
       const foreign = await stack2.http.post(`/api/v1/tasks/${enc(inv.id)}/complete`).set(reniec).send({ data: { findings: 'x', decision: 'rejected', answer: 'No corresponde.' } });
       expect(foreign.status).toBe(403);
+      // Nor reads the claim about SUNAT (a citizen's data), its documents, or the Libro de Reclamaciones.
+      expect((await stack2.http.get(`/api/v1/runs/${enc(numbers[0])}`).set(reniec)).status).toBe(403);
+      expect((await stack2.http.get(`/api/v1/runs/${enc(numbers[0])}`).set(sunat)).status).toBe(200);
+      expect((await stack2.http.get('/api/v1/runs?centerId=piura').set(sunat)).body.runs.map((r: { runId: string }) => r.runId)).toEqual([numbers[0]]);
+      expect((await stack2.http.get('/api/v1/runs?centerId=piura').set(reniec)).body.runs).toEqual([]);
+      const constancia = (await stack2.http.get(`/api/v1/runs/${enc(numbers[0])}`).set(supervisor)).body.documents[0];
+      expect((await stack2.http.get(constancia.url).set(reniec)).status).toBe(403);
+      expect((await stack2.http.get(constancia.url).set(sunat)).status).toBe(200);
+      expect((await stack2.http.get('/api/v1/claims?centerId=piura').set(sunat)).status).toBe(403);
       expect((await stack2.http.post(`/api/v1/tasks/${enc(inv.id)}/complete`).set(sunat).send({ data: { findings: 'Cobro duplicado confirmado', decision: 'accepted', answer: 'Se devolverá el monto en 5 días.' } })).status).toBe(200);
       const review = await taskOf(numbers[0], 'review_claim_answer');
       const noObs = await stack2.http.post(`/api/v1/tasks/${enc(review.id)}/complete`).set(supervisor).send({ data: { verdict: 'return' } });

@@ -132,6 +132,10 @@ test("when a coordinator changes the center's hours, then bad times are refused 
   const bad = await stack.http.put('/api/v1/centers/ventanilla/hours').set(coordinator).send({ weekdays: { open: '09:00', close: '08:00' } });
   expect(bad.status).toBe(400);
   expect(bad.body.error.details[0].path).toBe('body.weekdays.close');
+  // The verification starts 30 minutes before opening, the same day: 00:15 leaves no room for it.
+  const tooEarly = await stack.http.put('/api/v1/centers/ventanilla/hours').set(coordinator).send({ weekdays: { open: '00:15', close: '06:00' } });
+  expect(tooEarly.status).toBe(400);
+  expect(tooEarly.body.error.details[0].path).toBe('body.weekdays.open');
   const notAllowed = await stack.http.put('/api/v1/centers/ventanilla/hours').set(stack.auth('orientador', ['ventanilla'])).send({ saturday: null });
   expect(notAllowed.status).toBe(403);
 

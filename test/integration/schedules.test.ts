@@ -63,7 +63,7 @@ afterAll(async () => {
 
 test('when the engine starts, then every active center gets its daily opening schedule, 30 minutes before opening in Lima', async () => {
   const result = await ensure();
-  expect(result).toEqual({ created: ids(CENTERS), updated: [], removed: [], unchanged: [] });
+  expect(result).toEqual({ created: ids(CENTERS), updated: [], removed: [], unchanged: [], invalid: [] });
 
   const d = await describeSchedule('lima-norte');
   expect(d.spec.timezone).toBe('America/Lima');
@@ -87,12 +87,12 @@ test('when a center overrides its hours, then the next start updates only its sc
   await ensure();
   await models.Center.updateOne({ _id: 'callao' }, { $set: { hours: { weekdays: { open: '09:00', close: '18:00' }, saturday: null } } });
 
-  expect(await ensure()).toEqual({ created: [], updated: ids(['callao']), removed: [], unchanged: ids(['lima-norte', 'piura', 'ventanilla']) });
+  expect(await ensure()).toEqual({ created: [], updated: ids(['callao']), removed: [], unchanged: ids(['lima-norte', 'piura', 'ventanilla']), invalid: [] });
   const d = await describeSchedule('callao');
   expectFirings(d, { weekdays: '08:30', saturday: null, sunday: '09:30' });
   expectFirings(await describeSchedule('lima-norte'), { weekdays: '07:30', saturday: '09:30', sunday: '09:30' });
 
-  expect(await ensure()).toEqual({ created: [], updated: [], removed: [], unchanged: ids(CENTERS) });
+  expect(await ensure()).toEqual({ created: [], updated: [], removed: [], unchanged: ids(CENTERS), invalid: [] });
   const again = await describeSchedule('callao');
   expect(again.info.nextActionTimes).toEqual(d.info.nextActionTimes);
   expect(again.action.args).toEqual(d.action.args);
@@ -133,7 +133,7 @@ test('when a center is deactivated, then its schedule is removed, and reactivati
   await ensure();
   await models.Center.updateOne({ _id: 'ventanilla' }, { $set: { active: false } });
 
-  expect(await ensure()).toEqual({ created: [], updated: [], removed: ids(['ventanilla']), unchanged: ids(['callao', 'lima-norte', 'piura']) });
+  expect(await ensure()).toEqual({ created: [], updated: [], removed: ids(['ventanilla']), unchanged: ids(['callao', 'lima-norte', 'piura']), invalid: [] });
   await expect(describeSchedule('ventanilla')).rejects.toBeInstanceOf(ScheduleNotFoundError);
   expect((await ensure()).removed).toEqual([]);
 
@@ -159,7 +159,8 @@ test('when a center has invalid hours, then the others still converge and the er
   await models.Center.updateOne({ _id: 'lima-norte' }, { $set: { hours: { weekdays: { open: '8:00', close: '20:00' } } } });
   await models.Center.updateOne({ _id: 'callao' }, { $set: { hours: { saturday: { open: '09:00', close: '13:00' } } } });
   try {
-    await expect(ensure()).rejects.toThrow(/lima-norte: hours\.weekdays\.open must be a time HH:MM/);
+    const { invalid } = await ensure();
+    expect(invalid).toEqual([expect.stringMatching(/^lima-norte: hours\.weekdays\.open must be a time HH:MM/)]);
     expectFirings(await describeSchedule('callao'), { weekdays: '07:30', saturday: '08:30', sunday: '09:30' });
     // The invalid center keeps the schedule it had.
     expectFirings(await describeSchedule('lima-norte'), { weekdays: '07:30', saturday: '09:30', sunday: '09:30' });

@@ -30,6 +30,9 @@ export function registerClaims(api: Api, deps: ApiDeps): void {
     path: '/claims',
     summary: 'Claims (PM1.4.2) with their due date and business days left or overdue',
     tags: ['claims'],
+    // The Libro de Reclamaciones holds citizens' data of every entity: not for an entity's contact,
+    // who gets the claims about their entity in the task inbox.
+    roles: ['coordinator', 'supervisor', 'tic_specialist', 'orientador', 'mac_express_advisor', 'sscs', 'admin_entity'],
     query: z.object({
       centerId: z.string().optional(),
       status: z.enum(['open', 'answered']).optional(),

@@ -3,7 +3,8 @@ import type { Api } from '../route';
 import { errorResponses } from '../route';
 import type { ApiDeps } from '../deps';
 import { assertCenter } from '../auth';
-import { notFound } from '../errors';
+import { forbidden, notFound } from '../errors';
+import { entityMaySee } from '../runs/service';
 
 export function registerDocuments(api: Api, deps: ApiDeps): void {
   api.route({
@@ -20,6 +21,7 @@ export function registerDocuments(api: Api, deps: ApiDeps): void {
       const doc = await deps.models.Document.findById(params.documentId).lean();
       if (!doc || !doc.html) throw notFound(`document ${params.documentId}`);
       assertCenter(actor, doc.centerId);
+      if (!(await entityMaySee(deps, actor, doc.runId))) throw forbidden(`document ${doc._id} does not concern entity ${actor.entity}`);
       if (req.accepts(['text/html', 'application/json']) === 'application/json') {
         const { html: _html, _id, ...meta } = doc;
         return { id: _id, ...meta };

@@ -28,6 +28,7 @@ export function registerOpenings(api: Api, deps: ApiDeps): void {
     path: '/openings',
     summary: 'Daily openings (P2.2.2) of your centers: verified, open, not opened, hours closed',
     tags: ['openings'],
+    roles: ['coordinator', 'supervisor', 'tic_specialist', 'sscs', 'admin_entity'],
     query: z.object({
       centerId: z.string().optional(),
       from: isoDateSchema.optional(),

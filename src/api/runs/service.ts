@@ -118,6 +118,15 @@ export const runQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
+/**
+ * A participating entity's contact sees only the runs where their entity holds a task (its
+ * incidents, the claims about it): not the other entities' nor the center's own.
+ */
+export async function entityMaySee(deps: ApiDeps, actor: Actor, runId: string): Promise<boolean> {
+  if (actor.role !== 'participant_entity') return true;
+  return (await deps.models.Task.exists({ runId, entityId: actor.entity })) !== null;
+}
+
 async function loadRun(deps: ApiDeps, runId: string, actor: Actor) {
   const run = await deps.models.Run.findById(runId).lean();
   if (!run) {
@@ -132,6 +141,7 @@ async function loadRun(deps: ApiDeps, runId: string, actor: Actor) {
     }
   }
   if (!canAccessCenter(actor, run.centerId)) throw forbidden(`your token does not give access to center ${run.centerId}`);
+  if (!(await entityMaySee(deps, actor, runId))) throw forbidden(`run ${runId} does not concern entity ${actor.entity}`);
   return run;
 }
 
@@ -154,6 +164,10 @@ export async function listRuns(deps: ApiDeps, actor: Actor, q: z.infer<typeof ru
   const filter: Record<string, unknown> = centerFilter(actor, q.centerId);
   if (q.code) filter.code = q.code;
   if (q.status) filter.status = q.status;
+  if (actor.role === 'participant_entity') {
+    const own = await deps.models.Task.find({ entityId: actor.entity }, { runId: 1 }).lean();
+    filter._id = { $in: [...new Set(own.map((t) => t.runId))] };
+  }
   const runs = await deps.models.Run.find(filter).sort({ startedAt: -1 }).limit(q.limit).lean();
   return { runs: runs.map(serializeRun) };
 }
