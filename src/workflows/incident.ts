@@ -81,7 +81,8 @@ export async function incidentWorkflow({ meta, input, settings }: IncidentWorkfl
     reopened += 1;
     observations = verification.data.observations;
   }
-  const escalated = run.state.tasks.some((t) => t.events.some((e) => e.kind === 'escalation'));
+  // Escalated for the entity's overdue solution (the supervisor's late verification is not the entity's).
+  const escalated = run.state.tasks.some((t) => t.type === 'report_incident_solution' && t.events.some((e) => e.kind === 'escalation'));
   return run.finish(
     'completed',
     { registered: 1, closed: 1, resolvedSatisfactorily: reopened === 0 ? 1 : 0, reopened: reopened > 0 ? 1 : 0, escalated: escalated ? 1 : 0 },
