@@ -3,30 +3,16 @@
  * business days counted from the day after registration (D.S. N° 007-2020-PCM; DESIGN §5),
  * never shortened. Real activities on the document DB, recording mailer.
  */
-import type { WorkflowHandle } from '@temporalio/client';
-import { calendarChangedSignal, completeTaskUpdate, getStateQuery, type RunState } from '../../src/shared/messages';
+import { calendarChangedSignal, getStateQuery, type RunState } from '../../src/shared/messages';
 import type { Actor, Role } from '../../src/shared/roles';
 import { BusinessCalendar, limaDate } from '../../src/calendar/businessCalendar';
 import { claimWorkflow } from '../../src/workflows';
-import { buildClaim, maybeRecordHistory, RecordingMailer, TEST_SSCS_EMAIL, useWorkflowTestEnv } from '../helpers/infra';
+import { buildClaim, completeTask as complete, maybeRecordHistory, RecordingMailer, TEST_SSCS_EMAIL, useWorkflowTestEnv, waitForTask } from '../helpers/infra';
 
 const ctx = useWorkflowTestEnv();
 const calendar = new BusinessCalendar();
 const supervisor: Actor = { sub: 'sup-ln', role: 'supervisor', centers: ['lima-norte'] };
 const reniec: Actor = { sub: 'reniec-ln', role: 'participant_entity', centers: ['lima-norte'], entity: 'reniec' };
-
-async function waitForTask(handle: WorkflowHandle, type: string, round = 1) {
-  for (;;) {
-    const state = await handle.query(getStateQuery);
-    const task = state.tasks.filter((t) => t.type === type)[round - 1];
-    if (task?.status === 'open') return { task, state };
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function complete(handle: WorkflowHandle, taskId: string, actor: Actor, data: unknown) {
-  await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId, actor, data }] });
-}
 
 const kinds = (state: RunState) => state.tasks.flatMap((t) => t.events.map((e) => e.kind + (e.level ? `:${e.level}` : '')));
 

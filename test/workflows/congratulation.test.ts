@@ -3,10 +3,10 @@
  * with the real activities against the document DB and a recording mailer.
  */
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { completeTaskUpdate, getStateQuery, TaskRejection, type RunState } from '../../src/shared/messages';
+import { completeTaskUpdate, getStateQuery, TaskRejection } from '../../src/shared/messages';
 import type { Actor } from '../../src/shared/roles';
 import { BusinessCalendar, limaDate } from '../../src/calendar/businessCalendar';
-import { maybeRecordHistory, RecordingMailer, TEST_SSCS_EMAIL, uniqueId, useWorkflowTestEnv } from '../helpers/infra';
+import { maybeRecordHistory, RecordingMailer, TEST_SSCS_EMAIL, uniqueId, useWorkflowTestEnv, waitForTask } from '../helpers/infra';
 import { congratulationWorkflow } from '../../src/workflows';
 
 const ctx = useWorkflowTestEnv();
@@ -32,14 +32,8 @@ async function withWorker<T>(mailer: RecordingMailer, fn: (taskQueue: string) =>
   return worker.runUntil(fn(taskQueue));
 }
 
-async function openTask(handle: WorkflowHandle): Promise<RunState['tasks'][number]> {
-  for (;;) {
-    const state = await handle.query(getStateQuery);
-    const open = state.tasks.find((t) => t.status === 'open');
-    if (open) return open;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The coordinator's acknowledgement task, once open. */
+const openTask = async (handle: WorkflowHandle) => (await waitForTask(handle, 'acknowledge_congratulation')).task;
 
 describe('PM1.4.1 congratulation workflow', () => {
   test('when the coordinator shares it with the entity, then the citizen gets the constancia and the entity an oficio, once each', async () => {
