@@ -17,14 +17,16 @@ import {
   type ScheduleSpec,
 } from '@temporalio/client';
 import type { SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
 import type { Models } from '../db/models';
+import { findProcedure } from '../catalog';
+import type { DailyOpeningWorkflowInput } from '../workflows/opening';
 import { centerHours, type CenterHours, type DayHours } from '../domain/centers';
-import { CenterIdAttr, ProcedureCodeAttr, RunStatusAttr, type RunMeta } from '../shared/messages';
+import { CenterIdAttr, ProcedureCodeAttr, RunStatusAttr } from '../shared/messages';
 import type { EngineSettings } from '../shared/settings';
 
-export const OPENING_PROCEDURE_CODE = 'P2.2.2';
-/** Registered by src/workflows (referenced by name only: the schedule needs no workflow code). */
-export const OPENING_WORKFLOW_TYPE = 'dailyOpeningWorkflow';
+/** P2.2.2 as the catalog has it: its code and the workflow type that runs it. */
+const OPENING = findProcedure('P2.2.2')!;
 export const OPENING_TIMEZONE = 'America/Lima';
 /** An engine (or Temporal) down at dawn still verifies that morning; older missed days are not replayed. */
 export const OPENING_CATCHUP_WINDOW = '6 hours';
@@ -36,19 +38,22 @@ export function openingScheduleId(centerId: string): string {
   return `${SCHEDULE_PREFIX}${centerId}`;
 }
 
-/** What the schedule passes to `dailyOpeningWorkflow`: the run id is the workflow id Temporal gives it. */
-export interface DailyOpeningScheduledInput {
-  meta: Omit<RunMeta, 'runId'>;
-  input: { centerId: string };
-  settings: EngineSettings;
-}
-
 const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
-function minutesOf(value: unknown, what: string): number {
+function minutesOf(value: unknown, path: string): number {
   const m = typeof value === 'string' ? HH_MM.exec(value) : null;
-  if (!m) throw new RangeError(`${what} must be a time HH:MM (00:00–23:59), got ${JSON.stringify(value)}`);
+  if (!m) throw new OpeningHoursError(path, `hours.${path} must be a time HH:MM (00:00–23:59), got ${JSON.stringify(value)}`);
   return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/** Invalid opening hours; `path` names the value (`weekdays.open`), so the API can answer 400 with it. */
+export class OpeningHoursError extends RangeError {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The day groups of `CenterHours` and the weekdays the schedule fires on for each. */
@@ -73,13 +78,13 @@ function firings(hours: CenterHours, leadMinutes: number): Firing[] {
   for (const { group, days, label } of DAY_GROUPS) {
     const day: DayHours | null = hours[group];
     if (day === null) continue;
-    if (typeof day !== 'object') throw new RangeError(`hours.${group} must be { open, close } or null, got ${JSON.stringify(day)}`);
-    const open = minutesOf(day.open, `hours.${group}.open`);
-    const close = minutesOf(day.close, `hours.${group}.close`);
-    if (close <= open) throw new RangeError(`hours.${group}: closes (${day.close}) before it opens (${day.open})`);
+    if (typeof day !== 'object') throw new OpeningHoursError(group, `hours.${group} must be { open, close } or null, got ${JSON.stringify(day)}`);
+    const open = minutesOf(day.open, `${group}.open`);
+    const close = minutesOf(day.close, `${group}.close`);
+    if (close <= open) throw new OpeningHoursError(`${group}.close`, `hours.${group}: closes (${day.close}) before it opens (${day.open})`);
     const at = open - leadMinutes;
     // The verification would start the day before: no center opens that early, so refuse it.
-    if (at < 0) throw new RangeError(`hours.${group}: opening at ${day.open} leaves no room for a ${leadMinutes}-minute verification that same day`);
+    if (at < 0) throw new OpeningHoursError(`${group}.open`, `hours.${group}: opening at ${day.open} leaves no room for a ${leadMinutes}-minute verification that same day`);
     out.push({ days, hour: Math.floor(at / 60), minute: at % 60, comment: `P2.2.2 ${label}: apertura ${day.open} − ${leadMinutes} min` });
   }
   return out;
@@ -152,16 +157,17 @@ function desiredSchedule(center: { _id: string; name?: string; hours?: unknown }
   const scheduleId = openingScheduleId(centerId);
   const hours = centerHours(center.hours as Partial<CenterHours> | null | undefined);
   const planned = firings(hours, o.settings.opening.verificationLeadMinutes);
-  const args: [DailyOpeningScheduledInput] = [
+  // The run id is the workflow id Temporal gives each firing.
+  const args: [DailyOpeningWorkflowInput] = [
     {
-      meta: { code: OPENING_PROCEDURE_CODE, centerId, startedBy: { sub: scheduleId, role: 'schedule' }, searchAttributes: o.searchAttributes },
+      meta: { code: OPENING.code, centerId, startedBy: { sub: scheduleId, role: 'schedule' }, searchAttributes: o.searchAttributes },
       input: { centerId },
       settings: o.settings,
     },
   ];
   const typedSearchAttributes: SearchAttributePair[] = [
     { key: CenterIdAttr, value: centerId },
-    { key: ProcedureCodeAttr, value: OPENING_PROCEDURE_CODE },
+    { key: ProcedureCodeAttr, value: OPENING.code },
     { key: RunStatusAttr, value: 'running' },
   ];
   return {
@@ -170,9 +176,9 @@ function desiredSchedule(center: { _id: string; name?: string; hours?: unknown }
     firings: planned,
     action: {
       type: 'startWorkflow',
-      workflowType: OPENING_WORKFLOW_TYPE,
+      workflowType: OPENING.workflowType,
       // Temporal appends each firing's scheduled time: `P2.2.2-lima-norte-2026-11-23T12:30:00Z`.
-      workflowId: `${OPENING_PROCEDURE_CODE}-${centerId}`,
+      workflowId: `${OPENING.code}-${centerId}`,
       taskQueue: o.taskQueue,
       args,
       ...(o.searchAttributes ? { typedSearchAttributes } : {}),
@@ -186,7 +192,6 @@ const POLICIES = {
   overlap: ScheduleOverlapPolicy.ALLOW_ALL,
   catchupWindow: OPENING_CATCHUP_WINDOW,
 } as const;
-const CATCHUP_WINDOW_MS = 6 * 60 * 60 * 1000;
 
 /** JSON with sorted keys, so two equal values compare equal whatever their key order. */
 function canonical(value: unknown): string {
@@ -244,7 +249,7 @@ function isCurrent(d: ScheduleDescription, want: Desired): boolean {
     canonical(a.args) === canonical(want.action.args) &&
     canonical(pairs(a.typedSearchAttributes)) === canonical(pairs(want.action.typedSearchAttributes)) &&
     d.policies.overlap === POLICIES.overlap &&
-    d.policies.catchupWindow === CATCHUP_WINDOW_MS &&
+    d.policies.catchupWindow === msToNumber(OPENING_CATCHUP_WINDOW) &&
     d.policies.pauseOnFailure === false &&
     d.state.remainingActions === undefined
   );
@@ -279,7 +284,7 @@ async function upsert(client: Client, want: Desired, centerId: string): Promise<
         spec: want.spec,
         action: want.action,
         policies: POLICIES,
-        memo: { centerId, procedure: OPENING_PROCEDURE_CODE, description: want.note },
+        memo: { centerId, procedure: OPENING.code, description: want.note },
         state: { note: want.note },
       });
       return 'created';

@@ -4,7 +4,7 @@ import { errorResponses, json } from '../route';
 import type { ApiDeps } from '../deps';
 import type { CenterRecord } from '../../db/models';
 import { centerHours, centerType, staffingCheck, type CenterHours } from '../../domain/centers';
-import { ensureOpeningSchedules, openingScheduleId } from '../../schedules/opening';
+import { ensureOpeningSchedules, OpeningHoursError, openingScheduleId, openingScheduleSpec } from '../../schedules/opening';
 import { assertCenter } from '../auth';
 import { invalidField, notFound } from '../errors';
 
@@ -12,11 +12,13 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a Lima time 
 const dayHoursSchema = z
   .object({ open: hhmm, close: hhmm })
   .strict()
-  .refine((h) => h.close > h.open, { path: ['close'], message: 'must be after open' })
   .nullable()
   .describe('null: the center does not open that day');
 
-/** A center's own opening hours (DESIGN §5: per-center override); day groups left out keep theirs. */
+/**
+ * A center's own opening hours (DESIGN §5: per-center override); day groups left out keep theirs.
+ * Their order and the verification lead are checked by the schedule itself (`openingScheduleSpec`).
+ */
 const hoursBodySchema = z
   .object({ weekdays: dayHoursSchema.optional(), saturday: dayHoursSchema.optional(), sundayAndHolidays: dayHoursSchema.optional() })
   .strict()
@@ -85,15 +87,16 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
       assertCenter(actor, params.centerId);
       const c = await deps.models.Center.findById(params.centerId).lean<CenterRecord>();
       if (!c) throw notFound(`center ${params.centerId}`);
-      // The verification starts `lead` minutes before opening, the same day (2.2.2).
-      const lead = deps.settings.opening.verificationLeadMinutes;
-      for (const [group, h] of Object.entries(body) as [keyof CenterHours, { open: string } | null][]) {
-        const [hh, mm] = (h?.open ?? '23:59').split(':').map(Number);
-        if (hh * 60 + mm < lead) throw invalidField(`body.${group}.open`, `must leave the ${lead} minutes of the daily verification after midnight (not before ${String(Math.floor(lead / 60)).padStart(2, '0')}:${String(lead % 60).padStart(2, '0')})`);
+      const hours = { ...((c.hours as Partial<CenterHours> | undefined) ?? {}), ...body };
+      // The schedule's own check (e.g. the verification must start the same day), before saving.
+      try {
+        openingScheduleSpec(centerHours(hours), deps.settings.opening.verificationLeadMinutes);
+      } catch (err) {
+        if (err instanceof OpeningHoursError) throw invalidField(`body.${err.path}`, err.message);
+        throw err;
       }
       // One day group at a time: two changes of different groups at once both stay.
       await deps.models.Center.updateOne({ _id: c._id }, { $set: Object.fromEntries(Object.entries(body).map(([group, h]) => [`hours.${group}`, h])) });
-      const hours = { ...((c.hours as Partial<CenterHours> | undefined) ?? {}), ...body };
       await ensureOpeningSchedules(deps.temporal, { models: deps.models, taskQueue: deps.taskQueue, searchAttributes: deps.searchAttributes, settings: deps.settings, log: deps.log });
       const next = await deps.temporal.schedule
         .getHandle(openingScheduleId(c._id))
