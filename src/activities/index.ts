@@ -3,7 +3,7 @@ import type { Models, CenterRecord } from '../db/models';
 import { allocateRunNumber, claimNumber, isDuplicateKey, recordRunStart, tolerantUpsert, type RunStartRecord } from '../db/models';
 import { centerHours, hoursOn, type CenterHours, type DayHours } from '../domain/centers';
 import { loadCalendar } from '../calendar/service';
-import { endOfLimaDay, limaDate, limaInstant } from '../calendar/businessCalendar';
+import { endOfLimaDay, limaDate, limaInstant, weekdayOf } from '../calendar/businessCalendar';
 import type { Templates } from '../templates';
 import type { Mailer } from './mailer';
 import type { EscalationLevel, TaskState, RunStatus } from '../shared/messages';
@@ -138,8 +138,6 @@ export interface TaskNoticeInput {
   centerId: string;
   task: TaskState;
   event: TimelineEvent;
-  /** The entity whose contact holds the task, when the task's role is participant_entity. */
-  entityId?: string;
 }
 
 export interface ClaimRecordInput {
@@ -271,7 +269,7 @@ export function createActivities(deps: ActivityDeps) {
       const date = limaDate(new Date(input.at));
       const kind = calendar.kindOf(date).kind;
       const holiday = kind === 'holiday' || kind === 'decreed';
-      const hours = hoursOn(centerHours(c.hours as Partial<CenterHours> | undefined), new Date(`${date}T12:00:00Z`).getUTCDay(), holiday);
+      const hours = hoursOn(centerHours(c.hours as Partial<CenterHours> | undefined), weekdayOf(date), holiday);
       if (!hours) return { date, holiday, hours: null };
       return { date, holiday, hours, scheduledOpenAt: limaInstant(date, hours.open).toISOString(), scheduledCloseAt: limaInstant(date, hours.close).toISOString() };
     },
@@ -475,7 +473,7 @@ export function createActivities(deps: ActivityDeps) {
       const procedure = findProcedure(input.code);
       const to: Recipient[] =
         event.kind === 'reminder'
-          ? [task.role === 'participant_entity' && input.entityId ? { kind: 'entity', entityId: input.entityId } : { kind: 'role', role: task.role }]
+          ? [task.role === 'participant_entity' && task.entityId ? { kind: 'entity', entityId: task.entityId } : { kind: 'role', role: task.role }]
           : [event.level === 'coordinator' ? { kind: 'role', role: 'coordinator' } : event.level === 'admin_entity' ? { kind: 'admin_entity' } : { kind: 'sscs' }];
       return activities.queueEmail({
         key: input.key,

@@ -105,6 +105,11 @@ export class BusinessCalendar {
   }
 }
 
+/** The day of the week of a calendar date: 0 for Sunday … 6 for Saturday. */
+export function weekdayOf(date: string): number {
+  return parseDate(date).getUTCDay();
+}
+
 /** Lima is UTC−5 all year (Peru keeps no daylight saving time). */
 const LIMA_OFFSET_MS = 5 * 3600_000;
 

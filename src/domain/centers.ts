@@ -55,7 +55,7 @@ export function centerHours(override: Partial<CenterHours> | null | undefined): 
 
 /**
  * The hours of one day: holidays (and decreed non-working days) keep Sunday hours whatever the
- * weekday. `weekday` is 0 for Sunday … 6 for Saturday, as Date#getUTCDay gives it.
+ * weekday. `weekday` is 0 for Sunday … 6 for Saturday (`weekdayOf` of the calendar).
  */
 export function hoursOn(hours: CenterHours, weekday: number, holiday: boolean): DayHours | null {
   if (holiday || weekday === 0) return hours.sundayAndHolidays;

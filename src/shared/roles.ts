@@ -24,6 +24,11 @@ export const ROLE_TITLES: Record<Role, string> = {
   participant_entity: 'Entidad Participante',
 };
 
+/** The title of whoever started a run: a role's, or the center's for a citizen, schedule or run. */
+export function starterTitle(role: string): string {
+  return (ROLE_TITLES as Record<string, string>)[role] ?? 'Centro MAC';
+}
+
 /** Who acts on a center's behalf: the caller, by role and by the centers the token lists. */
 export interface Actor {
   sub: string;

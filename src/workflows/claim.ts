@@ -97,7 +97,7 @@ export async function claimWorkflow({ meta, input, terms }: ClaimWorkflowInput):
       const holder = [...run.state.tasks].reverse().find((t) => t.status === 'open') ?? run.state.tasks[run.state.tasks.length - 1];
       if (!holder) continue;
       holder.events.push(event);
-      await run.notice(holder, event, { templates: NOTICE_TEMPLATES, data: { claim: claimData() }, ...(entity ? { entityId: entity.id } : {}) });
+      await run.notice(holder, event, { templates: NOTICE_TEMPLATES, data: { claim: claimData() } });
       if (event.kind === 'escalation') {
         escalations.push({ level: event.level!, at: event.at });
         await run.record(holder);

@@ -1,7 +1,7 @@
 import { Run, acts } from './run';
 import type { RunMeta, RunState } from '../shared/messages';
 import type { EngineSettings } from '../shared/settings';
-import { ROLE_TITLES } from '../shared/roles';
+import { ROLE_TITLES, starterTitle } from '../shared/roles';
 import { INVOLVED_KINDS, type InvolvedKind } from '../domain/conflicts';
 
 
@@ -79,7 +79,7 @@ export async function conflictWorkflow({ meta, input, settings }: ConflictWorkfl
       attendedBy: { sub: attention.completedBy!.sub, roleTitle: ROLE_TITLES[attention.completedBy!.role] },
       attendedAt: attention.completedAt,
     },
-    reportedBy: { sub: meta.startedBy.sub, roleTitle: meta.startedBy.role in ROLE_TITLES ? ROLE_TITLES[meta.startedBy.role as keyof typeof ROLE_TITLES] : 'Centro MAC' },
+    reportedBy: { sub: meta.startedBy.sub, roleTitle: starterTitle(meta.startedBy.role) },
   };
   // Immediately (2.2.4): Formato 17 to the Entidad Administradora and SSCS-SGP.
   const doc = await run.document('formato-17', 'formato_17', conflict);

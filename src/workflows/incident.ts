@@ -1,7 +1,7 @@
 import { Run, acts } from './run';
 import type { RunMeta, RunState, TaskState } from '../shared/messages';
 import { INCIDENT_TYPES, type EngineSettings, type IncidentType } from '../shared/settings';
-import { ROLE_TITLES } from '../shared/roles';
+import { starterTitle } from '../shared/roles';
 
 export interface IncidentInput {
   centerId: string;
@@ -47,10 +47,10 @@ export async function incidentWorkflow({ meta, input, settings }: IncidentWorkfl
     entity,
     incidentType: INCIDENT_TYPES[input.type],
     description: input.description,
-    reportedBy: { sub: meta.startedBy.sub, roleTitle: meta.startedBy.role in ROLE_TITLES ? ROLE_TITLES[meta.startedBy.role as keyof typeof ROLE_TITLES] : 'Centro MAC' },
+    reportedBy: { sub: meta.startedBy.sub, roleTitle: starterTitle(meta.startedBy.role) },
     sourceRunId: input.sourceRunId,
   };
-  const notices = { templates: NOTICE_TEMPLATES, data: { incident }, entityId: input.entityId };
+  const notices = { templates: NOTICE_TEMPLATES, data: { incident } };
 
   let reopened = 0;
   let observations: string | undefined;

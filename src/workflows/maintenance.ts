@@ -38,6 +38,10 @@ const RESPONSIBLES: Record<string, { fixer: Role; confirmer: Role }> = {
   'PA2.2.3': { fixer: 'supervisor', confirmer: 'coordinator' },
 };
 
+/** The maintenance procedure a finding goes to: PA1.1.4 for Servicios TIC, PA2.2.3 for the rest. */
+export const maintenanceCodeFor = (tic: boolean) => (tic ? 'PA1.1.4' : 'PA2.2.3');
+export const MAINTENANCE_CODES = Object.keys(RESPONSIBLES);
+
 /**
  * PA2.2.3 Ejecución del mantenimiento correctivo / PA1.1.4 Gestión del mantenimiento correctivo
  * de TICs (Cuadros 07–08, Listado). The responsible gets the repair done within the configured

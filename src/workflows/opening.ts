@@ -6,7 +6,7 @@ import type { EngineSettings } from '../shared/settings';
 import type { TaskData } from '../shared/tasks';
 import { ROLE_TITLES } from '../shared/roles';
 import { assessVerification, CRITICAL_ITEMS, OPENING_ZONES, STATUS_LABELS, VIGILANCE, type ItemCheck, type OpeningItemId, type VerificationOutcome } from '../domain/opening';
-import { maintenanceRef, startMaintenanceArgs } from './maintenance';
+import { MAINTENANCE_CODES, maintenanceCodeFor, maintenanceRef, startMaintenanceArgs } from './maintenance';
 
 export interface OpeningInput {
   centerId: string;
@@ -30,7 +30,7 @@ const OPENING_RECIPIENTS: Recipient[] = [{ kind: 'admin_entity' }, { kind: 'sscs
  * from the center's Schedule a little before its opening hour (or started through the API):
  *
  * 1. The supervisor or the coordinator verifies every item of the zones of 2.2.2 and counts the
- *    security agents present; late, it escalates by the hour.
+ *    security agents present; late, it escalates every OPENING_ESCALATE_EVERY_HOURS.
  * 2. If Internet, Energía eléctrica or the Servicio de Vigilancia (no security agent, 2.1.2) is
  *    missing, the center does not open: Formato 3 goes by email to the Entidad Administradora and
  *    SSCS-SGP, SSCS records the communication to citizens, and the coordinator pursues the
@@ -193,8 +193,8 @@ function missingFromReverification(expected: string[], data: TaskData<'reverify_
 async function correctiveRuns(run: Run, date: string, outcome: VerificationOutcome, settings: EngineSettings): Promise<string[]> {
   const ids: string[] = [];
   for (const f of outcome.findings) {
-    const code = f.tic ? 'PA1.1.4' : 'PA2.2.3';
-    const running = await acts.findOpenRun({ codes: ['PA1.1.4', 'PA2.2.3'], centerId: run.meta.centerId, ref: maintenanceRef(f.id) });
+    const code = maintenanceCodeFor(f.tic);
+    const running = await acts.findOpenRun({ codes: MAINTENANCE_CODES, centerId: run.meta.centerId, ref: maintenanceRef(f.id) });
     ids.push(
       running ??
         (await run.spawn(`maintenance-${f.id}`, code, 'maintenanceWorkflow', startMaintenanceArgs(run.meta.centerId, settings, {

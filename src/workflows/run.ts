@@ -83,7 +83,7 @@ export interface TaskOptions<T extends TaskType> {
   /** The escalation ladder, when not the manual's path above the holder. */
   levels?: EscalationLevel[];
   /** Templates and data of the reminder and escalation emails (default: the generic task ones). */
-  notices?: Pick<TaskNoticeInput, 'templates' | 'data' | 'entityId'>;
+  notices?: Pick<TaskNoticeInput, 'templates' | 'data'>;
   /** Runs once the task is open and its term known, before waiting (e.g. a notice naming the term). */
   onOpen?: (task: TaskState) => Promise<void>;
   /** Extra checks on a completion beyond its schema; return a message to reject it. */
@@ -274,7 +274,7 @@ export class Run {
   }
 
   /** Sends a task event's reminder or escalation through the outbox; a failure is recorded, not fatal. */
-  async notice(task: TaskState, event: TimelineEvent, extra: Pick<TaskNoticeInput, 'templates' | 'data' | 'entityId'> = {}): Promise<void> {
+  async notice(task: TaskState, event: TimelineEvent, extra: Pick<TaskNoticeInput, 'templates' | 'data'> = {}): Promise<void> {
     const key = `${task.id}:${event.kind === 'reminder' ? `reminder:${event.at}` : `escalation:${event.level}`}`;
     try {
       await acts.queueTaskNotice({ key, runId: this.meta.runId, code: this.meta.code, centerId: this.meta.centerId, task, event, ...extra });

@@ -5,7 +5,7 @@
  * Schedules are tested here, on the dev server: Temporal's time-skipping test server implements
  * no schedule service (creating one fails), so the workflow tests start the opening directly.
  */
-import { limaDate, limaTimeOfDay } from '../../src/calendar/businessCalendar';
+import { limaDate, limaTimeOfDay, weekdayOf } from '../../src/calendar/businessCalendar';
 import { OPENING_ITEM_IDS } from '../../src/domain/opening';
 import { ensureOpeningSchedules, openingScheduleId } from '../../src/schedules/opening';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
@@ -146,7 +146,7 @@ test("when a coordinator changes the center's hours, then bad times are refused 
   expect(next.length).toBeGreaterThan(0);
   // 30 minutes before opening, Lima time (UTC−5): 08:30 on weekdays, 09:30 on Sundays, never on Saturdays.
   for (const t of next) {
-    const weekday = new Date(Date.parse(t) - 5 * 3600_000).getUTCDay();
+    const weekday = weekdayOf(limaDate(new Date(t)));
     expect(weekday).not.toBe(6);
     expect(limaTimeOfDay(new Date(t))).toBe(weekday === 0 ? '09:30' : '08:30');
   }

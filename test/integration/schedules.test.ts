@@ -5,6 +5,7 @@
  */
 import { Client, Connection, ScheduleNotFoundError, type ScheduleDescription, type WorkflowExecutionInfo } from '@temporalio/client';
 import type { Models } from '../../src/db/models';
+import { limaDate, limaTimeOfDay, weekdayOf } from '../../src/calendar/businessCalendar';
 import { ensureOpeningSchedules, openingScheduleId, openingScheduleSpec } from '../../src/schedules/opening';
 import { DEFAULT_HOURS } from '../../src/domain/centers';
 import { CenterIdAttr, ProcedureCodeAttr, RunStatusAttr } from '../../src/shared/messages';
@@ -25,12 +26,11 @@ const describeSchedule = (centerId: string) => client.schedule.getHandle(opening
 
 /** A firing as a clerk in Lima reads it (UTC−5 all year: Peru has no daylight saving time). */
 function inLima(t: Date) {
-  const local = new Date(t.getTime() - 5 * 60 * 60 * 1000);
-  const pad = (n: number) => String(n).padStart(2, '0');
+  const date = limaDate(t);
   return {
-    date: local.toISOString().slice(0, 10),
-    weekday: local.getUTCDay(), // 0 Sunday … 6 Saturday
-    time: `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`,
+    date,
+    weekday: weekdayOf(date), // 0 Sunday … 6 Saturday
+    time: `${limaTimeOfDay(t)}:${String(t.getUTCSeconds()).padStart(2, '0')}`,
   };
 }
 

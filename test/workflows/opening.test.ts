@@ -75,7 +75,7 @@ describe('P2.2.2 daily opening', () => {
     expect(await ctx.models.Run.findById(args.meta.runId).lean()).toMatchObject({ metrics: { days: 1, openedOnTime: 1, notOpened: 0, hoursClosed: 0 } });
   });
 
-  test('when Internet is missing, then the center does not open, Formato 3 goes once to the Entidad Administradora and SSCS, the closure escalates by the hour, and after restoration and re-verification it opens with the hours closed recorded', async () => {
+  test('when Internet is missing, then the center does not open, Formato 3 goes once to the Entidad Administradora and SSCS, the closure escalates every 2 hours, and after restoration and re-verification it opens with the hours closed recorded', async () => {
     const { day, mailer, worker, taskQueue, args } = await morning();
     const { state, result } = await worker.runUntil(async () => {
       const handle = await startOpening(taskQueue, args);
@@ -146,7 +146,7 @@ describe('P2.2.2 daily opening', () => {
     ]);
   });
 
-  test('when nobody verifies, then the verification escalates by the hour from 08:00 (coordinator, Entidad Administradora, SSCS) and the day is recorded as not verified', async () => {
+  test('when nobody verifies, then the verification escalates every 2 hours from 08:00 (coordinator, Entidad Administradora, SSCS) and the day is recorded as not verified', async () => {
     const { day, mailer, worker, taskQueue, args } = await morning();
     const result = await worker.runUntil(async () => (await startOpening(taskQueue, args)).result());
     expect(result.result).toMatchObject({ opening: 'not_verified' });
