@@ -21,7 +21,7 @@ const openingSummary = z
   })
   .openapi('OpeningSummary');
 
-/** P2.2.2's view for coordinators and SSCS: each center's opening day by day (2.2.2). */
+/** P2.2.2's view for the center's staff, SSCS and the Entidad Administradora: each center's opening day by day (2.2.2). */
 export function registerOpenings(api: Api, deps: ApiDeps): void {
   api.route({
     method: 'get',
