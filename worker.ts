@@ -23,8 +23,8 @@ export interface EngineWorkerOptions {
 }
 
 /** The production wiring of the activities' dependencies. */
-export function activityDepsFromConfig(config: Config, models: ActivityDeps['models'], mailer: ActivityDeps['mailer']): ActivityDeps {
-  return { models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: config.MAIL_FROM, sscsEmail: config.SSCS_EMAIL } };
+export function activityDepsFromConfig(config: Config, models: ActivityDeps['models'], mailer: ActivityDeps['mailer'], client: ActivityDeps['client']): ActivityDeps {
+  return { models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: config.MAIL_FROM, sscsEmail: config.SSCS_EMAIL }, client };
 }
 
 export function createEngineWorker(o: EngineWorkerOptions): Promise<Worker> {
@@ -47,27 +47,28 @@ async function main(): Promise<void> {
   await backfillTaskEntities(models);
   const mailer = createSmtpMailer(endpoints.smtpUrl);
   const connection = await NativeConnection.connect({ address: endpoints.temporalAddress });
+  const clientConnection = await Connection.connect({ address: endpoints.temporalAddress });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const worker = await createEngineWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: activityDepsFromConfig(config, models, mailer),
+    deps: activityDepsFromConfig(config, models, mailer, client),
   });
   // The daily openings of 2.2.2 follow the centers' current hours and settings at every start.
-  const clientConnection = await Connection.connect({ address: endpoints.temporalAddress });
-  const schedules = await ensureOpeningSchedules(new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }), {
+  const schedules = await ensureOpeningSchedules(client, {
     models,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     searchAttributes: true,
     settings: settingsFromConfig(config),
     log,
   });
-  await clientConnection.close();
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, schedules }, 'worker running');
   try {
     await worker.run();
   } finally {
     await connection.close();
+    await clientConnection.close();
     await models.connection.close();
     mailer.close();
     log.info('worker stopped');

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import type { Models, CenterRecord } from '../db/models';
 import { allocateRunNumber, claimNumber, isDuplicateKey, recordRunStart, tolerantUpsert, type RunStartRecord } from '../db/models';
 import { centerHours, hoursOn, type CenterHours, type DayHours } from '../domain/centers';
@@ -23,6 +24,8 @@ export interface ActivityDeps {
   templates: Templates;
   clock: () => Date;
   mail: { from: string; sscsEmail: string };
+  /** Temporal, for activities that act on other runs (signals, reconciliation); built by the caller. */
+  client: Client;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -69,14 +69,15 @@ async function main(): Promise<void> {
   const mailer = createSmtpMailer(smtpUrl);
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const worker = await createEngineWorker({
     connection: nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: activityDepsFromConfig(config, models, mailer),
+    deps: activityDepsFromConfig(config, models, mailer, client),
   });
   // The daily opening (2.2.2) of every active center, converged to its hours and the settings.
-  const schedules = await ensureOpeningSchedules(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), {
+  const schedules = await ensureOpeningSchedules(client, {
     models,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     searchAttributes: true,

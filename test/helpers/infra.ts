@@ -149,7 +149,7 @@ export function useWorkflowTestEnv(opts: { serverPerTest?: boolean } = {}) {
       connection: ctx.env.nativeConnection,
       taskQueue,
       workflowBundle: testEnv.workflowBundle(),
-      activities: adjust(createActivities({ models: ctx.models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: 'Centro MAC <no-responder@mac.gob.pe>', sscsEmail: TEST_SSCS_EMAIL } })),
+      activities: adjust(createActivities({ models: ctx.models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: 'Centro MAC <no-responder@mac.gob.pe>', sscsEmail: TEST_SSCS_EMAIL }, client: ctx.env.client })),
     });
     return { worker, taskQueue };
   };

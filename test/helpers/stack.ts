@@ -74,7 +74,7 @@ export async function startStack(opts: { worker?: boolean; publicRateLimit?: num
         namespace,
         taskQueue,
         workflowBundle: testEnv.workflowBundle(),
-        deps: { models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: 'Centro MAC <no-responder@mac.gob.pe>', sscsEmail: 'sscs@pcm.gob.pe' } },
+        deps: { models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: 'Centro MAC <no-responder@mac.gob.pe>', sscsEmail: 'sscs@pcm.gob.pe' }, client },
       });
       running = worker.run();
     },

@@ -3,10 +3,11 @@
  * an activity again, even while an earlier attempt is still running (DESIGN §7).
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../../src/activities';
 import { loadTemplates } from '../../src/templates';
 import { backfillTaskEntities, claimNumber, type Models } from '../../src/db/models';
-import { freshModels, RecordingMailer, TEST_SSCS_EMAIL } from '../helpers/infra';
+import { freshModels, RecordingMailer, TEST_SSCS_EMAIL, testEnv } from '../helpers/infra';
 
 let models: Models;
 beforeAll(async () => {
@@ -18,7 +19,7 @@ afterAll(async () => {
 
 const build = (mailer = new RecordingMailer()) => ({
   mailer,
-  acts: createActivities({ models, mailer, templates: loadTemplates(), clock: () => new Date('2026-11-22T15:00:00Z'), mail: { from: 'mac@x.pe', sscsEmail: TEST_SSCS_EMAIL } }),
+  acts: createActivities({ models, mailer, templates: loadTemplates(), clock: () => new Date('2026-11-22T15:00:00Z'), mail: { from: 'mac@x.pe', sscsEmail: TEST_SSCS_EMAIL }, client: new Client({ connection: Connection.lazy({ address: testEnv.temporalAddress() }) }) }),
 });
 const docData = { citizen: { name: 'Ana' }, entity: null, message: 'Gracias', registeredAt: '2026-11-22T15:00:00Z' };
 
