@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import type { Models, CenterRecord } from '../db/models';
-import { allocateRunNumber, claimNumber, isDuplicateKey, recordRunStart, tolerantUpsert, type RunStartRecord } from '../db/models';
+import { allocateRunNumber, claimNumber, isDuplicateKey, recordRunStart, scopeYear, tolerantUpsert, type RunStartRecord } from '../db/models';
 import { centerHours, hoursOn, type CenterHours, type DayHours } from '../domain/centers';
 import { loadCalendar } from '../calendar/service';
 import { endOfLimaDay, limaDate, limaInstant, weekdayOf } from '../calendar/businessCalendar';
@@ -196,6 +196,12 @@ export function createActivities(deps: ActivityDeps) {
     return c;
   }
 
+  /** Documents by id, in the order asked: one `_id` lookup each (the embedded store serves `$in` by scanning). */
+  async function documentsById(ids: string[], projection?: Record<string, 1>) {
+    const docs = await Promise.all(ids.map((id) => models.Document.findById(id, projection).lean()));
+    return docs.filter((d): d is NonNullable<typeof d> => d !== null);
+  }
+
   function centerView(c: CenterRecord) {
     return { id: c._id, name: c.name, city: c.city, adminEntity: c.adminEntity };
   }
@@ -356,53 +362,41 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Renders a numbered document. The key reserves the document first, so a retry finds it and
-     * keeps its number; the number is claimed per type, center and year under the document's key,
-     * so even two concurrent attempts get one number and no other document shares it (DESIGN §7).
+     * Renders a numbered document. The number is claimed per type, center and year under the
+     * document's key, so a retry, or two overlapping attempts, get the same number and no other
+     * document shares it (DESIGN §7); the document is then written once, whole, so a retry that
+     * finds it returns at once.
      */
     async renderDocument(input: RenderDocumentInput): Promise<DocumentRef> {
       const type = DOCUMENT_TYPES[input.type];
       if (!type) throw ApplicationFailure.nonRetryable(`unknown document type ${input.type}`, 'UnknownDocumentType');
+      const done = await models.Document.findById(input.key, { number: 1, reference: 1 }).lean();
+      if (done?.reference) return { id: input.key, reference: done.reference, number: done.number!, type: input.type };
       const c = await center(input.centerId);
       const now = clock();
-      const year = Number(limaDate(now).slice(0, 4));
+      const claimed = await claimNumber(models, `doc:${type.label}:${input.centerId}:${limaDate(now).slice(0, 4)}`, `document:${input.key}`, now);
+      const year = Number(scopeYear(claimed.scope));
+      const reference = `${type.label} N° ${String(claimed.n).padStart(3, '0')}-${year}-CMAC-${input.centerId.toUpperCase()}`;
+      const html = templates.document(input.type, { ...input.data, runId: input.runId, reference, date: limaDate(now), center: centerView(c) });
       await tolerantUpsert(() =>
         models.Document.updateOne(
           { _id: input.key },
-          { $setOnInsert: { runId: input.runId, centerId: input.centerId, type: input.type, year, createdAt: now } },
+          { $setOnInsert: { runId: input.runId, centerId: input.centerId, type: input.type, year, number: claimed.n, reference, title: type.title, html, createdAt: now } },
           { upsert: true },
         ),
       );
-      let doc = await models.Document.findById(input.key).lean();
-      if (doc!.number == null) {
-        const number = await claimNumber(models, `doc:${type.label}:${input.centerId}:${doc!.year}`, `document:${input.key}`, now);
-        const reference = `${type.label} N° ${String(number).padStart(3, '0')}-${doc!.year}-CMAC-${input.centerId.toUpperCase()}`;
-        await models.Document.updateOne({ _id: input.key }, { $set: { number, reference, title: type.title } });
-        doc = await models.Document.findById(input.key).lean();
-      }
-      if (!doc!.html) {
-        const html = templates.document(input.type, {
-          ...input.data,
-          runId: input.runId,
-          reference: doc!.reference,
-          date: limaDate(doc!.createdAt),
-          center: centerView(c),
-        });
-        await models.Document.updateOne({ _id: input.key }, { $set: { html } });
-      }
-      return { id: input.key, reference: doc!.reference!, number: doc!.number!, type: input.type };
+      return { id: input.key, reference, number: claimed.n, type: input.type };
     },
 
     /**
-     * Records an email in the outbox under its idempotency key, rendered once. Delivery is a
-     * separate activity, so an SMTP outage leaves it pending (visible) and retried, never lost.
+     * Records an email in the outbox under its idempotency key, rendered once (the first write
+     * wins: a retry changes nothing). Delivery is a separate activity, so an SMTP outage leaves it
+     * pending (visible) and retried, never lost.
      */
     async queueEmail(input: QueueEmailInput): Promise<{ key: string }> {
-      const existing = await models.Outbox.exists({ _id: input.key });
-      if (existing) return { key: input.key };
       const c = await center(input.centerId);
       const to = [...new Set(input.to.map((r) => resolve(c, r)))];
-      const docs = input.attachments?.length ? await models.Document.find({ _id: { $in: input.attachments } }, { reference: 1 }).lean() : [];
+      const docs = await documentsById(input.attachments ?? [], { reference: 1 });
       const rendered = templates.email(input.template, {
         ...input.data,
         runId: input.runId,
@@ -437,12 +431,10 @@ export function createActivities(deps: ActivityDeps) {
       if (mail.status === 'sent') return { messageId: mail.messageId!, sentAt: mail.sentAt!.toISOString() };
       if (mail.status === 'failed') throw ApplicationFailure.nonRetryable(`email ${mail._id} was rejected: ${mail.lastError}`, 'MailRejected');
       // FerretDB v1 drops empty arrays from an upsert's $setOnInsert: read a missing list as empty.
-      const attachmentIds = mail.attachments ?? [];
-      const docs = attachmentIds.length ? await models.Document.find({ _id: { $in: attachmentIds } }).lean() : [];
+      const docs = await documentsById(mail.attachments ?? []);
       // A Message-ID derived from the key lets receiving systems drop the duplicate that a crash
       // between the SMTP acceptance and the outbox update below could still produce.
       const messageId = `<${Buffer.from(mail._id).toString('base64url')}@mac-engine>`;
-      await models.Outbox.updateOne({ _id: mail._id }, { $inc: { attempts: 1 } });
       try {
         await mailer.send({
           from: deps.mail.from,
@@ -461,12 +453,12 @@ export function createActivities(deps: ActivityDeps) {
         const message = String((err as Error).message ?? err);
         // A 5xx answer is final (unknown mailbox, rejected domain): retrying cannot deliver it.
         const permanent = Number((err as { responseCode?: number }).responseCode) >= 500;
-        await models.Outbox.updateOne({ _id: mail._id }, { $set: { lastError: message, ...(permanent ? { status: 'failed' } : {}) } });
+        await models.Outbox.updateOne({ _id: mail._id }, { $set: { lastError: message, ...(permanent ? { status: 'failed' } : {}) }, $inc: { attempts: 1 } });
         if (permanent) throw ApplicationFailure.nonRetryable(`email ${mail._id} was rejected: ${message}`, 'MailRejected');
         throw err;
       }
       const sentAt = clock();
-      await models.Outbox.updateOne({ _id: mail._id }, { $set: { status: 'sent', sentAt, messageId }, $unset: { lastError: 1 } });
+      await models.Outbox.updateOne({ _id: mail._id }, { $set: { status: 'sent', sentAt, messageId }, $unset: { lastError: 1 }, $inc: { attempts: 1 } });
       return { messageId, sentAt: sentAt.toISOString() };
     },
 

@@ -47,11 +47,15 @@ export function assertRole(actor: Actor, roles: readonly Role[]): void {
   if (!roles.includes(actor.role)) throw forbidden(`role ${actor.role} may not do this (allowed: ${roles.join(', ')})`);
 }
 
-/** A Mongo filter limiting a query to the actor's centers. */
+/**
+ * A Mongo filter limiting a query to the actor's centers. One center is an equality (the embedded
+ * store serves equality from an index; `$in` it filters in memory: src/db/embeddedIndexes.ts).
+ */
 export function centerFilter(actor: Actor, requested?: string): Record<string, unknown> {
   if (requested) {
     assertCenter(actor, requested);
     return { centerId: requested };
   }
-  return actor.centers === '*' ? {} : { centerId: { $in: actor.centers } };
+  if (actor.centers === '*') return {};
+  return actor.centers.length === 1 ? { centerId: actor.centers[0] } : { centerId: { $in: actor.centers } };
 }

@@ -1,5 +1,6 @@
 import type { Role } from '../shared/roles';
 import { limaDate } from '../calendar/businessCalendar';
+import { ensureEmbeddedIndexes } from './embeddedIndexes';
 import mongoose, { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 
 /**
@@ -69,7 +70,7 @@ const taskSchema = new Schema(
     /** Other roles that may complete it (their inbox shows it too). */
     alsoRoles: { type: [String], default: undefined },
     /** A participating entity's task: only its contact sees and completes it. */
-    entityId: String,
+    entityId: { type: String, index: true },
     status: { type: String, required: true, index: true },
     createdAt: { type: Date, required: true },
     dueAt: Date,
@@ -266,11 +267,20 @@ export function createModels(connection: Connection): Models {
   };
 }
 
+export interface ConnectOptions {
+  /**
+   * The PostgreSQL under the embedded FerretDB: its GIN indexes are created too (see
+   * embeddedIndexes.ts). Unset for MongoDB, whose own indexes serve the queries.
+   */
+  embeddedPostgresUrl?: string;
+}
+
 /** Opens a connection and makes sure indexes exist. The caller owns `connection.close()`. */
-export async function connectModels(uri: string): Promise<Models> {
+export async function connectModels(uri: string, opts: ConnectOptions = {}): Promise<Models> {
   const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
   const models = createModels(connection);
   await Promise.all(Object.values(models).filter((m): m is Model<any> => typeof m === 'function').map((m) => m.init()));
+  if (opts.embeddedPostgresUrl) await ensureEmbeddedIndexes(models, opts.embeddedPostgresUrl);
   return models;
 }
 
@@ -293,11 +303,12 @@ export async function tolerantUpsert<T>(op: () => Promise<T>): Promise<T> {
  * The number `owner` holds in sequence `scope` (document numbers, run numbers), gap-free and
  * never shared: numbers are claimed by inserting `scope#n` under a unique key, the one write
  * FerretDB v1 makes atomic (its `$inc` is read-modify-write: concurrent callers get the same
- * value). The same owner asking again (a retried activity) gets the number it already holds.
+ * value). The same owner asking again (a retried activity) gets the number it already holds, and
+ * the scope it was claimed in (a retry after New Year keeps the year of its first attempt).
  */
-export async function claimNumber(models: Models, scope: string, owner: string, now: Date): Promise<number> {
-  const held = await models.SequenceClaim.findOne({ owner }).lean();
-  if (held) return held.n;
+export async function claimNumber(models: Models, scope: string, owner: string, now: Date): Promise<{ n: number; scope: string }> {
+  const held = await models.SequenceClaim.findOne({ owner }, { n: 1, scope: 1 }).lean();
+  if (held) return { n: held.n, scope: held.scope };
   let n = ((await models.Counter.findById(scope).lean())?.seq ?? 0) + 1;
   for (;;) {
     try {
@@ -305,14 +316,17 @@ export async function claimNumber(models: Models, scope: string, owner: string, 
       break;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      const again = await models.SequenceClaim.findOne({ owner }).lean();
-      if (again) return again.n;
+      const again = await models.SequenceClaim.findOne({ owner }, { n: 1, scope: 1 }).lean();
+      if (again) return { n: again.n, scope: again.scope };
       n++;
     }
   }
   await models.Counter.updateOne({ _id: scope }, { $max: { seq: n } }, { upsert: true }).catch(() => undefined);
-  return n;
+  return { n, scope };
 }
+
+/** The last `:`-separated part of a sequence scope: its year. */
+export const scopeYear = (scope: string): string => scope.slice(scope.lastIndexOf(':') + 1);
 
 export interface RunStartRecord {
   runId: string;
@@ -332,9 +346,8 @@ export interface RunStartRecord {
  * procedure, center and Lima year. The owner keeps its number: asking again returns the same one.
  */
 export async function allocateRunNumber(models: Models, r: { code: string; prefix?: string; centerId: string; owner: string; now: Date }): Promise<string> {
-  const year = limaDate(r.now).slice(0, 4);
-  const seq = await claimNumber(models, `run:${r.code}:${r.centerId}:${year}`, r.owner, r.now);
-  return `${r.prefix ?? r.code}-${r.centerId}-${year}-${String(seq).padStart(5, '0')}`;
+  const claimed = await claimNumber(models, `run:${r.code}:${r.centerId}:${limaDate(r.now).slice(0, 4)}`, r.owner, r.now);
+  return `${r.prefix ?? r.code}-${r.centerId}-${scopeYear(claimed.scope)}-${String(claimed.n).padStart(5, '0')}`;
 }
 
 /**

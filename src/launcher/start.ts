@@ -16,7 +16,7 @@ import { createApp } from '../api/app';
 import { apiDepsFromConfig } from '../api/deps';
 import { ensureOpeningSchedules } from '../schedules/opening';
 import { activityDepsFromConfig, createEngineWorker } from '../../worker';
-import { assertPortFree, ROOT, startFerretDB, startMailDev, startTemporal, type EmbeddedService } from './embedded';
+import { assertPortFree, freePort, ROOT, startDocumentStore, startMailDev, startTemporal, type DocumentStore, type EmbeddedService } from './embedded';
 
 const PORTS = { temporal: 7233, mongo: 27017, smtp: 1025 };
 
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const stopServices = async () => {
     await Promise.all(services.reverse().map((s) => s.stop().catch(() => undefined)));
   };
-  process.once('exit', () => services.forEach((s) => s.child.kill('SIGKILL')));
+  process.once('exit', () => services.forEach((s) => [s.child, (s as Partial<DocumentStore>).postgres?.child].forEach((c) => c?.kill('SIGKILL'))));
 
   const busy = (v: string) => `is another \`npm start\` running? Stop it, or set ${v} to use that service`;
   try {
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     }
     if (!config.MONGODB_URI) {
       await assertPortFree(PORTS.mongo, 'document DB', busy('MONGODB_URI'));
-      starts.push(startFerretDB({ port: PORTS.mongo, dataDir: path.join(dataDir, 'ferretdb'), logDir }));
+      starts.push(freePort().then((postgresPort) => startDocumentStore({ port: PORTS.mongo, postgresPort, dataDir: path.join(dataDir, 'store'), logDir, durable: true })));
     }
     if (!config.SMTP_URL) {
       await assertPortFree(PORTS.smtp, 'SMTP', busy('SMTP_URL'));
@@ -58,12 +58,13 @@ async function main(): Promise<void> {
   }
   const byName = (n: string) => services.find((s) => s.name === n);
   const temporalAddress = config.TEMPORAL_ADDRESS ?? byName('temporal')!.url;
-  const mongoUri = config.MONGODB_URI ?? byName('ferretdb')!.url;
+  const store = byName('document-store') as DocumentStore | undefined;
+  const mongoUri = config.MONGODB_URI ?? store!.url;
   const smtpUrl = config.SMTP_URL ?? byName('maildev')!.url;
 
   // Temporal's runtime logs at WARN here; it also drains the worker on SIGINT/SIGTERM by itself.
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const models = await connectModels(mongoUri);
+  const models = await connectModels(mongoUri, { embeddedPostgresUrl: store?.postgresUrl });
   const seeded = await seedCenters(models);
   await backfillTaskEntities(models);
   const mailer = createSmtpMailer(smtpUrl);

@@ -27,6 +27,7 @@ function required(name: string): string {
 
 export const testEnv = {
   mongoUri: () => required('MAC_TEST_MONGO_URI'),
+  postgresUrl: () => required('MAC_TEST_POSTGRES_URL'),
   temporalAddress: () => required('MAC_TEST_TEMPORAL_ADDRESS'),
   smtpUrl: () => required('MAC_TEST_SMTP_URL'),
   mailWeb: () => required('MAC_TEST_MAIL_WEB'),
@@ -38,7 +39,7 @@ export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8
 /** A fresh database (seeded with the four centers) so test files cannot see each other's data. */
 export async function freshModels(): Promise<Models> {
   const uri = testEnv.mongoUri().replace(/\/[^/]*$/, `/t_${randomUUID().replace(/-/g, '').slice(0, 12)}`);
-  const models = await connectModels(uri);
+  const models = await connectModels(uri, { embeddedPostgresUrl: testEnv.postgresUrl() });
   await seedCenters(models);
   return models;
 }

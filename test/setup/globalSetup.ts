@@ -1,20 +1,20 @@
 /**
  * Starts the real components once per test run (STYLE: infrastructure in global setup) on free
- * loopback ports: FerretDB, the Temporal dev server and MailDev. Bundles the workflow code once so
- * each test's worker starts in milliseconds. Endpoints reach the test files through MAC_TEST_*.
+ * loopback ports: the document store (FerretDB on PostgreSQL), the Temporal dev server and
+ * MailDev. Bundles the workflow code once so each test's worker starts in milliseconds. Endpoints reach the test files through MAC_TEST_*.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { freePort, startFerretDB, startMailDev, startTemporal, type EmbeddedService } from '../../src/launcher/embedded';
+import { freePort, startDocumentStore, startMailDev, startTemporal, type EmbeddedService } from '../../src/launcher/embedded';
 
 export default async function globalSetup(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mac-engine-test-'));
   const logDir = path.join(dir, 'logs');
-  const [bundle, ferret, temporal, mail] = await Promise.all([
+  const [bundle, store, temporal, mail] = await Promise.all([
     bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger }),
-    freePort().then((port) => startFerretDB({ port, dataDir: path.join(dir, 'ferretdb'), logDir })),
+    Promise.all([freePort(), freePort()]).then(([port, postgresPort]) => startDocumentStore({ port, postgresPort, dataDir: path.join(dir, 'store'), logDir, durable: false })),
     freePort().then((port) => startTemporal({ port, uiPort: null, dbFile: null, namespace: 'default', logDir })),
     Promise.all([freePort(), freePort()]).then(([smtpPort, webPort]) => startMailDev({ smtpPort, webPort, mailDir: null, logDir })),
   ]);
@@ -23,12 +23,13 @@ export default async function globalSetup(): Promise<void> {
   Object.assign(process.env, {
     MAC_TEST_DIR: dir,
     MAC_TEST_WORKFLOW_BUNDLE: bundlePath,
-    MAC_TEST_MONGO_URI: ferret.url,
+    MAC_TEST_MONGO_URI: store.url,
+    MAC_TEST_POSTGRES_URL: store.postgresUrl,
     MAC_TEST_TEMPORAL_ADDRESS: temporal.url,
     MAC_TEST_SMTP_URL: mail.url,
     MAC_TEST_MAIL_WEB: mail.webUrl,
   });
-  (globalThis as { __MAC_SERVICES__?: EmbeddedService[] }).__MAC_SERVICES__ = [ferret, temporal, mail];
+  (globalThis as { __MAC_SERVICES__?: EmbeddedService[] }).__MAC_SERVICES__ = [store, temporal, mail];
 }
 
 const noop = () => undefined;
