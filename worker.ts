@@ -9,7 +9,8 @@ import { createActivities, type ActivityDeps } from './src/activities';
 import { createSmtpMailer } from './src/activities/mailer';
 import { backfillTaskEntities, connectModels } from './src/db/models';
 import { loadTemplates } from './src/templates';
-import { getConfig, requireEndpoints, settingsFromConfig, type Config } from './src/config';
+import { getConfig, requireEndpoints, settingsFromConfig, workerTuningFromConfig, type Config } from './src/config';
+import { DEFAULT_WORKER_TUNING, type WorkerTuning } from './src/shared/settings';
 import { ensureOpeningSchedules } from './src/schedules/opening';
 import { createLogger } from './src/logger';
 
@@ -20,6 +21,8 @@ export interface EngineWorkerOptions {
   deps: ActivityDeps;
   /** A pre-built workflow bundle (tests build it once); otherwise workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Cache and concurrency limits (default: DEFAULT_WORKER_TUNING). */
+  tuning?: WorkerTuning;
 }
 
 /** The production wiring of the activities' dependencies. */
@@ -33,6 +36,7 @@ export function createEngineWorker(o: EngineWorkerOptions): Promise<Worker> {
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     activities: createActivities(o.deps),
+    ...(o.tuning ?? DEFAULT_WORKER_TUNING),
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('./src/workflows') }),
   });
 }
@@ -54,6 +58,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: activityDepsFromConfig(config, models, mailer, client),
+    tuning: workerTuningFromConfig(config),
   });
   // The daily openings of 2.2.2 follow the centers' current hours and settings at every start.
   const schedules = await ensureOpeningSchedules(client, {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_SETTINGS, INCIDENT_TYPE_IDS, type EngineSettings, type IncidentType } from './shared/settings';
+import { DEFAULT_SETTINGS, DEFAULT_WORKER_TUNING, INCIDENT_TYPE_IDS, type EngineSettings, type IncidentType, type WorkerTuning } from './shared/settings';
 
 /** Development-only signing secret: `npm start` and `npm run token` use it when JWT_SECRET is unset. */
 export const DEV_JWT_SECRET = 'mac-engine-development-secret-not-for-production';
@@ -60,6 +60,10 @@ export const configSchema = z
       }),
     /** Requests per 15 minutes and address on the public (unauthenticated) claim routes. */
     PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
+    /** Workflow runs a worker keeps in memory (the rest are replayed from history when they wake). */
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(10).max(100_000).default(DEFAULT_WORKER_TUNING.maxCachedWorkflows),
+    /** Activities a worker runs at once: more only queue up in the document store. */
+    WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_WORKER_TUNING.maxConcurrentActivityTaskExecutions),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -98,6 +102,10 @@ export function settingsFromConfig(config: Config): EngineSettings {
     maintenance: { businessDays: config.MAINTENANCE_TERM_DAYS },
     incidents: { termDays: { ...DEFAULT_SETTINGS.incidents.termDays, ...config.INCIDENT_TERM_DAYS } },
   };
+}
+
+export function workerTuningFromConfig(config: Config): WorkerTuning {
+  return { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS, maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES };
 }
 
 export interface Endpoints {

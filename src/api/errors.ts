@@ -48,10 +48,34 @@ export function invalidField(path: string, message: string): HttpError {
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => next(notFound(`route ${req.method} ${req.path}`));
 
-/** Errors of a component the API depends on (Temporal, the document DB): 503, retry later. */
-function isUnavailable(err: unknown): boolean {
-  const name = (err as { name?: string })?.name ?? '';
-  return ['ServiceError', 'TransportError', 'MongoServerSelectionError', 'MongoNetworkError', 'MongoNotConnectedError'].includes(name);
+/** Seconds a client should wait before retrying after a 503 (the `Retry-After` header). */
+export const RETRY_AFTER_SECONDS = 5;
+
+const UNAVAILABLE_NAMES = new Set([
+  // Temporal: the frontend unreachable, overloaded or slow (gRPC UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED…)
+  'ServiceError',
+  'TransportError',
+  'WorkflowUpdateRPCTimeoutOrCancelledError',
+  // The document store unreachable, or its connection pool saturated
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoPoolClearedError',
+  'MongoWaitQueueTimeoutError',
+  'MongoTopologyClosedError',
+]);
+
+/**
+ * Errors of a component the API depends on (Temporal, the document store) that a later attempt
+ * may not meet: 503 with Retry-After, never a 500. A store write that lost a conflict says so with
+ * a retryable label.
+ */
+export function isUnavailable(err: unknown): boolean {
+  const e = err as { name?: string; hasErrorLabel?: (label: string) => boolean; cause?: unknown };
+  if (UNAVAILABLE_NAMES.has(e?.name ?? '')) return true;
+  if (e?.hasErrorLabel?.('RetryableWriteError') || e?.hasErrorLabel?.('TransientTransactionError')) return true;
+  return false;
 }
 
 /** The one place errors become HTTP. A 500 says nothing internal; the log has the details. */
@@ -69,6 +93,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       ((req as { log?: Logger }).log ?? log).error({ err }, 'unhandled error');
       e = new HttpError(500, 'internal', 'internal error');
     }
+    if (e.status === 503) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } });
   };
 }

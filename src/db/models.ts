@@ -277,7 +277,8 @@ export interface ConnectOptions {
 
 /** Opens a connection and makes sure indexes exist. The caller owns `connection.close()`. */
 export async function connectModels(uri: string, opts: ConnectOptions = {}): Promise<Models> {
-  const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+  // A store operation that hangs fails well within an activity's 2-minute budget (src/workflows/run.ts).
+  const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000, socketTimeoutMS: 60_000 }).asPromise();
   const models = createModels(connection);
   await Promise.all(Object.values(models).filter((m): m is Model<any> => typeof m === 'function').map((m) => m.init()));
   if (opts.embeddedPostgresUrl) await ensureEmbeddedIndexes(models, opts.embeddedPostgresUrl);

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { getConfig, settingsFromConfig } from '../config';
+import { getConfig, settingsFromConfig, workerTuningFromConfig } from '../config';
 import { createLogger } from '../logger';
 import { backfillTaskEntities, connectModels } from '../db/models';
 import { seedCenters } from '../db/seed';
@@ -76,6 +76,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: activityDepsFromConfig(config, models, mailer, client),
+    tuning: workerTuningFromConfig(config),
   });
   // The daily opening (2.2.2) of every active center, converged to its hours and the settings.
   const schedules = await ensureOpeningSchedules(client, {

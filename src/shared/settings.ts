@@ -55,3 +55,17 @@ export const DEFAULT_SETTINGS: EngineSettings = {
     },
   },
 };
+
+/** How much a worker holds and runs at once (npm start and the standalone worker alike). */
+export interface WorkerTuning {
+  maxCachedWorkflows: number;
+  maxConcurrentActivityTaskExecutions: number;
+}
+
+/**
+ * Measured (docs/benchmarks.md): a cached claim costs the worker about 0.1–0.2 MB, so 1,000 keep
+ * its RSS well under 500 MB with 10,000 claims open (the rest wake by replaying their history);
+ * activities take milliseconds each on the indexed store, and 32 at once keep FerretDB's 16
+ * PostgreSQL connections busy without piling up behind them.
+ */
+export const DEFAULT_WORKER_TUNING: WorkerTuning = { maxCachedWorkflows: 1_000, maxConcurrentActivityTaskExecutions: 32 };

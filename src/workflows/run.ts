@@ -36,13 +36,19 @@ import {
 import { taskDataSchemas, type TaskData, type TaskType } from '../shared/tasks';
 import type { Actor, Role } from '../shared/roles';
 
-/** The activities every workflow of the engine calls, with one timeout and retry policy. */
+/**
+ * The activities every workflow of the engine calls, with one timeout and retry policy. Each is a
+ * few store operations: milliseconds on the indexed store, under a second at its p99 under load
+ * (docs/benchmarks.md). The timeout is far above that so an attempt is only re-run when it is
+ * really stuck, never while a slow store is still serving it (which only adds load: the retry
+ * storm of issue 8); a store outage is retried with backoff until it is back, never failing a run.
+ */
 export const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '2 minutes',
   retry: {
-    initialInterval: '1 second',
+    initialInterval: '2 seconds',
     backoffCoefficient: 2,
-    maximumInterval: '1 minute',
+    maximumInterval: '2 minutes',
     nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS,
   },
 });

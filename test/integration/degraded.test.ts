@@ -50,6 +50,7 @@ test('when Temporal is down, then /health is 503 naming it, and starting a run i
   const res = await http.post('/api/v1/procedures/PM1.4.1/runs').set(auth).set('Idempotency-Key', 'down-1').send(congratulationBody({ centerId: 'piura', entityId: undefined }));
   expect(res.status).toBe(503);
   expect(res.body.error.code).toBe('unavailable');
+  expect(res.headers['retry-after']).toBe('5');
   // The key already holds its run number, so the retry will start that same run.
   expect(await models.Idempotency.findById('o-1:down-1').lean()).toMatchObject({ runId: expect.stringMatching(/^PM1\.4\.1-piura-\d{4}-00001$/) });
   expect(await models.Run.countDocuments()).toBe(0);

@@ -61,15 +61,17 @@ export async function startRun(
   if (idempotencyKey) {
     const scope = `${startedBy.sub}:${idempotencyKey}`;
     const requestHash = createHash('sha256').update(JSON.stringify([procedure.code, parsed.data])).digest('hex');
-    let record = await deps.models.Idempotency.findById(scope).lean();
+    let record: { requestHash: string; runId?: string | null } | null = await deps.models.Idempotency.findById(scope).lean();
     if (!record) {
-      const candidate = await allocate(`idempotency:${scope}`);
+      const candidate = { _id: scope, requestHash, runId: await allocate(`idempotency:${scope}`), createdAt: now };
       try {
-        await deps.models.Idempotency.create({ _id: scope, requestHash, runId: candidate, createdAt: now });
+        await deps.models.Idempotency.create(candidate);
+        record = candidate;
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
+        // A concurrent request with the same key won: its record (and run) is the one.
+        record = await deps.models.Idempotency.findById(scope).lean();
       }
-      record = await deps.models.Idempotency.findById(scope).lean();
     }
     if (!record || record.requestHash !== requestHash) {
       throw conflict('idempotency_key_reused', 'this Idempotency-Key was used with a different request');
@@ -104,7 +106,8 @@ export async function startRun(
     { runId, code: procedure.code, centerId: input.centerId, workflowType: procedure.workflowType, summary: procedure.name, startedBy: meta.startedBy, startedAt: now },
     false,
   );
-  const stored = await deps.models.Run.findById(runId, { status: 1, startedAt: 1 }).lean();
+  // A new run is running since now; only a replay reads what the first request recorded.
+  const stored = created ? null : await deps.models.Run.findById(runId, { status: 1, startedAt: 1 }).lean();
   return { runId, code: procedure.code, centerId: input.centerId, status: stored?.status ?? 'running', startedAt: (stored?.startedAt ?? now).toISOString(), created };
 }
 
