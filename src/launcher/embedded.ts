@@ -222,6 +222,13 @@ export async function startDocumentStore(o: { port: number; postgresPort: number
   }
 }
 
+/** FerretDB on its SQLite backend: only to read a `data/` made before the store moved to PostgreSQL. */
+export async function startSqliteFerretDB(o: { port: number; dataDir: string; logDir: string }): Promise<EmbeddedService> {
+  const { child, logFile } = launch('ferretdb-sqlite', path.join(TOOLS, 'bin', 'ferretdb'), ['-listen', `127.0.0.1:${o.port}`, '-data', o.dataDir], o.logDir);
+  await waitForPort('ferretdb-sqlite', child, o.port, 30_000, logFile);
+  return { name: 'ferretdb-sqlite', url: `mongodb://127.0.0.1:${o.port}/mac`, child, stop: stopper(child) };
+}
+
 export async function startMailDev(o: { smtpPort: number; webPort: number; mailDir: string | null; logDir: string }): Promise<EmbeddedService> {
   const args = [require.resolve('maildev/bin/maildev'), '--ip', '127.0.0.1', '--smtp', String(o.smtpPort), '--web', String(o.webPort)];
   if (o.mailDir) {

@@ -16,6 +16,7 @@ import { createApp } from '../api/app';
 import { apiDepsFromConfig } from '../api/deps';
 import { ensureOpeningSchedules } from '../schedules/opening';
 import { activityDepsFromConfig, createEngineWorker } from '../../worker';
+import { migrateSqliteStore } from './migrateStore';
 import { assertPortFree, freePort, ROOT, startDocumentStore, startMailDev, startTemporal, type DocumentStore, type EmbeddedService } from './embedded';
 
 const PORTS = { temporal: 7233, mongo: 27017, smtp: 1025 };
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
 
   // Temporal's runtime logs at WARN here; it also drains the worker on SIGINT/SIGTERM by itself.
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  if (store) await migrateSqliteStore({ oldDir: path.join(dataDir, 'ferretdb'), targetUri: store.url, logDir, log });
   const models = await connectModels(mongoUri, { embeddedPostgresUrl: store?.postgresUrl });
   const seeded = await seedCenters(models);
   await backfillTaskEntities(models);
