@@ -47,27 +47,3 @@ export async function saveNonWorkingDay(models: Models, day: { date: string; rea
     ),
   );
 }
-
-/**
- * Adds a decreed non-working day (DESIGN §5). It must be a day that would otherwise be a
- * business day: declaring a Sunday or a national holiday changes no term and is refused.
- */
-export async function addNonWorkingDay(
-  models: Models,
-  day: { date: string; reason: string; createdBy: string },
-  now: Date,
-): Promise<{ date: string; reason: string; created: boolean }> {
-  parseDate(day.date);
-  const calendar = await loadCalendar(models);
-  const kind = calendar.kindOf(day.date);
-  if (kind.kind === 'decreed') return { date: day.date, reason: kind.reason!, created: false };
-  if (kind.kind !== 'business') {
-    throw new CalendarConflictError(`${day.date} is already not a business day (${kind.kind}${kind.reason ? `: ${kind.reason}` : ''})`);
-  }
-  const res = await models.NonWorkingDay.updateOne(
-    { _id: day.date },
-    { $setOnInsert: { reason: day.reason, createdBy: day.createdBy, createdAt: now } },
-    { upsert: true },
-  );
-  return { date: day.date, reason: day.reason, created: res.upsertedCount === 1 };
-}
