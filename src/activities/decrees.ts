@@ -52,13 +52,11 @@ export function createDecreeActivities(deps: Pick<ActivityDeps, 'models' | 'clie
       // What the calendar says is what the claims record (two racing POSTs: the first reason stands).
       const change: CalendarChange = { date: input.date, reason: day.reason, decreedAt: day.createdAt.toISOString(), decreedBy: { sub: day.createdBy ?? input.decreedBy.sub, role: input.decreedBy.role } };
 
-      const fromHeartbeat = ctx.info.heartbeatDetails as AnnouncementProgress | undefined;
-      const stored = day.announcement as AnnouncementProgress | undefined;
-      let progress: AnnouncementProgress = [fromHeartbeat, stored].reduce<AnnouncementProgress>(
-        (best, p) => (p?.after && (!best.after || p.after > best.after) ? { after: p.after, reached: p.reached, skipped: p.skipped, total: p.total ?? best.total } : best),
-        { reached: 0, skipped: 0, total: stored?.total ?? fromHeartbeat?.total ?? null },
-      );
-      if (progress.total == null) progress = { ...progress, total: await models.Claim.countDocuments({ status: 'open' }) };
+      // Resume after the furthest batch either record reached (claims go in `_id` order).
+      const recorded = [ctx.info.heartbeatDetails as AnnouncementProgress | undefined, day.announcement as AnnouncementProgress | undefined];
+      const furthest = recorded.filter((p) => p?.after).sort((a, b) => (a!.after! < b!.after! ? 1 : -1))[0];
+      const total = recorded.find((p) => p?.total != null)?.total ?? (await models.Claim.countDocuments({ status: 'open' }));
+      let progress: AnnouncementProgress = furthest ? { after: furthest.after, reached: furthest.reached, skipped: furthest.skipped, total } : { reached: 0, skipped: 0, total };
       ctx.heartbeat(progress);
       await saveProgress(input, 'announcing', progress);
 
