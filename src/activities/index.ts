@@ -10,6 +10,8 @@ import type { Mailer } from './mailer';
 import type { EscalationLevel, TaskState, RunStatus } from '../shared/messages';
 import { ROLE_TITLES, type Role } from '../shared/roles';
 import { findProcedure } from '../catalog';
+import { createDecreeActivities } from './decrees';
+export type { AnnounceDecreeInput } from './decrees';
 
 /**
  * Every side effect of the engine (DESIGN §2, §7). Each activity is idempotent: Temporal retries
@@ -230,6 +232,8 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   const activities = {
+    ...createDecreeActivities(deps),
+
     /** Due date, reminders and escalation instants of a human task, on the business calendar. */
     async planTask(input: PlanTaskInput): Promise<TaskPlan> {
       const calendar = await loadCalendar(models);

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from 'pino';
+import { CalendarConflictError } from '../calendar/service';
 
 /** An error that maps to one HTTP response: `{ error: { code, message, details? } }` (DESIGN §6). */
 export class HttpError extends Error {
@@ -84,6 +85,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     let e: HttpError;
     if (err instanceof HttpError) e = err;
     else if (err instanceof ZodError) e = invalidInput(err);
+    else if (err instanceof CalendarConflictError) e = conflict('not_a_business_day', err.message);
     else if (err?.type === 'entity.parse.failed') e = badRequest('request body is not valid JSON');
     else if (err?.type === 'entity.too.large') e = new HttpError(413, 'payload_too_large', 'request body is too large');
     else if (isUnavailable(err)) {

@@ -1,4 +1,4 @@
-import type { Models } from '../db/models';
+import { tolerantUpsert, type Models } from '../db/models';
 import { BusinessCalendar, parseDate } from './businessCalendar';
 
 /** The calendar as data: national holidays plus the decreed days stored in the database. */
@@ -12,25 +12,38 @@ export class CalendarConflictError extends Error {
 }
 
 /**
- * Adds a decreed non-working day (DESIGN §5). It must be a day that would otherwise be a
- * business day: declaring a Sunday or a national holiday changes no term and is refused.
+ * Whether a day may be decreed non-working (DESIGN §5): it must be a day that would otherwise be a
+ * business day — declaring a Sunday or a national holiday changes no term and is refused. Throws
+ * CalendarConflictError for those; returns the stored day if it was decreed already, else null.
  */
-export async function addNonWorkingDay(
-  models: Models,
-  day: { date: string; reason: string; createdBy: string },
-  now: Date,
-): Promise<{ date: string; reason: string; created: boolean }> {
-  parseDate(day.date);
-  const calendar = await loadCalendar(models);
-  const kind = calendar.kindOf(day.date);
-  if (kind.kind === 'decreed') return { date: day.date, reason: kind.reason!, created: false };
+export async function decreeableDay(models: Models, date: string) {
+  parseDate(date);
+  const existing = await models.NonWorkingDay.findById(date).lean();
+  if (existing) return existing;
+  const kind = (await loadCalendar(models)).kindOf(date);
   if (kind.kind !== 'business') {
-    throw new CalendarConflictError(`${day.date} is already not a business day (${kind.kind}${kind.reason ? `: ${kind.reason}` : ''})`);
+    throw new CalendarConflictError(`${date} is already not a business day (${kind.kind}${kind.reason ? `: ${kind.reason}` : ''})`);
   }
-  const res = await models.NonWorkingDay.updateOne(
-    { _id: day.date },
-    { $setOnInsert: { reason: day.reason, createdBy: day.createdBy, createdAt: now } },
-    { upsert: true },
+  return null;
+}
+
+/**
+ * Adds a decreed day to the calendar, once: the API and the decree run both call it, whoever
+ * comes first writes it (with its announcement pending) and the other changes nothing.
+ */
+export async function saveNonWorkingDay(models: Models, day: { date: string; reason: string; createdBy: string; createdAt: Date; workflowId: string }): Promise<void> {
+  await tolerantUpsert(() =>
+    models.NonWorkingDay.updateOne(
+      { _id: day.date },
+      {
+        $setOnInsert: {
+          reason: day.reason,
+          createdBy: day.createdBy,
+          createdAt: day.createdAt,
+          announcement: { workflowId: day.workflowId, status: 'pending', reached: 0, skipped: 0, total: null },
+        },
+      },
+      { upsert: true },
+    ),
   );
-  return { date: day.date, reason: day.reason, created: res.upsertedCount === 1 };
 }

@@ -190,8 +190,32 @@ const sequenceClaimSchema = new Schema(
   { versionKey: false },
 );
 
+/**
+ * A non-working day decreed for the public sector (DESIGN §5), and how far its announcement to the
+ * open claims got (written by the decree run's activity after every batch; see src/activities/decrees.ts).
+ */
 const nonWorkingDaySchema = new Schema(
-  { _id: { type: String, required: true }, reason: { type: String, required: true }, createdBy: String, createdAt: { type: Date, required: true } },
+  {
+    _id: { type: String, required: true },
+    reason: { type: String, required: true },
+    createdBy: String,
+    createdAt: { type: Date, required: true },
+    announcement: {
+      type: new Schema(
+        {
+          workflowId: { type: String, required: true },
+          status: { type: String, required: true },
+          after: String,
+          reached: { type: Number, required: true },
+          skipped: { type: Number, required: true },
+          total: Number,
+          updatedAt: Date,
+        },
+        { _id: false },
+      ),
+      default: undefined,
+    },
+  },
   { versionKey: false },
 );
 

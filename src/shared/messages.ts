@@ -81,6 +81,9 @@ export const getStateQuery = defineQuery<RunState>('getState');
 export interface CalendarChange {
   date: string;
   reason: string;
+  /** When the day was decreed, and by whom (the announcement sends them; the audit timeline shows them). */
+  decreedAt?: string;
+  decreedBy?: { sub: string; role: string };
 }
 export const calendarChangedSignal = defineSignal<[CalendarChange]>('calendarChanged');
 

@@ -1,4 +1,4 @@
-import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { acts, ESCALATION_PATH, Run } from './run';
 import type { TaskPlan, TimelineEvent } from '../activities';
 import { calendarChangedSignal, type CalendarChange, type RunMeta, type RunState, type TaskState, type TermState } from '../shared/messages';
@@ -17,6 +17,9 @@ export interface ClaimWorkflowInput {
   /** The legal term and its notices, fixed when the claim is registered. */
   terms: { businessDays: number; reference: string; remindBefore: number[]; escalateEvery: number };
 }
+
+/** Patch: a decree told twice is recorded once (runs that re-planned before it keep the old path). */
+const CALENDAR_CHANGES_ONCE = 'calendar-changes-once';
 
 const NOTICE_TEMPLATES = { reminder: 'claim_reminder', escalation: 'claim_escalation' };
 const eventId = (e: TimelineEvent) => (e.kind === 'reminder' ? `reminder:${e.before}` : `escalation:${e.level}`);
@@ -63,6 +66,36 @@ export async function claimWorkflow({ meta, input, terms }: ClaimWorkflowInput):
   const approval = () => run.state.tasks.find((t) => t.type === 'review_claim_answer' && t.status === 'completed' && (t.data as { verdict?: string })?.verdict === 'approve');
   const escalations: { level: NonNullable<TimelineEvent['level']>; at: string }[] = [];
 
+  // The term after a decree, re-planned on the calendar (so a decree told twice moves it once).
+  // Each decreed day is recorded once, with the move that took it in: an announcement retried
+  // repeats a decree, and of two days decreed at once the first signal's re-plan may already
+  // include the second (whose own signal then moves nothing, but still gives the reason).
+  let movedFrom: string | undefined;
+  const applyCalendarChanges = async (batch: CalendarChange[], next: TaskPlan) => {
+    const moved = next.dueDate !== term.dueDate;
+    if (moved) movedFrom = term.dueDate;
+    const seen = new Set(term.changes.map((c) => c.date));
+    const fresh = batch.filter((c) => {
+      if (seen.has(c.date) || c.date <= term.registeredOn || c.date > next.dueDate) return false;
+      seen.add(c.date);
+      // Without a move now, the day counts only if decreed after registration (else the first
+      // plan already skipped it) and an earlier move took it in.
+      return moved || (movedFrom !== undefined && c.decreedAt !== undefined && c.decreedAt > registeredAt);
+    });
+    for (const c of fresh) term.changes.push({ date: c.date, reason: c.reason, previousDueDate: movedFrom!, dueDate: next.dueDate });
+    if (moved) {
+      term.dueDate = next.dueDate;
+      term.dueAt = next.dueAt;
+      for (const t of run.state.tasks.filter((t) => t.status === 'open')) {
+        t.dueDate = term.dueDate;
+        t.dueAt = term.dueAt;
+        await run.record(t);
+      }
+      run.setSearch({ dueAt: term.dueAt });
+    }
+    if (moved || fresh.length) await acts.updateClaimRecord({ number: meta.runId, set: { dueDate: term.dueDate, dueAt: term.dueAt, termChanges: term.changes } });
+  };
+
   const watchTerm = async () => {
     const fired = new Set<string>();
     const wake = () => approval() !== undefined || changes.length > 0;
@@ -70,6 +103,11 @@ export async function claimWorkflow({ meta, input, terms }: ClaimWorkflowInput):
       if (changes.length) {
         const batch = changes.splice(0);
         const next = await planTerm();
+        if (patched(CALENDAR_CHANGES_ONCE)) {
+          await applyCalendarChanges(batch, next);
+          plan = next;
+          continue;
+        }
         if (next.dueDate !== term.dueDate) {
           for (const c of batch.filter((c) => c.date > term.registeredOn && c.date <= next.dueDate)) {
             term.changes.push({ date: c.date, reason: c.reason, previousDueDate: term.dueDate, dueDate: next.dueDate });

@@ -7,6 +7,7 @@ import type { Express } from 'express';
 import { createApp } from '../../src/api/app';
 import { signToken } from '../../src/api/auth';
 import { createSmtpMailer, type Mailer } from '../../src/activities/mailer';
+import type { ActivityDeps } from '../../src/activities';
 import { loadTemplates } from '../../src/templates';
 import type { Models } from '../../src/db/models';
 import type { Actor, Role } from '../../src/shared/roles';
@@ -33,8 +34,9 @@ export interface Stack {
 /**
  * The whole engine in-process (API + worker) against the real components the global setup
  * started: Temporal dev server, FerretDB (a fresh database per stack), MailDev over SMTP.
+ * `activityDeps` may change what the worker's activities get (e.g. a client with faults).
  */
-export async function startStack(opts: { worker?: boolean; publicRateLimit?: number } = {}): Promise<Stack> {
+export async function startStack(opts: { worker?: boolean; publicRateLimit?: number; activityDeps?: (deps: ActivityDeps) => ActivityDeps } = {}): Promise<Stack> {
   const models = await freshModels();
   const connection = await Connection.connect({ address: testEnv.temporalAddress() });
   const namespace = await freshNamespace(connection);
@@ -74,7 +76,7 @@ export async function startStack(opts: { worker?: boolean; publicRateLimit?: num
         namespace,
         taskQueue,
         workflowBundle: testEnv.workflowBundle(),
-        deps: { models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: 'Centro MAC <no-responder@mac.gob.pe>', sscsEmail: 'sscs@pcm.gob.pe' }, client },
+        deps: (opts.activityDeps ?? ((d) => d))({ models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: 'Centro MAC <no-responder@mac.gob.pe>', sscsEmail: 'sscs@pcm.gob.pe' }, client }),
       });
       running = worker.run();
     },

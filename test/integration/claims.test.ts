@@ -184,7 +184,12 @@ describe('answering claims', () => {
       const decreed = calendar.addBusinessDays(limaDate(new Date()), 5);
       const add = await stack2.http.post('/api/v1/calendar/non-working-days').set(stack2.auth('sscs', '*')).send({ date: decreed, reason: 'Día no laborable para el sector público (prueba)' });
       expect(add.status).toBe(201);
-      expect(add.body.runsNotified).toBe(1);
+      expect(add.body.announcement).toMatchObject({ workflowId: `decreto-${decreed}` });
+      const announced = await eventually(async () => {
+        const day = (await stack2.http.get('/api/v1/calendar/non-working-days').set(supervisor)).body.days.find((d: { date: string }) => d.date === decreed);
+        return day?.announcement.status === 'done' ? day.announcement : undefined;
+      }, 'the decree to reach the open claims');
+      expect(announced).toMatchObject({ reached: 1, skipped: 0, total: 1 });
       const moved = await eventually(async () => {
         const c = (await stack2.http.get('/api/v1/claims?centerId=piura&status=open').set(supervisor)).body.claims[0];
         return c.dueDate !== before ? c : undefined;

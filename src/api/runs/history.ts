@@ -71,7 +71,9 @@ export function buildTimeline(events: HistoryEvent[]): TimelineEntry[] {
       push(e, { kind: 'run_closed', actor: 'engine', summary: 'run cancelled' });
     } else if (e.workflowExecutionSignaledEventAttributes) {
       const s = e.workflowExecutionSignaledEventAttributes;
-      push(e, { kind: 'signal', actor: 'engine', summary: `signal ${s.signalName}`, details: { input: decode(s.input)[0] } });
+      const input = decode(s.input)[0] as { decreedBy?: { sub: string; role: string } } | undefined;
+      // A decreed non-working day names who decreed it (calendarChanged from the decree run).
+      push(e, { kind: 'signal', actor: input?.decreedBy ?? 'engine', summary: `signal ${s.signalName}`, details: { input } });
     }
   }
   return out;
