@@ -66,6 +66,18 @@ export async function claimWorkflow({ meta, input, terms }: ClaimWorkflowInput):
   const approval = () => run.state.tasks.find((t) => t.type === 'review_claim_answer' && t.status === 'completed' && (t.data as { verdict?: string })?.verdict === 'approve');
   const escalations: { level: NonNullable<TimelineEvent['level']>; at: string }[] = [];
 
+  /** The term moves to `next`: the open tasks' due dates follow it in the inbox, and the search attribute. */
+  const moveTerm = async (next: TaskPlan) => {
+    term.dueDate = next.dueDate;
+    term.dueAt = next.dueAt;
+    for (const t of run.state.tasks.filter((t) => t.status === 'open')) {
+      t.dueDate = term.dueDate;
+      t.dueAt = term.dueAt;
+      await run.record(t);
+    }
+    run.setSearch({ dueAt: term.dueAt });
+  };
+
   // The term after a decree, re-planned on the calendar (so a decree told twice moves it once).
   // Each decreed day is recorded once, with the move that took it in: an announcement retried
   // repeats a decree, and of two days decreed at once the first signal's re-plan may already
@@ -83,16 +95,7 @@ export async function claimWorkflow({ meta, input, terms }: ClaimWorkflowInput):
       return moved || (movedFrom !== undefined && c.decreedAt !== undefined && c.decreedAt > registeredAt);
     });
     for (const c of fresh) term.changes.push({ date: c.date, reason: c.reason, previousDueDate: movedFrom!, dueDate: next.dueDate });
-    if (moved) {
-      term.dueDate = next.dueDate;
-      term.dueAt = next.dueAt;
-      for (const t of run.state.tasks.filter((t) => t.status === 'open')) {
-        t.dueDate = term.dueDate;
-        t.dueAt = term.dueAt;
-        await run.record(t);
-      }
-      run.setSearch({ dueAt: term.dueAt });
-    }
+    if (moved) await moveTerm(next);
     if (moved || fresh.length) await acts.updateClaimRecord({ number: meta.runId, set: { dueDate: term.dueDate, dueAt: term.dueAt, termChanges: term.changes } });
   };
 
@@ -112,14 +115,7 @@ export async function claimWorkflow({ meta, input, terms }: ClaimWorkflowInput):
           for (const c of batch.filter((c) => c.date > term.registeredOn && c.date <= next.dueDate)) {
             term.changes.push({ date: c.date, reason: c.reason, previousDueDate: term.dueDate, dueDate: next.dueDate });
           }
-          term.dueDate = next.dueDate;
-          term.dueAt = next.dueAt;
-          for (const t of run.state.tasks.filter((t) => t.status === 'open')) {
-            t.dueDate = term.dueDate;
-            t.dueAt = term.dueAt;
-            await run.record(t);
-          }
-          run.setSearch({ dueAt: term.dueAt });
+          await moveTerm(next);
           await acts.updateClaimRecord({ number: meta.runId, set: { dueDate: term.dueDate, dueAt: term.dueAt, termChanges: term.changes } });
         }
         plan = next;
