@@ -20,6 +20,11 @@ export interface CompleteTaskInput {
   taskId: string;
   /** Who completes it: recorded in the update's arguments, so the history names them. */
   actor: Actor;
+  /**
+   * The task's data as its schema parsed it (defaults filled, text trimmed): the API parses before
+   * it sends, the validator checks, and the handler stores it as received, so replays never depend
+   * on the schema of the day.
+   */
   data: unknown;
 }
 

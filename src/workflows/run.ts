@@ -319,17 +319,17 @@ export class Run {
   }
 
   /**
-   * The update handler. It never throws: validators do not run on replay, so a stricter schema
-   * deployed later must not turn an accepted completion of the past into a different path.
+   * The update handler. It never throws and never parses: validators do not run on replay, and
+   * the data it stores is the data in history (the API sends it parsed, the validator checked it),
+   * so a schema changed later cannot turn an accepted completion of the past into another path.
    */
   private complete(input: CompleteTaskInput) {
     const task = this.state.tasks.find((t) => t.id === input.taskId);
     if (!task || task.status !== 'open') return { taskId: input.taskId, status: 'completed' as const, completedAt: task?.completedAt ?? new Date().toISOString() };
-    const parsed = taskDataSchemas[task.type].safeParse(input.data);
     task.status = 'completed';
     task.completedAt = new Date().toISOString();
     task.completedBy = { sub: input.actor.sub, role: input.actor.role };
-    task.data = parsed.success ? parsed.data : input.data;
+    task.data = input.data;
     return { taskId: task.id, status: 'completed' as const, completedAt: task.completedAt };
   }
 }
