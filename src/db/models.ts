@@ -49,6 +49,8 @@ const runSchema = new Schema(
     startedBy: { sub: String, role: String },
     startedAt: { type: Date, required: true },
     closedAt: Date,
+    /** Why it ended, when it did not complete: the failure, the operator's termination reason. */
+    closeReason: String,
     /** What the run is about when other runs look it up (a maintenance's checklist item). */
     ref: { type: String, index: true },
     /** Figures the indicators add up (catalog `numerator` / `denominator` keys), 0 or 1 per run. */

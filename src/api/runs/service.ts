@@ -4,7 +4,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from 'zod';
 import { canStart, type ProcedureDefinition } from '../../catalog';
 import { allocateRunNumber, isDuplicateKey, recordRunStart, type CenterRecord } from '../../db/models';
-import { CenterIdAttr, ProcedureCodeAttr, RunStatusAttr, type RunMeta } from '../../shared/messages';
+import { CenterIdAttr, ProcedureCodeAttr, RUN_STATUSES, RunStatusAttr, type RunMeta } from '../../shared/messages';
 import type { Actor } from '../../shared/roles';
 import { assertCenter, canAccessCenter, centerFilter } from '../auth';
 import { conflict, forbidden, invalidField, invalidInput, notFound } from '../errors';
@@ -114,7 +114,7 @@ export async function startRun(
 export const runQuerySchema = z.object({
   code: z.string().optional(),
   centerId: z.string().optional(),
-  status: z.enum(['running', 'completed', 'cancelled']).optional(),
+  status: z.enum(RUN_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
@@ -156,6 +156,8 @@ function serializeRun(run: Awaited<ReturnType<typeof loadRun>>) {
     startedBy: run.startedBy,
     startedAt: run.startedAt,
     closedAt: run.closedAt ?? null,
+    /** Why it ended, when it did not complete (a failure, an operator's termination reason). */
+    closeReason: run.closeReason ?? null,
     metrics: run.metrics ?? {},
   };
 }
