@@ -11,6 +11,7 @@ import { backfillTaskEntities, connectModels } from './src/db/models';
 import { loadTemplates } from './src/templates';
 import { getConfig, requireEndpoints, settingsFromConfig, type Config } from './src/config';
 import { ensureOpeningSchedules } from './src/schedules/opening';
+import { ensureReconcileSchedule } from './src/schedules/reconcile';
 import { createLogger } from './src/logger';
 
 export interface EngineWorkerOptions {
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     settings: settingsFromConfig(config),
     log,
   });
+  await ensureReconcileSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, everyMinutes: config.RECONCILE_RUNS_EVERY_MINUTES, log });
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, schedules }, 'worker running');
   try {
     await worker.run();

@@ -124,7 +124,7 @@ export interface DocumentRef {
 /** The run's read model at start (`startedAt` as ISO text, as activities take it). */
 export type RecordRunInput = Omit<RunStartRecord, 'startedAt'> & { startedAt: string };
 
-export type { CloseRunInput } from './records';
+export type { CloseRunInput, ReconcileRunsInput, ReconcileRunsResult } from './records';
 
 export interface TaskNoticeInput {
   /** Outbox key, `runId:taskId:reminder:<at>` or `runId:taskId:escalation:<level>`. */

@@ -1,6 +1,7 @@
+import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from './index';
 import type { ClosedRunStatus } from '../shared/messages';
-import { closeRunRecord } from '../runs/records';
+import { closeRunRecord, reconcileRunRecords, type ReconcileRunsResult } from '../runs/records';
 
 export interface CloseRunInput {
   runId: string;
@@ -11,8 +12,15 @@ export interface CloseRunInput {
   reason?: string;
 }
 
-/** The runs' read model: closing a run's record. */
-export function createRecordActivities(deps: Pick<ActivityDeps, 'models'>) {
+export interface ReconcileRunsInput {
+  /** Minutes before the previous pass's start that this pass looks again (visibility lags behind closes). */
+  overlapMinutes: number;
+}
+
+export type { ReconcileRunsResult };
+
+/** The runs' read model: closing a run's record, and repairing records of runs that closed unseen. */
+export function createRecordActivities(deps: Pick<ActivityDeps, 'models' | 'client' | 'clock'>) {
   return {
     /** Closes the run's record (once) and cancels whatever it left open in the inbox. */
     async closeRun(input: CloseRunInput): Promise<void> {
@@ -23,6 +31,12 @@ export function createRecordActivities(deps: Pick<ActivityDeps, 'models'>) {
         metrics: input.metrics,
         ...(input.reason ? { reason: input.reason } : {}),
       });
+    },
+
+    /** One pass of the reconciliation of run records (src/runs/records.ts); heartbeats as it pages. */
+    async reconcileRuns(input: ReconcileRunsInput): Promise<ReconcileRunsResult> {
+      const heartbeat = (examined: number) => Context.current().heartbeat({ examined });
+      return reconcileRunRecords(deps.models, deps.client, { now: deps.clock(), overlapMs: input.overlapMinutes * 60_000, progress: heartbeat });
     },
   };
 }

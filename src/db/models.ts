@@ -177,6 +177,9 @@ const openingSchema = new Schema(
   { versionKey: false },
 );
 
+/** Where a periodic pass left off (`reconcile-runs`: when its last complete pass started). */
+const checkpointSchema = new Schema({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });
+
 const counterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, required: true } }, { versionKey: false });
 
 /** One claimed number of a sequence: `_id` is `scope#n`; `owner` says who holds it (unique). */
@@ -246,6 +249,7 @@ export interface Models {
   Claim: Model<InferSchemaType<typeof claimSchema>>;
   Opening: Model<InferSchemaType<typeof openingSchema>>;
   Counter: Model<InferSchemaType<typeof counterSchema>>;
+  Checkpoint: Model<InferSchemaType<typeof checkpointSchema>>;
   SequenceClaim: Model<InferSchemaType<typeof sequenceClaimSchema>>;
   NonWorkingDay: Model<InferSchemaType<typeof nonWorkingDaySchema>>;
   Idempotency: Model<InferSchemaType<typeof idempotencySchema>>;
@@ -262,6 +266,7 @@ export function createModels(connection: Connection): Models {
     Claim: connection.model('Claim', claimSchema, 'claims'),
     Opening: connection.model('Opening', openingSchema, 'openings'),
     Counter: connection.model('Counter', counterSchema, 'counters'),
+    Checkpoint: connection.model('Checkpoint', checkpointSchema, 'checkpoints'),
     SequenceClaim: connection.model('SequenceClaim', sequenceClaimSchema, 'sequence_claims'),
     NonWorkingDay: connection.model('NonWorkingDay', nonWorkingDaySchema, 'non_working_days'),
     Idempotency: connection.model('Idempotency', idempotencySchema, 'idempotency_keys'),

@@ -6,3 +6,4 @@ export { dailyOpeningWorkflow } from './opening';
 export { maintenanceWorkflow } from './maintenance';
 export { conflictWorkflow } from './conflict';
 export { incidentWorkflow } from './incident';
+export { reconcileRunsWorkflow } from './reconcile';
