@@ -12,6 +12,7 @@ import { loadTemplates } from './src/templates';
 import { getConfig, requireEndpoints, settingsFromConfig, workerTuningFromConfig, type Config } from './src/config';
 import { DEFAULT_WORKER_TUNING, type WorkerTuning } from './src/shared/settings';
 import { ensureOpeningSchedules } from './src/schedules/opening';
+import { ensureReconcileSchedule } from './src/schedules/reconcile';
 import { createLogger } from './src/logger';
 
 export interface EngineWorkerOptions {
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
     settings: settingsFromConfig(config),
     log,
   });
+  await ensureReconcileSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, everyMinutes: config.RECONCILE_RUNS_EVERY_MINUTES, log });
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, schedules }, 'worker running');
   try {
     await worker.run();

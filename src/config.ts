@@ -58,6 +58,8 @@ export const configSchema = z
         }
         return out;
       }),
+    /** Minutes between passes of the reconciliation of run records (the `reconcile-runs` Schedule). */
+    RECONCILE_RUNS_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
     /** Requests per 15 minutes and address on the public (unauthenticated) claim routes. */
     PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
     /** Workflow runs a worker keeps in memory (the rest are replayed from history when they wake). */

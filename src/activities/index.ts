@@ -7,11 +7,12 @@ import { loadCalendar } from '../calendar/service';
 import { endOfLimaDay, limaDate, limaInstant, weekdayOf } from '../calendar/businessCalendar';
 import type { Templates } from '../templates';
 import type { Mailer } from './mailer';
-import type { EscalationLevel, TaskState, RunStatus } from '../shared/messages';
+import type { EscalationLevel, TaskState } from '../shared/messages';
 import { ROLE_TITLES, type Role } from '../shared/roles';
 import { findProcedure } from '../catalog';
 import { createDecreeActivities } from './decrees';
 export type { AnnounceDecreeInput } from './decrees';
+import { createRecordActivities } from './records';
 
 /**
  * Every side effect of the engine (DESIGN §2, §7). Each activity is idempotent: Temporal retries
@@ -125,12 +126,7 @@ export interface DocumentRef {
 /** The run's read model at start (`startedAt` as ISO text, as activities take it). */
 export type RecordRunInput = Omit<RunStartRecord, 'startedAt'> & { startedAt: string };
 
-export interface CloseRunInput {
-  runId: string;
-  status: Exclude<RunStatus, 'running'>;
-  closedAt: string;
-  metrics: Record<string, number>;
-}
+export type { CloseRunInput, ReconcileRunsInput, ReconcileRunsResult } from './records';
 
 export interface TaskNoticeInput {
   /** Outbox key, `runId:taskId:reminder:<at>` or `runId:taskId:escalation:<level>`. */
@@ -233,6 +229,7 @@ export function createActivities(deps: ActivityDeps) {
 
   const activities = {
     ...createDecreeActivities(deps),
+    ...createRecordActivities(deps),
 
     /** Due date, reminders and escalation instants of a human task, on the business calendar. */
     async planTask(input: PlanTaskInput): Promise<TaskPlan> {
@@ -317,19 +314,6 @@ export function createActivities(deps: ActivityDeps) {
     /** The run's read model: created once when the run starts. */
     async recordRun(input: RecordRunInput): Promise<void> {
       await recordRunStart(models, { ...input, startedAt: new Date(input.startedAt) }, true);
-    },
-
-    async closeRun(input: CloseRunInput): Promise<void> {
-      await models.Run.updateOne(
-        { _id: input.runId },
-        {
-          $set: {
-            status: input.status,
-            closedAt: new Date(input.closedAt),
-            ...Object.fromEntries(Object.entries(input.metrics).map(([k, v]) => [`metrics.${k}`, v])),
-          },
-        },
-      );
     },
 
     /** The inbox entry of a task; called when it opens, is completed or is escalated. */

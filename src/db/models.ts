@@ -50,6 +50,8 @@ const runSchema = new Schema(
     startedBy: { sub: String, role: String },
     startedAt: { type: Date, required: true },
     closedAt: Date,
+    /** Why it ended, when it did not complete: the failure, the operator's termination reason. */
+    closeReason: String,
     /** What the run is about when other runs look it up (a maintenance's checklist item). */
     ref: { type: String, index: true },
     /** Figures the indicators add up (catalog `numerator` / `denominator` keys), 0 or 1 per run. */
@@ -176,6 +178,9 @@ const openingSchema = new Schema(
   { versionKey: false },
 );
 
+/** Where a periodic pass left off (`reconcile-runs`: when its last complete pass started). */
+const checkpointSchema = new Schema({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });
+
 const counterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, required: true } }, { versionKey: false });
 
 /** One claimed number of a sequence: `_id` is `scope#n`; `owner` says who holds it (unique). */
@@ -269,6 +274,7 @@ export interface Models {
   Claim: Model<InferSchemaType<typeof claimSchema>>;
   Opening: Model<InferSchemaType<typeof openingSchema>>;
   Counter: Model<InferSchemaType<typeof counterSchema>>;
+  Checkpoint: Model<InferSchemaType<typeof checkpointSchema>>;
   SequenceClaim: Model<InferSchemaType<typeof sequenceClaimSchema>>;
   NonWorkingDay: Model<InferSchemaType<typeof nonWorkingDaySchema>>;
   Idempotency: Model<InferSchemaType<typeof idempotencySchema>>;
@@ -285,6 +291,7 @@ export function createModels(connection: Connection): Models {
     Claim: connection.model('Claim', claimSchema, 'claims'),
     Opening: connection.model('Opening', openingSchema, 'openings'),
     Counter: connection.model('Counter', counterSchema, 'counters'),
+    Checkpoint: connection.model('Checkpoint', checkpointSchema, 'checkpoints'),
     SequenceClaim: connection.model('SequenceClaim', sequenceClaimSchema, 'sequence_claims'),
     NonWorkingDay: connection.model('NonWorkingDay', nonWorkingDaySchema, 'non_working_days'),
     Idempotency: connection.model('Idempotency', idempotencySchema, 'idempotency_keys'),

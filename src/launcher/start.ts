@@ -15,6 +15,7 @@ import { createSmtpMailer } from '../activities/mailer';
 import { createApp } from '../api/app';
 import { apiDepsFromConfig } from '../api/deps';
 import { ensureOpeningSchedules } from '../schedules/opening';
+import { ensureReconcileSchedule } from '../schedules/reconcile';
 import { activityDepsFromConfig, createEngineWorker } from '../../worker';
 import { migrateSqliteStore } from './migrateStore';
 import { assertPortFree, freePort, ROOT, startDocumentStore, startMailDev, startTemporal, type DocumentStore, type EmbeddedService } from './embedded';
@@ -88,6 +89,8 @@ async function main(): Promise<void> {
     settings: settingsFromConfig(config),
     log,
   });
+  // Runs terminated or timed out get their records closed by a periodic pass.
+  await ensureReconcileSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, everyMinutes: config.RECONCILE_RUNS_EVERY_MINUTES, log });
   const openings = schedules.created.length + schedules.updated.length + schedules.unchanged.length;
   const workerDone = worker.run();
 
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
       `  OpenAPI UI     ${apiUrl}/api/docs`,
       `  Temporal UI    ${links.temporalUi}`,
       `  Mail inbox     ${links.mailInbox}`,
-      `  Schedules      ${openings} daily opening${openings === 1 ? '' : 's'} (apertura-diaria-<center>)${schedules.invalid.length ? `; invalid hours, not rescheduled: ${schedules.invalid.map((f) => f.split(':')[0]).join(', ')}` : ''}`,
+      `  Schedules      ${openings} daily opening${openings === 1 ? '' : 's'} (apertura-diaria-<center>)${schedules.invalid.length ? `; invalid hours, not rescheduled: ${schedules.invalid.map((f) => f.split(':')[0]).join(', ')}` : ''}; reconcile-runs every ${config.RECONCILE_RUNS_EVERY_MINUTES} min`,
       `  Data           ${dataDir}${seeded ? `  (seeded ${seeded} centers)` : ''}`,
       '',
       '  Token:  npm run token -- --role coordinator --centers lima-norte',

@@ -20,6 +20,11 @@ export interface CompleteTaskInput {
   taskId: string;
   /** Who completes it: recorded in the update's arguments, so the history names them. */
   actor: Actor;
+  /**
+   * The task's data as its schema parsed it (defaults filled, text trimmed): the API parses before
+   * it sends, the validator checks, and the handler stores it as received, so replays never depend
+   * on the schema of the day.
+   */
   data: unknown;
 }
 
@@ -55,7 +60,26 @@ export interface TaskState {
 
 export type EscalationLevel = 'coordinator' | 'admin_entity' | 'sscs';
 
-export type RunStatus = 'running' | 'completed' | 'cancelled';
+/**
+ * How a run stands, and once closed, how it ended: `completed` (its procedure ran to the end),
+ * `cancelled` (by the engine, e.g. a duplicate opening, or on request), `failed` (an error no retry
+ * could fix), `terminated` (by an operator, no workflow code ran) or `timed_out` (Temporal's
+ * execution timeout). The last two are written by the reconciliation of src/runs/records.ts.
+ */
+export const RUN_STATUSES = ['running', 'completed', 'cancelled', 'failed', 'terminated', 'timed_out'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export type ClosedRunStatus = Exclude<RunStatus, 'running'>;
+
+const CLOSED_RUN_NOTES: Record<ClosedRunStatus, string> = {
+  completed: 'La ejecución del procedimiento concluyó',
+  cancelled: 'La ejecución del procedimiento fue cancelada',
+  failed: 'La ejecución del procedimiento falló',
+  terminated: 'La ejecución del procedimiento fue terminada por un operador',
+  timed_out: 'La ejecución del procedimiento excedió su tiempo máximo',
+};
+
+/** What a task left open by a run that ended says in the inbox (`data.cancelled`), in Spanish as the inbox is. */
+export const closedRunNote = (status: ClosedRunStatus, reason?: string): string => (reason ? `${CLOSED_RUN_NOTES[status]}: ${reason}` : CLOSED_RUN_NOTES[status]);
 
 export interface RunState {
   runId: string;

@@ -1,5 +1,5 @@
 import { condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
-import { acts, ESCALATION_PATH, Run } from './run';
+import { acts, ESCALATION_PATH, Run, withRun } from './run';
 import type { TaskPlan, TimelineEvent } from '../activities';
 import { calendarChangedSignal, type CalendarChange, type RunMeta, type RunState, type TaskState, type TermState } from '../shared/messages';
 
@@ -36,8 +36,11 @@ const eventId = (e: TimelineEvent) => (e.kind === 'reminder' ? `reminder:${e.bef
  * business days, while the claim stays open. A non-working day decreed after registration moves
  * the term, with its reason recorded.
  */
-export async function claimWorkflow({ meta, input, terms }: ClaimWorkflowInput): Promise<RunState> {
-  const run = new Run(meta);
+export async function claimWorkflow(args: ClaimWorkflowInput): Promise<RunState> {
+  return withRun(args.meta, (run) => claimRun(run, args));
+}
+
+async function claimRun(run: Run, { meta, input, terms }: ClaimWorkflowInput): Promise<RunState> {
   const changes: CalendarChange[] = [];
   setHandler(calendarChangedSignal, (change) => void changes.push(change));
 
@@ -139,7 +142,7 @@ export async function claimWorkflow({ meta, input, terms }: ClaimWorkflowInput):
       }
     }
   };
-  const watcher = watchTerm();
+  const watcher = run.concurrently(watchTerm());
 
   // Attention: investigation and review, as many rounds as the supervisor returns it.
   let observations: string | undefined;

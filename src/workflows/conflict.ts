@@ -1,4 +1,4 @@
-import { Run, acts } from './run';
+import { acts, Run, withRun } from './run';
 import type { RunMeta, RunState } from '../shared/messages';
 import type { EngineSettings } from '../shared/settings';
 import { ROLE_TITLES, starterTitle } from '../shared/roles';
@@ -31,8 +31,11 @@ export interface ConflictWorkflowInput {
  * communicated *immediately* to the Entidad Administradora and SSCS-SGP with Formato 17. When a
  * participating entity's service is involved, an incident run (PM1.3.3) starts.
  */
-export async function conflictWorkflow({ meta, input, settings }: ConflictWorkflowInput): Promise<RunState> {
-  const run = new Run(meta);
+export async function conflictWorkflow(args: ConflictWorkflowInput): Promise<RunState> {
+  return withRun(args.meta, (run) => conflictRun(run, args));
+}
+
+async function conflictRun(run: Run, { meta, input, settings }: ConflictWorkflowInput): Promise<RunState> {
   await run.begin(`Conflicto ${input.severity === 'grave' ? 'grave' : 'leve'} en ${input.place}`);
   const entity = input.entityId ? await acts.lookupEntity({ centerId: meta.centerId, entityId: input.entityId }) : null;
   const registeredAt = new Date().toISOString();

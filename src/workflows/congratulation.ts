@@ -1,4 +1,4 @@
-import { acts, Run } from './run';
+import { acts, Run, withRun } from './run';
 import type { RunMeta, RunState } from '../shared/messages';
 
 export interface CongratulationWorkflowInput {
@@ -15,8 +15,11 @@ export const ACKNOWLEDGE_TERM_BUSINESS_DAYS = 5;
  * emailed to the citizen; the coordinator acknowledges it and decides whether to share it with
  * the congratulated entity, which then receives an oficio by email.
  */
-export async function congratulationWorkflow({ meta, input }: CongratulationWorkflowInput): Promise<RunState> {
-  const run = new Run(meta);
+export async function congratulationWorkflow(args: CongratulationWorkflowInput): Promise<RunState> {
+  return withRun(args.meta, (run) => congratulationRun(run, args));
+}
+
+async function congratulationRun(run: Run, { meta, input }: CongratulationWorkflowInput): Promise<RunState> {
   await run.begin(`Felicitación${input.entityId ? ` a ${input.entityId}` : ''}`, { received: 1 });
   const entity = input.entityId ? await acts.lookupEntity({ centerId: meta.centerId, entityId: input.entityId }) : null;
   const registeredAt = new Date().toISOString();

@@ -1,4 +1,4 @@
-import { Run, acts } from './run';
+import { acts, Run, withRun } from './run';
 import type { RunMeta, RunState, TaskState } from '../shared/messages';
 import { INCIDENT_TYPES, type EngineSettings, type IncidentType } from '../shared/settings';
 import { starterTitle } from '../shared/roles';
@@ -33,8 +33,11 @@ const NOTICE_TEMPLATES = { reminder: 'incident_reminder', escalation: 'incident_
  * new term. Indicator (Listado): % de incidentes resueltos satisfactoriamente — an incident counts
  * when its first reported solution was verified satisfactory; a reopened one does not.
  */
-export async function incidentWorkflow({ meta, input, settings }: IncidentWorkflowInput): Promise<RunState> {
-  const run = new Run(meta);
+export async function incidentWorkflow(args: IncidentWorkflowInput): Promise<RunState> {
+  return withRun(args.meta, (run) => incidentRun(run, args));
+}
+
+async function incidentRun(run: Run, { meta, input, settings }: IncidentWorkflowInput): Promise<RunState> {
   await run.begin(`Incidencia (${input.type}) en ${input.entityId}`, { registered: 1 });
   const entity = await acts.lookupEntity({ centerId: meta.centerId, entityId: input.entityId });
   const registeredAt = new Date().toISOString();

@@ -7,3 +7,4 @@ export { maintenanceWorkflow } from './maintenance';
 export { conflictWorkflow } from './conflict';
 export { incidentWorkflow } from './incident';
 export { decreeWorkflow } from './decree';
+export { reconcileRunsWorkflow } from './reconcile';

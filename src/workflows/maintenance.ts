@@ -1,4 +1,4 @@
-import { Run } from './run';
+import { Run, withRun } from './run';
 import type { RunMeta, RunState } from '../shared/messages';
 import type { EngineSettings } from '../shared/settings';
 import type { Role } from '../shared/roles';
@@ -48,8 +48,11 @@ export const MAINTENANCE_CODES = Object.keys(RESPONSIBLES);
  * business days (reminder the day before; escalation to the coordinator, then the Entidad
  * Administradora); the confirmer gives conformity or returns it with observations.
  */
-export async function maintenanceWorkflow({ meta, input, settings }: MaintenanceWorkflowInput): Promise<RunState> {
-  const run = new Run(meta);
+export async function maintenanceWorkflow(args: MaintenanceWorkflowInput): Promise<RunState> {
+  return withRun(args.meta, (run) => maintenanceRun(run, args));
+}
+
+async function maintenanceRun(run: Run, { meta, input, settings }: MaintenanceWorkflowInput): Promise<RunState> {
   const { fixer, confirmer } = RESPONSIBLES[meta.code] ?? RESPONSIBLES['PA2.2.3'];
   await run.begin(`Mantenimiento correctivo: ${input.asset}`, {}, input.itemId ? maintenanceRef(input.itemId) : undefined);
   let observations: string | undefined;

@@ -1,5 +1,5 @@
 import { sleep, workflowInfo } from '@temporalio/workflow';
-import { acts, Run } from './run';
+import { acts, Run, withRun } from './run';
 import type { OpeningDay, Recipient } from '../activities';
 import type { RunMeta, RunState, TaskState } from '../shared/messages';
 import type { EngineSettings } from '../shared/settings';
@@ -42,9 +42,13 @@ const OPENING_RECIPIENTS: Recipient[] = [{ kind: 'admin_entity' }, { kind: 'sscs
  * One run per center and day: a second run for the same day (the schedule and a manual start)
  * ends at once, naming the first. At the day's closing hour whatever is still open is cancelled.
  */
-export async function dailyOpeningWorkflow({ meta: partial, settings }: DailyOpeningWorkflowInput): Promise<RunState> {
-  const meta: RunMeta = { ...partial, runId: partial.runId ?? workflowInfo().workflowId };
-  const run = new Run(meta);
+export async function dailyOpeningWorkflow(args: DailyOpeningWorkflowInput): Promise<RunState> {
+  const meta: RunMeta = { ...args.meta, runId: args.meta.runId ?? workflowInfo().workflowId };
+  return withRun(meta, (run) => dailyOpeningRun(run, args));
+}
+
+async function dailyOpeningRun(run: Run, { settings }: DailyOpeningWorkflowInput): Promise<RunState> {
+  const meta = run.meta;
   const startedAt = new Date(workflowInfo().startTime).toISOString();
   const day = await acts.openingDay({ centerId: meta.centerId, at: startedAt });
   await run.begin(`Apertura del ${day.date}`);
@@ -113,14 +117,14 @@ export async function dailyOpeningWorkflow({ meta: partial, settings }: DailyOpe
   // Non-critical findings go to maintenance now, whether or when the center reopens.
   const maintenance = await correctiveRuns(run, day.date, first, settings);
 
-  const communication = run.task({
+  const communication = run.concurrently(run.task({
     key: 'communicate',
     type: 'record_citizen_communication',
     title: `Comunicar a la ciudadanía la no apertura del Centro MAC del ${day.date} y registrarla (2.2.2)`,
     role: 'sscs',
     dueAt: new Date(Date.parse(verifiedAt) + everyHours * HOUR).toISOString(),
     levels: [],
-  });
+  }));
 
   let failing = first.critical;
   let opened: string | undefined;

@@ -1,4 +1,4 @@
-import { Run } from './run';
+import { Run, withRun } from './run';
 import type { RunMeta, RunState } from '../shared/messages';
 import type { StepDefinition } from '../catalog';
 
@@ -14,8 +14,11 @@ export interface ProcedureWorkflowInput {
  * human task for a role with a term in business days, reminders and escalation; the recorded
  * outcomes feed the procedure's indicator (`achieved` when every step was done).
  */
-export async function procedureWorkflow({ meta, input, steps }: ProcedureWorkflowInput): Promise<RunState> {
-  const run = new Run(meta);
+export async function procedureWorkflow(args: ProcedureWorkflowInput): Promise<RunState> {
+  return withRun(args.meta, (run) => procedureRun(run, args));
+}
+
+async function procedureRun(run: Run, { input, steps }: ProcedureWorkflowInput): Promise<RunState> {
   await run.begin(input.subject);
   let achieved = true;
   for (const step of steps) {

@@ -7,12 +7,15 @@
  */
 import {
   ApplicationFailure,
+  CancellationScope,
   condition,
+  isCancellation,
   ParentClosePolicy,
   proxyActivities,
   setHandler,
   sleep,
   startChild,
+  TemporalFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -26,6 +29,8 @@ import {
   TaskRejection,
   RunStatusAttr,
   DueAtAttr,
+  closedRunNote,
+  type ClosedRunStatus,
   type CompleteTaskInput,
   type EscalationLevel,
   type RunMeta,
@@ -106,14 +111,42 @@ function reject(type: string, message: string, details?: unknown): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? [] : [details] });
 }
 
+/**
+ * Runs a workflow's body with its Run, and keeps the run's record true however the body ends. On
+ * cancellation or failure — the ways out that workflow code sees — a non-cancellable cleanup
+ * cancels the run's open tasks and closes its record saying how it ended, then the error goes on
+ * (the execution ends cancelled or failed). Termination and timeouts run no workflow code: the
+ * reconciliation of src/runs/records.ts closes those records. Every workflow of a run uses this.
+ */
+export async function withRun(meta: RunMeta, body: (run: Run) => Promise<RunState>): Promise<RunState> {
+  const run = new Run(meta);
+  try {
+    // Work beside the main path (a term watcher, a task awaited later) fails the run too.
+    return await Promise.race([body(run), run.sideFailure]);
+  } catch (err) {
+    // Anything else (a bug: TypeError…) fails the workflow task, not the execution: Temporal retries
+    // it and, once the code is fixed, the run goes on; its record stays open.
+    if (!(err instanceof TemporalFailure)) throw err;
+    // As the SDK decides: a cancellation ends the execution cancelled only if it was requested.
+    const status: ClosedRunStatus = isCancellation(err) && CancellationScope.current().consideredCancelled ? 'cancelled' : 'failed';
+    await CancellationScope.nonCancellable(() => run.close(status, status === 'failed' ? reasonOf(err) : undefined));
+    throw err;
+  }
+}
+
 export class Run {
   readonly state: RunState;
   private readonly checks = new Map<string, (data: any, actor: Actor) => string | undefined>();
   private readonly deliveries: Promise<unknown>[] = [];
   /** Set once the run's cutoff passed: every task open then, or opened later, is cancelled. */
   private cutoff?: string;
+  /** Rejects when work running beside the main path fails (see `concurrently`); `withRun` races it. */
+  readonly sideFailure: Promise<never>;
+  private failSide!: (err: unknown) => void;
 
   constructor(readonly meta: RunMeta) {
+    this.sideFailure = new Promise<never>((_, reject) => (this.failSide = reject));
+    this.sideFailure.catch(() => undefined);
     this.state = {
       runId: meta.runId,
       code: meta.code,
@@ -203,11 +236,26 @@ export class Run {
    * task opened afterwards (a day's opening ends at the closing hour). Returns whether it passed.
    */
   cutoffAt(at: number, reason: string): () => boolean {
-    void sleep(at - Date.now()).then(async () => {
-      this.cutoff = reason;
-      for (const t of this.state.tasks.filter((t) => t.status === 'open')) await this.cancel(t, reason);
-    });
+    void this.concurrently(
+      sleep(at - Date.now()).then(async () => {
+        this.cutoff = reason;
+        for (const t of this.state.tasks.filter((t) => t.status === 'open')) await this.cancel(t, reason);
+      }),
+    );
     return () => this.cutoff !== undefined;
+  }
+
+  /**
+   * Work that runs beside the run's main path and may be awaited later, or never (a term watcher,
+   * a task the run collects at its end, a cutoff). If the run is cancelled it is cancelled with it;
+   * if it fails, the run fails (through `withRun`), instead of an unhandled rejection. Returns the
+   * same promise.
+   */
+  concurrently<T>(work: Promise<T>): Promise<T> {
+    work.catch((err: unknown) => {
+      if (!isCancellation(err)) this.failSide(err);
+    });
+    return work;
   }
 
   /** Closes an open task without completion (its reason overtaken: the day ended, the run moved on). */
@@ -255,13 +303,28 @@ export class Run {
     this.track(key);
   }
 
-  async finish(status: Exclude<RunStatus, 'running'>, metrics: Record<string, number>, result: Record<string, unknown>): Promise<RunState> {
+  async finish(status: 'completed' | 'cancelled', metrics: Record<string, number>, result: Record<string, unknown>): Promise<RunState> {
     await Promise.all(this.deliveries);
     this.state.status = status;
     this.state.result = result;
     await acts.closeRun({ runId: this.meta.runId, status, closedAt: new Date().toISOString(), metrics });
     this.setSearch({ status });
     return this.state;
+  }
+
+  /**
+   * The run ends before its procedure did (`withRun`, in a non-cancellable scope): its open tasks
+   * are cancelled in the inbox — each written with its next revision, so a write of it still in
+   * flight cannot reopen it — and its record closes saying how it ended.
+   */
+  async close(status: ClosedRunStatus, reason?: string): Promise<void> {
+    const closedAt = new Date().toISOString();
+    const open = this.state.tasks.filter((t) => t.status === 'open');
+    for (const t of open) Object.assign(t, { status: 'cancelled', completedAt: closedAt, data: { cancelled: closedRunNote(status, reason) } });
+    await Promise.all(open.map((t) => this.record(t)));
+    this.state.status = status;
+    await acts.closeRun({ runId: this.meta.runId, status, closedAt, metrics: {}, ...(reason ? { reason } : {}) });
+    this.setSearch({ status });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -325,17 +388,17 @@ export class Run {
   }
 
   /**
-   * The update handler. It never throws: validators do not run on replay, so a stricter schema
-   * deployed later must not turn an accepted completion of the past into a different path.
+   * The update handler. It never throws and never parses: validators do not run on replay, and
+   * the data it stores is the data in history (the API sends it parsed, the validator checked it),
+   * so a schema changed later cannot turn an accepted completion of the past into another path.
    */
   private complete(input: CompleteTaskInput) {
     const task = this.state.tasks.find((t) => t.id === input.taskId);
     if (!task || task.status !== 'open') return { taskId: input.taskId, status: 'completed' as const, completedAt: task?.completedAt ?? new Date().toISOString() };
-    const parsed = taskDataSchemas[task.type].safeParse(input.data);
     task.status = 'completed';
     task.completedAt = new Date().toISOString();
     task.completedBy = { sub: input.actor.sub, role: input.actor.role };
-    task.data = parsed.success ? parsed.data : input.data;
+    task.data = input.data;
     return { taskId: task.id, status: 'completed' as const, completedAt: task.completedAt };
   }
 }

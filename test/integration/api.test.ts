@@ -257,6 +257,27 @@ describe('PM1.4.1 Recepción y difusión de felicitaciones, end to end', () => {
   });
 });
 
+describe('completing tasks', () => {
+  test('when a completion is sent with untrimmed text, then the workflow receives and keeps it as the API parsed it, and the history shows that', async () => {
+    const start = await stack.http.post('/api/v1/procedures/PM1.4.1/runs').set(stack.auth('orientador', ['callao'])).send(congratulationBody({ centerId: 'callao', entityId: undefined }));
+    const { runId } = start.body;
+    const coordinator = stack.auth('coordinator', ['callao'], 'coordinador.callao');
+    const task = await eventually(async () => (await stack.http.get(`/api/v1/tasks?runId=${encodeURIComponent(runId)}&status=open`).set(coordinator)).body.tasks?.[0], 'the coordinator task');
+
+    const done = await stack.http.post(`/api/v1/tasks/${encodeURIComponent(task.id)}/complete`).set(coordinator).send({ data: { shareWithEntity: false, note: '   Acusado en el libro de felicitaciones.  ' } });
+    expect(done.status).toBe(200);
+    await eventually(async () => (await stack.http.get(`/api/v1/runs/${encodeURIComponent(runId)}`).set(coordinator)).body.status === 'completed', 'the run to complete');
+
+    // The update in history carries the parsed data: a replay stores exactly what was accepted.
+    const history = await stack.http.get(`/api/v1/runs/${encodeURIComponent(runId)}/history`).set(coordinator);
+    const completion = history.body.timeline.find((e: { kind: string }) => e.kind === 'task_completed');
+    expect(completion.details.data).toEqual({ shareWithEntity: false, note: 'Acusado en el libro de felicitaciones.' });
+    // The same completion sent again is recognised as the one already applied.
+    const again = await stack.http.post(`/api/v1/tasks/${encodeURIComponent(task.id)}/complete`).set(coordinator).send({ data: { shareWithEntity: false, note: 'Acusado en el libro de felicitaciones.' } });
+    expect([again.status, again.body.completedAt]).toEqual([200, done.body.completedAt]);
+  });
+});
+
 describe('catalog-driven procedures', () => {
   test('when PA1.1.5 Soporte técnico interno is requested by an orientador, then the TIC specialist gets the task and the indicator counts it', async () => {
     const start = await stack.http

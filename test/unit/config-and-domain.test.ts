@@ -20,6 +20,12 @@ describe('configuration (one zod schema over the environment)', () => {
     }
   });
 
+  test('when the reconciliation interval is set, then runs are reconciled that often; 10 minutes by default; zero is refused', () => {
+    expect(parseConfig({}).RECONCILE_RUNS_EVERY_MINUTES).toBe(10);
+    expect(parseConfig({ RECONCILE_RUNS_EVERY_MINUTES: '30' }).RECONCILE_RUNS_EVERY_MINUTES).toBe(30);
+    expect(() => parseConfig({ RECONCILE_RUNS_EVERY_MINUTES: '0' })).toThrow(/RECONCILE_RUNS_EVERY_MINUTES/);
+  });
+
   test('when production runs without JWT_SECRET or endpoints, then it refuses to start', () => {
     expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: is required when NODE_ENV=production/);
     expect(() => requireEndpoints(parseConfig({ MONGODB_URI: 'mongodb://db/mac' }))).toThrow(/TEMPORAL_ADDRESS: is required[\s\S]*SMTP_URL: is required/);

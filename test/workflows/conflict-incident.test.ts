@@ -183,7 +183,8 @@ describe('P2.2.4 conflicts', () => {
     const result = await worker.runUntil(async () => {
       const handle = ctx.track(await ctx.env.client.workflow.start(conflictWorkflow, { taskQueue, workflowId: m.runId, args: [{ meta: m, input: conflict({ severity: 'minor', description: 'Malentendido sobre el turno asignado.' }), settings: DEFAULT_SETTINGS }] }));
       const { task } = await waitForTask(handle, 'record_conflict_outcome');
-      await completeTask(handle, task.id, supervisor, { outcome: 'Se explicó el orden de los turnos; la ciudadana quedó conforme.' });
+      // As the API sends it: parsed, with the schema's default filled in (the workflow stores it as received).
+      await completeTask(handle, task.id, supervisor, { outcome: 'Se explicó el orden de los turnos; la ciudadana quedó conforme.', escalateAsGrave: false });
       const out = await handle.result();
       await maybeRecordHistory('conflict-minor', handle);
       return out;

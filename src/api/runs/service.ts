@@ -4,7 +4,8 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from 'zod';
 import { canStart, type ProcedureDefinition } from '../../catalog';
 import { allocateRunNumber, isDuplicateKey, recordRunStart, type CenterRecord } from '../../db/models';
-import { CenterIdAttr, ProcedureCodeAttr, RunStatusAttr, type RunMeta } from '../../shared/messages';
+import { CenterIdAttr, ProcedureCodeAttr, RUN_STATUSES, RunStatusAttr, type RunMeta } from '../../shared/messages';
+import { repairRunRecord } from '../../runs/records';
 import type { Actor } from '../../shared/roles';
 import { assertCenter, canAccessCenter, centerFilter } from '../auth';
 import { conflict, forbidden, invalidField, invalidInput, notFound } from '../errors';
@@ -117,7 +118,7 @@ export async function startRun(
 export const runQuerySchema = z.object({
   code: z.string().optional(),
   centerId: z.string().optional(),
-  status: z.enum(['running', 'completed', 'cancelled']).optional(),
+  status: z.enum(RUN_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
@@ -159,6 +160,8 @@ function serializeRun(run: Awaited<ReturnType<typeof loadRun>>) {
     startedBy: run.startedBy,
     startedAt: run.startedAt,
     closedAt: run.closedAt ?? null,
+    /** Why it ended, when it did not complete (a failure, an operator's termination reason). */
+    closeReason: run.closeReason ?? null,
     metrics: run.metrics ?? {},
   };
 }
@@ -176,18 +179,27 @@ export async function listRuns(deps: ApiDeps, actor: Actor, q: z.infer<typeof ru
 }
 
 export async function getRun(deps: ApiDeps, runId: string, actor: Actor) {
-  const run = await loadRun(deps, runId, actor);
-  const [tasks, documents, notifications, execution, claim] = await Promise.all([
-    deps.models.Task.find({ runId }).sort({ createdAt: 1 }).lean(),
+  let run = await loadRun(deps, runId, actor);
+  const tasksOf = () => deps.models.Task.find({ runId }).sort({ createdAt: 1 }).lean();
+  const [firstTasks, documents, notifications, description, claim] = await Promise.all([
+    tasksOf(),
     deps.models.Document.find({ runId }, { html: 0 }).sort({ createdAt: 1 }).lean(),
     deps.models.Outbox.find({ runId }, { html: 0, text: 0 }).sort({ createdAt: 1 }).lean(),
     deps.temporal.workflow
       .getHandle(runId)
       .describe()
-      .then((d) => d.status.name)
       .catch(() => null),
     deps.models.Claim.findById(runId, { dueDate: 1, status: 1, registeredAt: 1, termChanges: 1 }).lean(),
   ]);
+  let tasks = firstTasks;
+  if (run.status === 'running' && description && description.status.name !== 'RUNNING') {
+    // Closed without its workflow code knowing (terminated, timed out): the record and the inbox
+    // are repaired now, not only at the next reconciliation pass.
+    if (await repairRunRecord(deps.models, deps.temporal, description, deps.clock())) {
+      [run, tasks] = await Promise.all([deps.models.Run.findById(runId).lean().then((r) => r ?? run), tasksOf()]);
+    }
+  }
+  const execution = description?.status.name ?? null;
   // A run with a legal term (a claim) shows it, and where it stands today.
   const term = claim ? { registeredAt: claim.registeredAt, dueDate: claim.dueDate, changes: claim.termChanges ?? [], ...(await termStanding(deps, [claim]))[0] } : undefined;
   return {

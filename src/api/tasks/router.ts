@@ -120,7 +120,8 @@ export function registerTasks(api: Api, deps: ApiDeps): void {
         return await deps.temporal.workflow
           .getHandle(task.runId)
           // The task id as update id: a client retrying after a lost response gets the first result.
-          .executeUpdate(completeTaskUpdate, { updateId: `complete:${task._id}`, args: [{ taskId: task._id, actor, data: body.data }] });
+          // The parsed data: the workflow stores what it receives, as history keeps it.
+          .executeUpdate(completeTaskUpdate, { updateId: `complete:${task._id}`, args: [{ taskId: task._id, actor, data }] });
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) throw fromRejection(err);
         if (err instanceof WorkflowNotFoundError) throw conflict('run_closed', `run ${task.runId} is no longer running`);
