@@ -40,7 +40,7 @@ import { CenterIdAttr, completeTaskUpdate, ProcedureCodeAttr, RunStatusAttr, typ
 import type { Actor } from '../src/shared/roles';
 import { TOOLS } from '../src/launcher/embedded';
 import { closedLoop, fixedRate, http, median, percentile, until, type Timed } from './load';
-import { BASELINE_TASK_QUEUE, ENGINE_TASK_QUEUE, cpuSeconds, rssBytes, startBenchStack, type BenchStack, type Child } from './stack';
+import { BASELINE_TASK_QUEUE, ENGINE_TASK_QUEUE, cpuSeconds, rssBytes, startBenchStack, type BenchStack, type Child, type ChildStats } from './stack';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -236,7 +236,7 @@ async function main(): Promise<void> {
     if (o.only.has(2) && !interrupted) t2 = await bench.table2();
     if (o.only.has(3) && !interrupted) await bench.table3(t2);
     if (o.only.has(4) && !interrupted) await bench.table4(empty);
-    out(`Total bench time: ${((Date.now() - started) / 60_000).toFixed(1)} min. Component logs: ${stack.dir}/logs${o.keep ? '' : ' (removed; --keep to keep them)'}.`);
+    out(`Total bench time: ${((Date.now() - started) / 60_000).toFixed(1)} min; load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}. Component logs: ${stack.dir}/logs${o.keep ? '' : ' (removed; --keep to keep them)'}.`);
   } finally {
     if (!interrupted) {
       log('stopping');
@@ -293,6 +293,13 @@ class SentLog {
     for (const k of keys) if (!this.first.has(k)) n++;
     return n;
   }
+}
+
+/** Store operations per request between two `stats`, and how many were numbering inserts (sequence_claims). */
+function opsPerOk(before: ChildStats, after: ChildStats, results: Timed<unknown>[]): string {
+  const n = results.length || 1;
+  const d = (k?: string) => Object.entries(after.ops).reduce((a, [key, v]) => a + (k === undefined || key === k ? v - (before.ops[key] ?? 0) : 0), 0);
+  return `${f(d() / n)} (${f(d('sequence_claims.insertOne') / n)})`;
 }
 
 const PROCESSES = ['temporal', 'store', 'maildev', 'worker', 'api', 'baseline', 'bench'] as const;
@@ -493,8 +500,10 @@ class Bench {
     log(`table 1: ${R} registrations through the API at 16 concurrent`);
     const backlogApi = await this.drain('before table 1 (API)');
     let cpu = this.cpu();
+    let ops0 = await this.stack.api.stats(1e9);
     const api16 = await closedLoop(R, 16, this.deadline(), () => this.register());
     const cpuApi = cpu();
+    const apiOps16 = opsPerOk(ops0, await this.stack.api.stats(1e9), api16.results);
     log(`table 1: API ${api16.results.filter((r) => r.ok).length}/${api16.results.length} ok in ${f(api16.elapsedMs / 1000)} s; draining`);
     const backlogRaw = await this.drain('before table 1 (raw)');
     log(`table 1: ${R} raw client.workflow.start at 16 concurrent`);
@@ -505,11 +514,13 @@ class Bench {
       return { ok: true };
     });
     const cpuRaw = cpu();
-    const more: { c: number; r: Awaited<ReturnType<typeof closedLoop>>; backlog: number }[] = [];
+    const more: { c: number; r: Awaited<ReturnType<typeof closedLoop>>; backlog: number; ops: string }[] = [];
     for (const c of [32, 64]) {
       const backlog = await this.drain(`before table 1 (API at ${c})`);
       log(`table 1: ${R} registrations through the API at ${c} concurrent`);
-      more.push({ c, r: await closedLoop(R, c, this.deadline(), () => this.register()), backlog });
+      ops0 = await this.stack.api.stats(1e9);
+      const r = await closedLoop(R, c, this.deadline(), () => this.register());
+      more.push({ c, r, backlog, ops: opsPerOk(ops0, await this.stack.api.stats(1e9), r.results) });
     }
     const rate = (r: { results: Timed<unknown>[]; elapsedMs: number }) => r.results.filter((x) => x.ok).length / (r.elapsedMs / 1000);
     const okMs = (r: { results: Timed<unknown>[] }) => r.results.filter((x) => x.ok).map((x) => x.ms);
@@ -531,6 +542,7 @@ class Bench {
           '',
           '0',
         ]),
+        [`API store operations per request at 16${more.map((m) => ` / ${m.c}`).join('')} (numbering inserts)`, [apiOps16, ...more.map((m) => m.ops)].join(' / '), '0', '', ''],
       ],
     );
     const cut = [api16, raw16, ...more.map((m) => m.r)].some((r) => r.cutByTime);
@@ -731,7 +743,7 @@ class Bench {
       return r;
     }).finally(() => clearInterval(progress));
     log(`table 4: fill: ${fill.results.filter((r) => r.ok).length}/${fill.results.length} acknowledged in ${f(fill.elapsedMs / 1000)} s`);
-    const full = await this.growthPoint(this.o.samples, `${M} open`);
+    const full = await this.growthPoint(this.o.samples, `filled to ${M} open`);
     out(`## 4. Growth: empty store vs ${full.openClaims} open claims`);
     out();
     out(`Each point: \`GET /api/v1/claims\` (SSCS, all centers, default limit 200) ten times, then ${this.o.samples} claims registered one at a time, each waited for until its constancia is \`sent\` (an otherwise idle engine). The open claims were created through the same API (16 in flight; ${fill.results.filter((r) => !r.ok).length} of ${fill.results.length} fill requests failed${fill.cutByTime ? ', cut by the time bound' : ''}).`);
