@@ -682,6 +682,18 @@ class Bench {
       });
     }
     await this.drain('before table 3');
+    // A baseline run's first task is open once its constancia's no-op delivery ran (the same
+    // workflow task schedules both): wait for that, as the engine's tasks wait in the inbox.
+    const baselineKeys = baselineRuns.slice(0, K).map((r) => `${r.runId}:constancia`);
+    await until(
+      async () => {
+        await this.baselineSent.poll();
+        return this.baselineSent.missing(baselineKeys) === 0;
+      },
+      this.deadline(),
+      200,
+    );
+    baselineRuns = baselineRuns.filter((r) => this.baselineSent.first.has(`${r.runId}:constancia`));
     // Tasks the inbox shows open (the API looks a task up there before its update).
     const taskIds = engineRuns.map((r) => `${r.runId}:investigate-1`);
     const open = new Set<string>();
