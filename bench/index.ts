@@ -586,7 +586,7 @@ class Bench {
     const sentAt = await this.outboxSent(keys, Math.min(deadline, Date.now() + 60_000));
     const engineCpu = cpu();
     const lastSent = Math.max(...[...sentAt.values()].map((d) => d.getTime()));
-    const engineRate = sentAt.size / ((lastSent - t0) / 1000);
+    const engineRate = sentAt.size ? sentAt.size / ((lastSent - t0) / 1000) : NaN;
     const smtpTwice = keys.filter((k) => (this.engineSent.count.get(k) ?? 0) > 1).length;
     const mailCount = await this.mailDevCounts();
     const inboxTwice = [...mailCount.values()].filter((n) => n > 1).length;
@@ -613,7 +613,7 @@ class Bench {
     const baselineCpu = cpu();
     const bDone = bKeys.filter((k) => this.baselineSent.first.has(k));
     const bLast = Math.max(...bDone.map((k) => this.baselineSent.first.get(k)!));
-    const baselineRate = bDone.length / ((bLast - b0) / 1000);
+    const baselineRate = bDone.length ? bDone.length / ((bLast - b0) / 1000) : NaN;
 
     out(`## 2. End to end: ${N} claims in one burst → every constancia sent`);
     out();
