@@ -11,7 +11,7 @@
 import mongoose from 'mongoose';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { getConfig, requireEndpoints } from '../src/config';
+import { getConfig, requireEndpoints, workerTuningFromConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { connectModels } from '../src/db/models';
 import { createSmtpMailer, type Mailer } from '../src/activities/mailer';
@@ -88,6 +88,7 @@ async function main(role: Role): Promise<void> {
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         deps: activityDepsFromConfig(config, models, mailer, client),
+        tuning: workerTuningFromConfig(config),
       });
       close = async () => {
         await clientConnection.close();

@@ -178,7 +178,7 @@ async function main(): Promise<void> {
     void Promise.all(closeAll.map((c) => c().catch(() => undefined))).then(() => stack.close(o.keep).finally(() => process.exit(130)));
   });
   try {
-    const models = await connectModels(stack.services.store.url);
+    const models = await connectModels(stack.services.store.url, { embeddedPostgresUrl: stack.services.store.postgresUrl });
     closeAll.push(() => models.connection.close());
     await seedCenters(models);
     const connection = await Connection.connect({ address: stack.services.temporal.url });

@@ -8,13 +8,14 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, startFerretDB, startMailDev, startTemporal, type EmbeddedService } from '../src/launcher/embedded';
+import { freePort, startDocumentStore, startMailDev, startTemporal, type DocumentStore, type EmbeddedService } from '../src/launcher/embedded';
 
 /**
- * The document store under test: the one line to change when the embedded store changes (same
- * shape: `{ port, dataDir, logDir }` → an EmbeddedService whose `url` is a mongodb:// URI).
+ * The document store under test, as `npm start` runs it: FerretDB on PostgreSQL, commits synced
+ * to disk (`durable`). Its GIN indexes are created by the bench's own connection (bench/index.ts).
  */
-export const startStore = startFerretDB;
+export const startStore = async (o: { port: number; dataDir: string; logDir: string }): Promise<DocumentStore> =>
+  startDocumentStore({ ...o, postgresPort: await freePort(), durable: true });
 
 export const ENGINE_TASK_QUEUE = 'mac-engine';
 export const BASELINE_TASK_QUEUE = 'bench-baseline';
@@ -98,7 +99,7 @@ export class Child {
 
 export interface BenchStack {
   dir: string;
-  services: { temporal: EmbeddedService; store: EmbeddedService; mail: EmbeddedService };
+  services: { temporal: EmbeddedService; store: DocumentStore; mail: EmbeddedService };
   worker: Child;
   api: Child;
   baseline: Child;
@@ -152,7 +153,7 @@ export async function startBenchStack(log: (m: string) => void, temporalDb: 'fil
   const children = [worker, api, baseline];
   const killAll = () => {
     for (const c of children) c.proc.kill('SIGKILL');
-    for (const s of Object.values(services)) s.child.kill('SIGKILL');
+    for (const s of Object.values(services)) [s.child, (s as Partial<DocumentStore>).postgres?.child].forEach((c) => c?.kill('SIGKILL'));
   };
   process.once('exit', killAll);
   try {

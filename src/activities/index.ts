@@ -194,6 +194,18 @@ export function createActivities(deps: ActivityDeps) {
     return c;
   }
 
+  /** A write that must not be lost to a passing store error: tried up to 5 times over about 15 s. */
+  async function persist<T>(write: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+      }
+    }
+  }
+
   /** Documents by id, in the order asked: one `_id` lookup each (the embedded store serves `$in` by scanning). */
   async function documentsById(ids: string[], projection?: Record<string, 1>) {
     const docs = await Promise.all(ids.map((id) => models.Document.findById(id, projection).lean()));
@@ -446,7 +458,9 @@ export function createActivities(deps: ActivityDeps) {
         throw err;
       }
       const sentAt = clock();
-      await models.Outbox.updateOne({ _id: mail._id }, { $set: { status: 'sent', sentAt, messageId }, $unset: { lastError: 1 }, $inc: { attempts: 1 } });
+      // SMTP has the mail now: if this write were lost, Temporal's retry would send it again (the
+      // bench saw it when the store failed writers). It is retried here first, within the budget.
+      await persist(() => models.Outbox.updateOne({ _id: mail._id }, { $set: { status: 'sent', sentAt, messageId }, $unset: { lastError: 1 }, $inc: { attempts: 1 } }));
       return { messageId, sentAt: sentAt.toISOString() };
     },
 
