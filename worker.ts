@@ -26,6 +26,14 @@ export interface EngineWorkerOptions {
   tuning?: WorkerTuning;
 }
 
+/**
+ * Modules the workflows of a worker share instead of each loading its own copy. With a reused V8
+ * context every run evaluates the modules it imports for itself; zod and the task schemas built
+ * from it are most of that, and are immutable data: shared, a cached claim costs a fraction of
+ * its memory (docs/benchmarks.md). Only stateless modules belong here.
+ */
+export const WORKFLOW_PRELOAD_MODULES = ['zod', require.resolve('./src/shared/tasks')];
+
 /** The production wiring of the activities' dependencies. */
 export function activityDepsFromConfig(config: Config, models: ActivityDeps['models'], mailer: ActivityDeps['mailer'], client: ActivityDeps['client']): ActivityDeps {
   return { models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: config.MAIL_FROM, sscsEmail: config.SSCS_EMAIL }, client };
@@ -38,7 +46,9 @@ export function createEngineWorker(o: EngineWorkerOptions): Promise<Worker> {
     taskQueue: o.taskQueue,
     activities: createActivities(o.deps),
     ...(o.tuning ?? DEFAULT_WORKER_TUNING),
-    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('./src/workflows') }),
+    ...(o.workflowBundle
+      ? { workflowBundle: o.workflowBundle }
+      : { workflowsPath: require.resolve('./src/workflows'), bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES } }),
   });
 }
 
