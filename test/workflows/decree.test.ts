@@ -28,6 +28,13 @@ async function until<T>(check: () => Promise<T | undefined | false>, what: strin
   }
 }
 
+/** A claim's state once its term has moved (polled: the signal lands when the worker gets to it). */
+const movedTerm = (c: { id: string; handle: WorkflowHandle }) =>
+  until(async () => {
+    const s = await c.handle.query(getStateQuery);
+    return s.term!.changes.length ? s : undefined;
+  }, `the term of ${c.id} to move`);
+
 const signalsTo = async (handle: WorkflowHandle) =>
   (await handle.fetchHistory()).events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'calendarChanged').length;
 
@@ -82,10 +89,7 @@ describe('announcing a decreed non-working day', () => {
       expect(failuresLeft).toBeLessThan(0);
 
       for (const c of claims) {
-        const state = await until(async () => {
-          const s = await c.handle.query(getStateQuery);
-          return s.term!.changes.length ? s : undefined;
-        }, `the term of ${c.id} to move`);
+        const state = await movedTerm(c);
         expect(state.term!.dueDate).toBe(calendar.addBusinessDays(c.before.dueDate, 1));
         expect(state.term!.changes).toEqual([{ date, reason: decree(date).reason, previousDueDate: c.before.dueDate, dueDate: state.term!.dueDate }]);
         expect(await ctx.models.Claim.findById(c.id).lean()).toMatchObject({ dueDate: state.term!.dueDate, termChanges: [{ date, reason: decree(date).reason }] });
@@ -139,10 +143,7 @@ describe('announcing a decreed non-working day', () => {
       expect(await handle.result()).toMatchObject({ reached: 6, skipped: 0, total: 6 });
 
       for (const c of claims) {
-        const state = await until(async () => {
-          const s = await c.handle.query(getStateQuery);
-          return s.term!.changes.length ? s : undefined;
-        }, `the term of ${c.id} to move`);
+        const state = await movedTerm(c);
         expect(state.term!.dueDate).toBe(calendar.addBusinessDays(c.before.dueDate, 1));
         expect(state.term!.changes).toHaveLength(1);
       }
