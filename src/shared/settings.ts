@@ -65,9 +65,10 @@ export interface WorkerTuning {
 /**
  * Measured (docs/benchmarks.md): a worker holds about 400 MB before it caches any run (Node, the
  * SDK's core, the workflow bundle), and each cached claim about 0.5 MB more once zod and the task
- * schemas are shared (WORKFLOW_PRELOAD_MODULES). 200 cached runs keep it near 500 MB however many
- * claims are open; a run out of the cache is replayed from its history when it wakes (a reminder,
- * a completion), which costs milliseconds. Activities take milliseconds each on the indexed store,
- * and 32 at once keep FerretDB's 16 PostgreSQL connections busy without piling up behind them.
+ * schemas are shared (WORKFLOW_PRELOAD_MODULES); the bench still saw 812 MB at 3,000 open claims
+ * with 200 cached. A run out of the cache is replayed from its history when it wakes (a reminder,
+ * a completion): fewer cached runs cost CPU in bursts, more cost memory. Activities take
+ * milliseconds each on the indexed store, and 32 at once keep FerretDB's 16 PostgreSQL
+ * connections busy without piling up behind them.
  */
 export const DEFAULT_WORKER_TUNING: WorkerTuning = { maxCachedWorkflows: 200, maxConcurrentActivityTaskExecutions: 32 };
