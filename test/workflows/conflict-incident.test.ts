@@ -186,7 +186,7 @@ describe('P2.2.4 conflicts', () => {
       // As the API sends it: parsed, with the schema's default filled in (the workflow stores it as received).
       await completeTask(handle, task.id, supervisor, { outcome: 'Se explicó el orden de los turnos; la ciudadana quedó conforme.', escalateAsGrave: false });
       const out = await handle.result();
-      await maybeRecordHistory('conflict-minor', handle);
+      await maybeRecordHistory('conflict-minor-parsed-update', handle);
       return out;
     });
     expect(mailer.sent).toHaveLength(0);
