@@ -203,7 +203,8 @@ export async function startPostgres(o: PostgresOptions): Promise<EmbeddedService
 export async function startDocumentStore(o: { port: number; postgresPort: number; dataDir: string; logDir: string; durable: boolean }): Promise<DocumentStore> {
   const pg = await startPostgres({ port: o.postgresPort, dataDir: path.join(o.dataDir, 'postgres'), logDir: o.logDir, durable: o.durable });
   try {
-    // FerretDB's pool waits for a free connection; 16 keep two cores busy without thrashing.
+    // FerretDB's pool makes a query wait for a free connection instead of failing it; 16 is a
+    // chosen bound for two cores (pgx's default would be 4), not a measured optimum.
     const backend = `${pg.url}?pool_max_conns=16`;
     const { child, logFile } = launch('ferretdb', path.join(TOOLS, 'bin', 'ferretdb'), ['-listen', `127.0.0.1:${o.port}`, '-postgresql-url', backend], o.logDir);
     await waitForPort('ferretdb', child, o.port, 30_000, logFile);

@@ -67,8 +67,8 @@ export interface WorkerTuning {
  * SDK's core, the workflow bundle), and each cached claim about 0.5 MB more once zod and the task
  * schemas are shared (WORKFLOW_PRELOAD_MODULES); the bench still saw 812 MB at 3,000 open claims
  * with 200 cached. A run out of the cache is replayed from its history when it wakes (a reminder,
- * a completion): fewer cached runs cost CPU in bursts, more cost memory. Activities take
- * milliseconds each on the indexed store, and 32 at once keep FerretDB's 16 PostgreSQL
- * connections busy without piling up behind them.
+ * a completion): fewer cached runs cost CPU in bursts, more cost memory. 32 activities at once
+ * is twice FerretDB's 16 PostgreSQL connections: a chosen bound (not a measured optimum) so a
+ * burst waits in Temporal's task queue, where no timeout runs, rather than in the store.
  */
 export const DEFAULT_WORKER_TUNING: WorkerTuning = { maxCachedWorkflows: 200, maxConcurrentActivityTaskExecutions: 32 };

@@ -43,10 +43,11 @@ import type { Actor, Role } from '../shared/roles';
 
 /**
  * The activities every workflow of the engine calls, with one timeout and retry policy. Each is a
- * few store operations: milliseconds on the indexed store, under a second at its p99 under load
- * (docs/benchmarks.md). The timeout is far above that so an attempt is only re-run when it is
- * really stuck, never while a slow store is still serving it (which only adds load: the retry
- * storm of issue 8); a store outage is retried with backoff until it is back, never failing a run.
+ * few indexed store operations (a claim's 8 activities make 18 of them to its constancia,
+ * docs/benchmarks.md), milliseconds when the store is idle. The timeout is far above that so an
+ * attempt is only re-run when it is really stuck, never while a slow store is still serving it
+ * (which only adds load: the retry storm of issue 8, where attempts passed the old 30 s); a store
+ * outage is retried with backoff until it is back, never failing a run.
  */
 export const acts = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
