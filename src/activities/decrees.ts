@@ -6,8 +6,6 @@ import type { AnnouncementProgress, DecreeActor, DecreeResult } from '../shared/
 import type { ActivityDeps } from './index';
 
 export interface AnnounceDecreeInput {
-  /** The decree run: named on the day's progress. */
-  workflowId: string;
   date: string;
   reason: string;
   decreedBy: DecreeActor;
@@ -38,7 +36,7 @@ export function createDecreeActivities(deps: Pick<ActivityDeps, 'models' | 'clie
   async function saveProgress(input: AnnounceDecreeInput, status: 'announcing' | 'done', progress: AnnouncementProgress): Promise<void> {
     await models.NonWorkingDay.updateOne(
       { _id: input.date },
-      { $set: { announcement: { workflowId: input.workflowId, status, ...progress, updatedAt: clock() } } },
+      { $set: { announcement: { status, ...progress, updatedAt: clock() } } },
     );
   }
 
@@ -47,7 +45,7 @@ export function createDecreeActivities(deps: Pick<ActivityDeps, 'models' | 'clie
       const ctx = Context.current();
       // The day is in the calendar before any claim is told (a claim re-plans from the calendar).
       // The API saves it too; whoever comes first writes it, the other changes nothing.
-      await saveNonWorkingDay(models, { date: input.date, reason: input.reason, createdBy: input.decreedBy.sub, createdAt: new Date(input.decreedAt), workflowId: input.workflowId });
+      await saveNonWorkingDay(models, { date: input.date, reason: input.reason, createdBy: input.decreedBy.sub, createdAt: new Date(input.decreedAt) });
       const day = (await models.NonWorkingDay.findById(input.date).lean())!;
       // What the calendar says is what the claims record (two racing POSTs: the first reason stands).
       const change: CalendarChange = { date: input.date, reason: day.reason, decreedAt: day.createdAt.toISOString(), decreedBy: { sub: day.createdBy ?? input.decreedBy.sub, role: input.decreedBy.role } };

@@ -31,7 +31,7 @@ export async function decreeableDay(models: Models, date: string) {
  * Adds a decreed day to the calendar, once: the API and the decree run both call it, whoever
  * comes first writes it (with its announcement pending) and the other changes nothing.
  */
-export async function saveNonWorkingDay(models: Models, day: { date: string; reason: string; createdBy: string; createdAt: Date; workflowId: string }): Promise<void> {
+export async function saveNonWorkingDay(models: Models, day: { date: string; reason: string; createdBy: string; createdAt: Date }): Promise<void> {
   await tolerantUpsert(() =>
     models.NonWorkingDay.updateOne(
       { _id: day.date },
@@ -40,7 +40,7 @@ export async function saveNonWorkingDay(models: Models, day: { date: string; rea
           reason: day.reason,
           createdBy: day.createdBy,
           createdAt: day.createdAt,
-          announcement: { workflowId: day.workflowId, status: 'pending', reached: 0, skipped: 0, total: null },
+          announcement: { status: 'pending', reached: 0, skipped: 0, total: null },
         },
       },
       { upsert: true },

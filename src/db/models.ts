@@ -208,7 +208,6 @@ const nonWorkingDaySchema = new Schema(
     announcement: {
       type: new Schema(
         {
-          workflowId: { type: String, required: true },
           status: { type: String, required: true },
           after: String,
           reached: { type: Number, required: true },

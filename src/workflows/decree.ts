@@ -1,4 +1,4 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { DecreeInput, DecreeResult } from '../shared/decree';
 
@@ -23,7 +23,6 @@ const announcer = proxyActivities<Activities>({
  */
 export async function decreeWorkflow(input: DecreeInput): Promise<DecreeResult> {
   return announcer.announceDecree({
-    workflowId: workflowInfo().workflowId,
     date: input.date,
     reason: input.reason,
     decreedBy: input.decreedBy,

@@ -145,7 +145,7 @@ export function registerCalendar(api: Api, deps: ApiDeps): void {
       // The announcement first, then the day: if this request dies in between, the run saves the
       // day itself; the other way round, a day could stay decreed with nobody told.
       const started = await startAnnouncement(deps, { date: body.date, reason: body.reason, decreedBy: requestedBy, decreedAt: decreedAt.toISOString() });
-      await saveNonWorkingDay(deps.models, { date: body.date, reason: body.reason, createdBy: requestedBy.sub, createdAt: decreedAt, workflowId: decreeWorkflowId(body.date) });
+      await saveNonWorkingDay(deps.models, { date: body.date, reason: body.reason, createdBy: requestedBy.sub, createdAt: decreedAt });
       const day = (await deps.models.NonWorkingDay.findById(body.date).lean())!;
       // Two requests racing for a new date: one started the announcement (201), the other did not (200).
       res.status(started ? 201 : 200).json({ date: day._id, reason: day.reason, announcement: announcementOf(day) });
