@@ -108,12 +108,15 @@ export interface BenchStack {
 }
 
 /** Forks bench/engine.ts in `role`, with the engine's configuration in its environment (src/config.ts). */
+const profiled = (role: Role): boolean => (process.env.BENCH_PROFILE ?? '').split(',').includes(role);
+
 function forkEngine(role: Role, env: Record<string, string>, logDir: string): Child {
   const logFile = path.join(logDir, `${role}.log`);
   const out = fs.openSync(logFile, 'a');
   const proc = fork(path.join(__dirname, 'engine.ts'), [role], {
     // tsx's loader, as `npm start` runs TypeScript (tsx); the child gets no other flags of ours.
-    execArgv: ['--import', 'tsx'],
+    // BENCH_PROFILE=api,worker: those children write V8 CPU profiles (.cpuprofile) to the logs.
+    execArgv: ['--import', 'tsx', ...(profiled(role) ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`] : [])],
     env: { ...process.env, ...env },
     stdio: ['ignore', out, out, 'ipc'],
   });
