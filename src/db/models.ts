@@ -336,45 +336,75 @@ export async function tolerantUpsert<T>(op: () => Promise<T>): Promise<T> {
  * FerretDB v1 makes atomic (its `$inc` is read-modify-write: concurrent callers get the same
  * value). The same owner asking again (a retried activity) gets the number it already holds, and
  * the scope it was claimed in (a retry after New Year keeps the year of its first attempt).
+ * `fresh`: the owner was made for this call (an API request without Idempotency-Key) and cannot
+ * hold a number yet, so it is not looked up.
  */
-export function claimNumber(models: Models, scope: string, owner: string, now: Date): Promise<{ n: number; scope: string }> {
-  return inLane(`${models.connection.name}:${scope}`, () => claimNumberNow(models, scope, owner, now));
+export function claimNumber(models: Models, scope: string, owner: string, now: Date, opts: { fresh?: boolean } = {}): Promise<{ n: number; scope: string }> {
+  const key = `${models.connection.name}:${scope}`;
+  let seq = sequences.get(key);
+  if (!seq) sequences.set(key, (seq = { tail: Promise.resolve(), waiting: 0, saveEvery: SAVE_COUNTER_EVERY, unsaved: 0 }));
+  const sequence = seq;
+  sequence.waiting++;
+  const work = () => claimNumberNow(models, sequence, scope, owner, now, opts.fresh ?? false);
+  const mine = sequence.tail.then(work, work);
+  sequence.tail = mine.catch(() => undefined);
+  return mine.finally(() => void sequence.waiting--);
 }
 
 /**
- * Claims of one sequence made by this process run one after another: concurrent claimers would
- * all read the same counter and collide on the same number, each collision costing more round
- * trips (a burst of 64 registrations made thousands). Other processes still race safely on the
- * unique key.
+ * What this process knows of a sequence it claims in. Its claims run one after another (the
+ * tail): concurrent claimers would all start from the same counter and collide on the same
+ * number, each collision costing more round trips (a burst of 64 registrations made thousands).
+ * Other processes still race safely on the unique key.
+ *
+ * `last` is the number this process claimed last. Claims are never deleted, so every number up to
+ * it is taken, and the next claim starts after it without reading the counter. The counter (the
+ * start for a process without `last`) is written when no claim waits behind this one, and at least
+ * every `saveEvery` claims: a crash loses at most that many counter updates, which the next
+ * process walks past. Once another process is seen claiming in the sequence (a collision) every
+ * claim writes it, so the two do not keep walking past each other.
  */
-const lanes = new Map<string, Promise<unknown>>();
-function inLane<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const previous = lanes.get(key) ?? Promise.resolve();
-  const mine = previous.then(work, work);
-  const tail = mine.catch(() => undefined);
-  lanes.set(key, tail);
-  void tail.then(() => {
-    if (lanes.get(key) === tail) lanes.delete(key);
-  });
-  return mine;
+interface Sequence {
+  tail: Promise<unknown>;
+  waiting: number;
+  last?: number;
+  saveEvery: number;
+  unsaved: number;
 }
+const SAVE_COUNTER_EVERY = 32;
+const sequences = new Map<string, Sequence>();
 
-async function claimNumberNow(models: Models, scope: string, owner: string, now: Date): Promise<{ n: number; scope: string }> {
-  const held = await models.SequenceClaim.findOne({ owner }, { n: 1, scope: 1 }).lean();
-  if (held) return { n: held.n, scope: held.scope };
-  let n = ((await models.Counter.findById(scope).lean())?.seq ?? 0) + 1;
+async function claimNumberNow(models: Models, seq: Sequence, scope: string, owner: string, now: Date, fresh: boolean): Promise<{ n: number; scope: string }> {
+  const held = () => models.SequenceClaim.findOne({ owner }, { n: 1, scope: 1 }).lean();
+  const counter = async () => (await models.Counter.findById(scope).lean())?.seq ?? 0;
+  if (!fresh) {
+    const h = await held();
+    if (h) return { n: h.n, scope: h.scope };
+  }
+  let n = (seq.last ?? (await counter())) + 1;
   for (;;) {
     try {
       await models.SequenceClaim.create({ _id: `${scope}#${n}`, scope, n, owner, createdAt: now });
       break;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      const again = await models.SequenceClaim.findOne({ owner }, { n: 1, scope: 1 }).lean();
-      if (again) return { n: again.n, scope: again.scope };
-      n++;
+      if (!fresh) {
+        const again = await held();
+        if (again) return { n: again.n, scope: again.scope };
+      }
+      seq.saveEvery = 1;
+      n = Math.max(n, await counter()) + 1;
     }
   }
-  await models.Counter.updateOne({ _id: scope }, { $max: { seq: n } }, { upsert: true }).catch(() => undefined);
+  seq.last = n;
+  seq.unsaved++;
+  if (seq.waiting <= 1 || seq.unsaved >= seq.saveEvery) {
+    const saved = await models.Counter.updateOne({ _id: scope }, { $max: { seq: n } }, { upsert: true }).then(
+      () => true,
+      () => false,
+    );
+    if (saved) seq.unsaved = 0;
+  }
   return { n, scope };
 }
 
@@ -398,8 +428,8 @@ export interface RunStartRecord {
  * A run's business number, `<prefix>-<center>-<year>-<seq>` (e.g. HR-lima-norte-2026-00012), per
  * procedure, center and Lima year. The owner keeps its number: asking again returns the same one.
  */
-export async function allocateRunNumber(models: Models, r: { code: string; prefix?: string; centerId: string; owner: string; now: Date }): Promise<string> {
-  const claimed = await claimNumber(models, `run:${r.code}:${r.centerId}:${limaDate(r.now).slice(0, 4)}`, r.owner, r.now);
+export async function allocateRunNumber(models: Models, r: { code: string; prefix?: string; centerId: string; owner: string; now: Date; fresh?: boolean }): Promise<string> {
+  const claimed = await claimNumber(models, `run:${r.code}:${r.centerId}:${limaDate(r.now).slice(0, 4)}`, r.owner, r.now, { fresh: r.fresh });
   return `${r.prefix ?? r.code}-${r.centerId}-${scopeYear(claimed.scope)}-${String(claimed.n).padStart(5, '0')}`;
 }
 

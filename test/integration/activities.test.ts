@@ -54,6 +54,26 @@ test('when an owner claims a number again, then it keeps its number and the sequ
   expect((await claimNumber(models, 'test-seq', 'owner-b', now)).n).toBe(first + 1);
 });
 
+test('when two processes claim numbers in one sequence at once, then together they get 1..N with no gap and no number twice, and the counter ends at N', async () => {
+  // A second copy of the module is a second process: its own lanes and memory of what it claimed.
+  let other!: typeof import('../../src/db/models');
+  jest.isolateModules(() => {
+    other = require('../../src/db/models');
+  });
+  const otherModels = other.createModels(models.connection);
+  const now = new Date();
+  const scope = 'test-two-processes';
+  const claims = await Promise.all(
+    Array.from({ length: 40 }, (_, i) => (i % 2 ? claimNumber(models, scope, `a-${i}`, now, { fresh: true }) : other.claimNumber(otherModels, scope, `b-${i}`, now, { fresh: true }))),
+  );
+  expect(claims.map((c) => c.n).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  // Then one after another, alternating: each starts where the other stopped.
+  const more = [];
+  for (let i = 0; i < 6; i++) more.push((await (i % 2 ? claimNumber(models, scope, `c-${i}`, now) : other.claimNumber(otherModels, scope, `d-${i}`, now))).n);
+  expect(more).toEqual([41, 42, 43, 44, 45, 46]);
+  expect((await models.Counter.findById(scope).lean())?.seq).toBe(46);
+});
+
 test('when delivery is retried after it succeeded, then the email is not sent again', async () => {
   const { acts, mailer } = build();
   await acts.queueEmail({ key: 'RUN-M:ack', runId: 'RUN-M', centerId: 'piura', to: [{ kind: 'address', email: 'ana@correo.pe' }], template: 'congratulation_ack', data: { ...docData, document: { reference: 'X' } } });

@@ -96,12 +96,18 @@ describe('registering claims', () => {
   test('when a claim number is somehow issued twice, then the second claim cannot start a second workflow', async () => {
     const first = await stack.http.post('/api/v1/procedures/PM1.4.2/runs').set(stack.auth('orientador', ['ventanilla'])).send(claimBody({ centerId: 'ventanilla', entityId: undefined }));
     expect(first.status).toBe(201);
-    // Lose the number's claim, as a broken counter would: the next claim gets the same number.
-    await stack.models.SequenceClaim.deleteMany({ scope: /^run:PM1\.4\.2:ventanilla/ });
-    await stack.models.Counter.deleteMany({ _id: /^run:PM1\.4\.2:ventanilla/ });
-    const clash = await stack.http.post('/api/v1/procedures/PM1.4.2/runs').set(stack.auth('orientador', ['ventanilla'])).send(claimBody({ centerId: 'ventanilla', entityId: undefined }));
-    expect(clash.status).toBe(409);
-    expect(clash.body.error.code).toBe('run_exists');
+    // The next number is already a workflow's id, as if another numbering had issued it: the
+    // sequence hands it out, and the start is refused rather than a second run made under it.
+    const next = first.body.runId.replace(/\d+$/, (n: string) => String(Number(n) + 1).padStart(n.length, '0'));
+    const squatter = await stack.client.workflow.start('squatter', { taskQueue: 'nobody-polls-this', workflowId: next });
+    try {
+      const clash = await stack.http.post('/api/v1/procedures/PM1.4.2/runs').set(stack.auth('orientador', ['ventanilla'])).send(claimBody({ centerId: 'ventanilla', entityId: undefined }));
+      expect(clash.status).toBe(409);
+      expect(clash.body.error.code).toBe('run_exists');
+      expect(clash.body.error.message).toContain(next);
+    } finally {
+      await squatter.terminate('test over');
+    }
     await expect(
       stack.client.workflow.start('claimWorkflow', { taskQueue: stack.taskQueue, workflowId: first.body.runId, workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE, args: [{}] }),
     ).rejects.toThrow(/already started/i);

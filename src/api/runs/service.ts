@@ -56,7 +56,7 @@ export async function startRun(
 
   const now = deps.clock();
   /** The run's business number; an idempotent request owns its number, so a replay finds it. */
-  const allocate = (owner: string) => allocateRunNumber(deps.models, { code: procedure.code, prefix: procedure.numberPrefix, centerId: input.centerId, owner, now });
+  const allocate = (owner: string, fresh = false) => allocateRunNumber(deps.models, { code: procedure.code, prefix: procedure.numberPrefix, centerId: input.centerId, owner, now, fresh });
 
   let runId: string;
   if (idempotencyKey) {
@@ -79,7 +79,7 @@ export async function startRun(
     }
     runId = record.runId!;
   } else {
-    runId = await allocate(`request:${randomUUID()}`);
+    runId = await allocate(`request:${randomUUID()}`, true);
   }
 
   // Whichever request's start succeeds created the run (201); every other one is a replay (200).
