@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import type { Models, CenterRecord } from '../db/models';
-import { allocateRunNumber, claimNumber, isDuplicateKey, recordRunStart, scopeYear, tolerantUpsert, type RunStartRecord } from '../db/models';
+import { allocateRunNumber, claimNumber, findCenter, isDuplicateKey, recordRunStart, scopeYear, tolerantUpsert, type RunStartRecord } from '../db/models';
 import { centerHours, hoursOn, type CenterHours, type DayHours } from '../domain/centers';
 import { loadCalendar } from '../calendar/service';
 import { endOfLimaDay, limaDate, limaInstant, weekdayOf } from '../calendar/businessCalendar';
@@ -189,7 +189,7 @@ export function createActivities(deps: ActivityDeps) {
   const { models, mailer, templates, clock } = deps;
 
   async function center(centerId: string): Promise<CenterRecord> {
-    const c = await models.Center.findById(centerId).lean<CenterRecord>();
+    const c = await findCenter(models, centerId);
     if (!c) throw ApplicationFailure.nonRetryable(`center ${centerId} does not exist`, 'CenterNotFound');
     return c;
   }

@@ -408,6 +408,30 @@ async function claimNumberNow(models: Models, seq: Sequence, scope: string, owne
   return { n, scope };
 }
 
+/**
+ * A center, read through a short-lived cache of this process. Centers change seldom (their hours,
+ * through the API, which forgets the center it changes) and every registration and most
+ * activities read one: the cache spares the store most of those reads. Another process's change is
+ * seen within CENTER_CACHE_MS.
+ */
+export const CENTER_CACHE_MS = 5_000;
+const centers = new Map<string, { at: number; center: Promise<CenterRecord | null> }>();
+
+export function findCenter(models: Models, centerId: string): Promise<CenterRecord | null> {
+  const key = `${models.connection.name}:${centerId}`;
+  const hit = centers.get(key);
+  if (hit && Date.now() - hit.at < CENTER_CACHE_MS) return hit.center;
+  const center = models.Center.findById(centerId).lean<CenterRecord>().exec();
+  centers.set(key, { at: Date.now(), center });
+  center.catch(() => centers.get(key)?.center === center && centers.delete(key));
+  return center;
+}
+
+/** After a change to a center made by this process: the next read goes to the store. */
+export function forgetCenter(models: Models, centerId: string): void {
+  centers.delete(`${models.connection.name}:${centerId}`);
+}
+
 /** The last `:`-separated part of a sequence scope: its year. */
 export const scopeYear = (scope: string): string => scope.slice(scope.lastIndexOf(':') + 1);
 

@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../../src/activities';
 import { loadTemplates } from '../../src/templates';
-import { backfillTaskEntities, claimNumber, type Models } from '../../src/db/models';
+import { backfillTaskEntities, CENTER_CACHE_MS, claimNumber, findCenter, forgetCenter, type Models } from '../../src/db/models';
 import { freshModels, RecordingMailer, TEST_SSCS_EMAIL, testEnv } from '../helpers/infra';
 
 let models: Models;
@@ -72,6 +72,28 @@ test('when two processes claim numbers in one sequence at once, then together th
   for (let i = 0; i < 6; i++) more.push((await (i % 2 ? claimNumber(models, scope, `c-${i}`, now) : other.claimNumber(otherModels, scope, `d-${i}`, now))).n);
   expect(more).toEqual([41, 42, 43, 44, 45, 46]);
   expect((await models.Counter.findById(scope).lean())?.seq).toBe(46);
+});
+
+test('when a center changes, then this process sees it at once if it made the change, and within CENTER_CACHE_MS if another did', async () => {
+  const name = async () => (await findCenter(models, 'piura'))?.name;
+  const original = await name();
+  try {
+    await models.Center.updateOne({ _id: 'piura' }, { $set: { name: 'Centro MAC Piura (sede temporal)' } });
+    expect(await name()).toBe(original); // another process's change, not seen yet
+    const now = Date.now();
+    const later = jest.spyOn(Date, 'now').mockReturnValue(now + CENTER_CACHE_MS + 1);
+    try {
+      expect(await name()).toBe('Centro MAC Piura (sede temporal)');
+    } finally {
+      later.mockRestore();
+    }
+    await models.Center.updateOne({ _id: 'piura' }, { $set: { name: original } });
+    forgetCenter(models, 'piura'); // this process's own change
+    expect(await name()).toBe(original);
+  } finally {
+    await models.Center.updateOne({ _id: 'piura' }, { $set: { name: original } });
+    forgetCenter(models, 'piura');
+  }
 });
 
 test('when delivery is retried after it succeeded, then the email is not sent again', async () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Api } from '../route';
 import { errorResponses, json } from '../route';
 import type { ApiDeps } from '../deps';
-import type { CenterRecord } from '../../db/models';
+import { forgetCenter, type CenterRecord } from '../../db/models';
 import { centerHours, centerType, staffingCheck, type CenterHours } from '../../domain/centers';
 import { ensureOpeningSchedules, OpeningHoursError, openingScheduleId, openingScheduleSpec } from '../../schedules/opening';
 import { assertCenter } from '../auth';
@@ -97,6 +97,7 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
       }
       // One day group at a time: two changes of different groups at once both stay.
       await deps.models.Center.updateOne({ _id: c._id }, { $set: Object.fromEntries(Object.entries(body).map(([group, h]) => [`hours.${group}`, h])) });
+      forgetCenter(deps.models, c._id);
       await ensureOpeningSchedules(deps.temporal, { models: deps.models, taskQueue: deps.taskQueue, searchAttributes: deps.searchAttributes, settings: deps.settings, log: deps.log });
       const next = await deps.temporal.schedule
         .getHandle(openingScheduleId(c._id))

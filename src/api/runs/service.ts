@@ -3,7 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from 'zod';
 import { canStart, type ProcedureDefinition } from '../../catalog';
-import { allocateRunNumber, isDuplicateKey, recordRunStart, type CenterRecord } from '../../db/models';
+import { allocateRunNumber, findCenter, isDuplicateKey, recordRunStart } from '../../db/models';
 import { CenterIdAttr, ProcedureCodeAttr, RUN_STATUSES, RunStatusAttr, type RunMeta } from '../../shared/messages';
 import { repairRunRecord } from '../../runs/records';
 import type { Actor } from '../../shared/roles';
@@ -48,7 +48,7 @@ export async function startRun(
   const input = parsed.data as { centerId: string; entityId?: string };
   if (starter.kind === 'staff') assertCenter(starter.actor, input.centerId);
   const startedBy: RunMeta['startedBy'] = starter.kind === 'staff' ? { sub: starter.actor.sub, role: starter.actor.role } : { sub: 'ciudadano', role: 'citizen' };
-  const center = await deps.models.Center.findById(input.centerId).lean<CenterRecord>();
+  const center = await findCenter(deps.models, input.centerId);
   if (!center || !center.active) throw invalidField('body.centerId', `unknown center ${input.centerId}`);
   if (input.entityId && !center.participatingEntities.some((e) => e.id === input.entityId)) {
     throw invalidField('body.entityId', `${input.entityId} is not a participating entity of ${center._id}`);
