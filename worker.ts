@@ -14,41 +14,33 @@ import { DEFAULT_WORKER_TUNING, type WorkerTuning } from './src/shared/settings'
 import { ensureOpeningSchedules } from './src/schedules/opening';
 import { ensureReconcileSchedule } from './src/schedules/reconcile';
 import { createLogger } from './src/logger';
+import { buildWorkflowBundleApart } from './src/launcher/workflowBundle';
 
 export interface EngineWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
-  /** A pre-built workflow bundle (tests build it once); otherwise workflows are bundled from source. */
+  /** A pre-built workflow bundle (tests build it once); otherwise src/workflows is bundled in a child process. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Cache and concurrency limits (default: DEFAULT_WORKER_TUNING). */
   tuning?: WorkerTuning;
 }
-
-/**
- * Modules the workflows of a worker share instead of each loading its own copy. With a reused V8
- * context every run evaluates the modules it imports for itself; zod and the task schemas built
- * from it are most of that, and are immutable data: shared, a cached claim costs a fraction of
- * its memory (docs/benchmarks.md). Only stateless modules belong here.
- */
-export const WORKFLOW_PRELOAD_MODULES = ['zod', require.resolve('./src/shared/tasks')];
 
 /** The production wiring of the activities' dependencies. */
 export function activityDepsFromConfig(config: Config, models: ActivityDeps['models'], mailer: ActivityDeps['mailer'], client: ActivityDeps['client']): ActivityDeps {
   return { models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: config.MAIL_FROM, sscsEmail: config.SSCS_EMAIL }, client };
 }
 
-export function createEngineWorker(o: EngineWorkerOptions): Promise<Worker> {
+export async function createEngineWorker(o: EngineWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     activities: createActivities(o.deps),
     ...(o.tuning ?? DEFAULT_WORKER_TUNING),
-    ...(o.workflowBundle
-      ? { workflowBundle: o.workflowBundle }
-      : { workflowsPath: require.resolve('./src/workflows'), bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES } }),
+    // Not `workflowsPath`: webpack in the worker's own process would stay in its memory.
+    workflowBundle: o.workflowBundle ?? (await buildWorkflowBundleApart()),
   });
 }
 

@@ -65,7 +65,7 @@ export interface WorkerTuning {
 /**
  * Measured (docs/benchmarks.md): a worker holds about 400 MB before it caches any run (Node, the
  * SDK's core, the workflow bundle), and each cached claim about 0.5 MB more once zod and the task
- * schemas are shared (WORKFLOW_PRELOAD_MODULES); the bench still saw 812 MB at 3,000 open claims
+ * schemas are shared (WORKFLOW_PRELOAD_MODULES, src/launcher/workflowBundle.ts); the bench still saw 812 MB at 3,000 open claims
  * with 200 cached. A run out of the cache is replayed from its history when it wakes (a reminder,
  * a completion): fewer cached runs cost CPU in bursts, more cost memory. 32 activities at once
  * is twice FerretDB's 16 PostgreSQL connections: a chosen bound (not a measured optimum) so a

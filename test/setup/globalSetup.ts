@@ -6,15 +6,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOW_PRELOAD_MODULES } from '../../worker';
+import { buildWorkflowBundle } from '../../src/launcher/workflowBundle';
 import { freePort, startDocumentStore, startMailDev, startTemporal, type EmbeddedService } from '../../src/launcher/embedded';
 
 export default async function globalSetup(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mac-engine-test-'));
   const logDir = path.join(dir, 'logs');
   const [bundle, store, temporal, mail] = await Promise.all([
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), preloadModules: WORKFLOW_PRELOAD_MODULES, logger: quietLogger }),
+    buildWorkflowBundle(quietLogger),
     Promise.all([freePort(), freePort()]).then(([port, postgresPort]) => startDocumentStore({ port, postgresPort, dataDir: path.join(dir, 'store'), logDir, durable: false })),
     freePort().then((port) => startTemporal({ port, uiPort: null, dbFile: null, namespace: 'default', logDir })),
     Promise.all([freePort(), freePort()]).then(([smtpPort, webPort]) => startMailDev({ smtpPort, webPort, mailDir: null, logDir })),
