@@ -6,7 +6,10 @@
 import type { DocumentRef, TaskPlan } from '../../src/activities';
 
 export function createBaselineActivities(onDelivered: (key: string) => void) {
-  return {
+  const activities = {
+    async registerClaim(input: { entityId?: string; term: { openedAt: string; dueBusinessDays: number } }): Promise<{ entity: { id: string; name: string } | null; plan: TaskPlan }> {
+      return { entity: input.entityId ? await activities.lookupEntity({ centerId: '', entityId: input.entityId }) : null, plan: await activities.planTask(input.term) };
+    },
     async recordRun(_input: Record<string, unknown>): Promise<void> {},
     async lookupEntity(input: { centerId: string; entityId: string }): Promise<{ id: string; name: string } | null> {
       return { id: input.entityId, name: input.entityId.toUpperCase() };
@@ -42,6 +45,7 @@ export function createBaselineActivities(onDelivered: (key: string) => void) {
     async updateClaimRecord(_input: Record<string, unknown>): Promise<void> {},
     async closeRun(_input: Record<string, unknown>): Promise<void> {},
   };
+  return activities;
 }
 
 export type BaselineActivities = ReturnType<typeof createBaselineActivities>;

@@ -57,11 +57,11 @@ export async function baselineClaimWorkflow({ meta, input, terms }: ClaimWorkflo
   };
 
   const startedAt = new Date(workflowInfo().startTime).toISOString();
-  await acts.recordRun({ runId: meta.runId, code: meta.code, centerId: meta.centerId, workflowType: workflowInfo().workflowType, summary: 'Reclamo', startedBy: meta.startedBy, startedAt, metrics: { registered: 1 } });
-  const entity = input.entityId ? await acts.lookupEntity({ centerId: meta.centerId, entityId: input.entityId }) : null;
-  const plan = await acts.planTask({ openedAt: startedAt, dueBusinessDays: terms.businessDays, remindBefore: terms.remindBefore, escalation: { levels: ['coordinator', 'admin_entity', 'sscs'], every: terms.escalateEvery } } as never);
+  const term = { openedAt: startedAt, dueBusinessDays: terms.businessDays, remindBefore: terms.remindBefore, escalation: { levels: ['coordinator', 'admin_entity', 'sscs'], every: terms.escalateEvery } };
+  const record = { number: meta.runId, centerId: meta.centerId, citizen: input.citizen, description: input.description, request: input.request, registeredAt: startedAt };
+  const run = { runId: meta.runId, code: meta.code, centerId: meta.centerId, workflowType: workflowInfo().workflowType, summary: 'Reclamo', startedBy: meta.startedBy, startedAt, metrics: { registered: 1 } };
+  const { entity, plan } = await acts.registerClaim({ run, ...(input.entityId ? { entityId: input.entityId } : {}), term, claim: record } as never);
   setSearch({ dueAt: plan.dueAt });
-  await acts.openClaimRecord({ number: meta.runId, centerId: meta.centerId, entity, citizen: input.citizen, description: input.description, request: input.request, registeredAt: startedAt, dueDate: plan.dueDate, dueAt: plan.dueAt });
   const claimData = { number: meta.runId, citizen: input.citizen, entity, description: input.description, request: input.request, registeredAt: startedAt, term: plan, legalReference: terms.reference };
   const constancia = await acts.renderDocument({ key: `${meta.runId}:constancia`, runId: meta.runId, centerId: meta.centerId, type: 'constancia_reclamo', data: claimData });
   await notify('constancia', { ...claimData, document: constancia }, [constancia.id]);

@@ -21,6 +21,12 @@ export interface ClaimWorkflowInput {
 /** Patch: a decree told twice is recorded once (runs that re-planned before it keep the old path). */
 const CALENDAR_CHANGES_ONCE = 'calendar-changes-once';
 
+/**
+ * Patch: the registration (run record, entity, term, Libro de Reclamaciones entry) is one activity;
+ * claims registered before it keep their four.
+ */
+const REGISTERED_AT_ONCE = 'claim-registered-at-once';
+
 const NOTICE_TEMPLATES = { reminder: 'claim_reminder', escalation: 'claim_escalation' };
 const eventId = (e: TimelineEvent) => (e.kind === 'reminder' ? `reminder:${e.before}` : `escalation:${e.level}`);
 
@@ -44,22 +50,25 @@ async function claimRun(run: Run, { meta, input, terms }: ClaimWorkflowInput): P
   const changes: CalendarChange[] = [];
   setHandler(calendarChangedSignal, (change) => void changes.push(change));
 
-  await run.begin(`Reclamo${input.entityId ? ` sobre ${input.entityId}` : ''}`, { registered: 1 });
-  const entity = input.entityId ? await acts.lookupEntity({ centerId: meta.centerId, entityId: input.entityId }) : null;
+  const summary = `Reclamo${input.entityId ? ` sobre ${input.entityId}` : ''}`;
   // Registered when the engine accepted it (the start of the run), not when the worker got to it.
   const registeredAt = new Date(workflowInfo().startTime).toISOString();
-  const planTerm = () =>
-    acts.planTask({
-      openedAt: registeredAt,
-      dueBusinessDays: terms.businessDays,
-      remindBefore: terms.remindBefore,
-      escalation: { levels: ESCALATION_PATH, every: terms.escalateEvery },
-    });
-  let plan: TaskPlan = await planTerm();
+  const termInput = { openedAt: registeredAt, dueBusinessDays: terms.businessDays, remindBefore: terms.remindBefore, escalation: { levels: ESCALATION_PATH, every: terms.escalateEvery } };
+  const planTerm = () => acts.planTask(termInput);
+  const record = { number: meta.runId, centerId: meta.centerId, citizen: input.citizen, description: input.description, request: input.request, registeredAt };
+  let entity: { id: string; name: string } | null;
+  let plan: TaskPlan;
+  if (patched(REGISTERED_AT_ONCE)) {
+    ({ entity, plan } = await acts.registerClaim({ run: run.runRecord(summary, { registered: 1 }), ...(input.entityId ? { entityId: input.entityId } : {}), term: termInput, claim: record }));
+  } else {
+    await run.begin(summary, { registered: 1 });
+    entity = input.entityId ? await acts.lookupEntity({ centerId: meta.centerId, entityId: input.entityId }) : null;
+    plan = await planTerm();
+  }
   const term: TermState = { registeredOn: plan.openedOn, businessDays: terms.businessDays, dueDate: plan.dueDate, dueAt: plan.dueAt, changes: [] };
   run.state.term = term;
   run.setSearch({ dueAt: term.dueAt });
-  await acts.openClaimRecord({ number: meta.runId, centerId: meta.centerId, entity, citizen: input.citizen, description: input.description, request: input.request, registeredAt, dueDate: term.dueDate, dueAt: term.dueAt });
+  if (!patched(REGISTERED_AT_ONCE)) await acts.openClaimRecord({ ...record, entity, dueDate: term.dueDate, dueAt: term.dueAt });
 
   const claimData = () => ({ number: meta.runId, citizen: input.citizen, entity, description: input.description, request: input.request, registeredAt, term, legalReference: terms.reference });
   const constancia = await run.document('constancia', 'constancia_reclamo', claimData());

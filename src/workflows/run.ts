@@ -19,7 +19,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, DocumentRef, Recipient, RenderDocumentInput, TaskNoticeInput, TimelineEvent } from '../activities';
+import type { Activities, DocumentRef, Recipient, RenderDocumentInput, RecordRunInput, TaskNoticeInput, TimelineEvent } from '../activities';
 import { NON_RETRYABLE_ACTIVITY_ERRORS } from '../shared/errors';
 import {
   CenterIdAttr,
@@ -164,7 +164,12 @@ export class Run {
 
   /** Records the run in the read model (`ref`: what other runs may look it up by). */
   async begin(summary: string, metrics: Record<string, number> = {}, ref?: string): Promise<void> {
-    await acts.recordRun({
+    await acts.recordRun(this.runRecord(summary, metrics, ref));
+  }
+
+  /** The run's record as `begin` writes it, for an activity that records the run among other writes. */
+  runRecord(summary: string, metrics: Record<string, number> = {}, ref?: string): RecordRunInput {
+    return {
       ...(ref ? { ref } : {}),
       runId: this.meta.runId,
       code: this.meta.code,
@@ -174,7 +179,7 @@ export class Run {
       startedBy: this.meta.startedBy,
       startedAt: new Date(workflowInfo().startTime).toISOString(),
       metrics,
-    });
+    };
   }
 
   /** Opens a human task and waits for its completion through reminders and escalations. */

@@ -36,7 +36,7 @@ describe('PM1.4.2 claim workflow', () => {
       const review2 = await waitForTask(handle, 'review_claim_answer', 2);
       await complete(handle, review2.task.id, supervisor, { verdict: 'approve' });
       const out = await handle.result();
-      await maybeRecordHistory('claim-answered-in-term', handle);
+      await maybeRecordHistory('claim-registered-at-once', handle);
       return out;
     });
     expect(result).toMatchObject({ status: 'completed', result: { decision: 'accepted', inTerm: true, escalations: [] } });
@@ -66,7 +66,7 @@ describe('PM1.4.2 claim workflow', () => {
       const review = await waitForTask(handle, 'review_claim_answer');
       await complete(handle, review.task.id, supervisor, { verdict: 'approve' });
       const result = await handle.result();
-      await maybeRecordHistory('claim-escalated-late', handle);
+      await maybeRecordHistory('claim-escalated-registered-at-once', handle);
       return { state, result };
     });
     const term = state.term!;
