@@ -8,7 +8,7 @@ import { ActivityFailure, ApplicationFailure, CancelledFailure } from '@temporal
 import type { Actor } from '../../src/shared/roles';
 import type { RunMeta } from '../../src/shared/messages';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
-import type { EntityRecord } from '../../src/db/models';
+import { forgetCenter, type EntityRecord } from '../../src/db/models';
 import { claimWorkflow, dailyOpeningWorkflow, incidentWorkflow } from '../../src/workflows';
 import { buildClaim, completeTask, maybeRecordHistory, nextWorkdayAt, RecordingMailer, uniqueId, useWorkflowTestEnv, waitForTask } from '../helpers/infra';
 
@@ -110,6 +110,7 @@ describe('a run that fails', () => {
       const center = await ctx.models.Center.findById('lima-norte').lean();
       const entities = (center!.participatingEntities as EntityRecord[]).filter((e) => e.id !== 'reniec');
       await ctx.models.Center.updateOne({ _id: 'lima-norte' }, { $set: { participatingEntities: entities } });
+      forgetCenter(ctx.models, 'lima-norte'); // as the process that changes a center does
       await completeTask(handle, verify.id, supervisor, { verdict: 'reopen', observations: 'El asesor de reemplazo tampoco se presentó.' });
       const ended = await endsWith(handle);
       await maybeRecordHistory('incident-failed', handle);
