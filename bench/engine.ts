@@ -123,6 +123,9 @@ async function main(role: Role): Promise<void> {
     if (m.cmd === 'stats') {
       const stats: ChildStats = { ops: { ...ops }, sent: sent.slice(m.since ?? 0), heapUsed: process.memoryUsage().heapUsed };
       send({ id: m.id, data: stats });
+    } else if (m.cmd === 'heapAfterGc') {
+      (globalThis as { gc?: () => void }).gc?.();
+      send({ id: m.id, data: process.memoryUsage().heapUsed });
     } else if (m.cmd === 'stop') {
       stop()
         .catch((err) => log.error({ err }, 'stop failed'))

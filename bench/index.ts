@@ -267,6 +267,8 @@ interface GrowthPoint {
   claimsListMs: number[];
   failures: string[];
   workerRss: number | null;
+  /** The worker's JS heap after a full GC: what RSS holds beyond it is native (the SDK's core) or freed but not returned. */
+  workerHeap?: number | null;
   apiRss: number | null;
   baselineRss: number | null;
   runIds: string[];
@@ -443,9 +445,10 @@ class Bench {
     const diff = (a: Record<string, number>, b: Record<string, number>) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, v - (a[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
     p.ops = { api: diff(api0.ops, api1.ops), worker: diff(worker0.ops, worker1.ops) };
     p.workerRss = rssBytes(this.stack.worker.pid);
+    p.workerHeap = await this.stack.worker.heapAfterGc().catch(() => null);
     p.apiRss = rssBytes(this.stack.api.pid);
     p.baselineRss = rssBytes(this.stack.baseline.pid);
-    log(`growth point "${label}": registration p50 ${f(median(p.registrationMs))} ms, constancia p50 ${f(median(p.constanciaMs))} ms, GET /claims p50 ${f(median(claimsListMs))} ms, worker RSS ${mb(p.workerRss)}`);
+    log(`growth point "${label}": registration p50 ${f(median(p.registrationMs))} ms, constancia p50 ${f(median(p.constanciaMs))} ms, GET /claims p50 ${f(median(claimsListMs))} ms, worker RSS ${mb(p.workerRss)}, JS heap after GC ${mb(p.workerHeap ?? null)}`);
     return p;
   }
 
@@ -767,6 +770,7 @@ class Bench {
         ['constancia p50, registration → outbox sent (ms)', f(median(empty.constanciaMs)), f(median(full.constanciaMs)), ratio(median(full.constanciaMs), median(empty.constanciaMs)), '≤ 1.3×'],
         ['GET /api/v1/claims p50 (ms)', f(median(empty.claimsListMs)), f(median(full.claimsListMs)), ratio(median(full.claimsListMs), median(empty.claimsListMs)), ''],
         ['worker RSS', mb(empty.workerRss), mb(full.workerRss), '', '< 500 MB'],
+        ['worker JS heap after a full GC', mb(empty.workerHeap ?? null), mb(full.workerHeap ?? null), '', ''],
         ['baseline worker RSS (same SDK defaults, no-op activities)', mb(empty.baselineRss), mb(full.baselineRss), '', ''],
         ['API RSS', mb(empty.apiRss), mb(full.apiRss), '', ''],
         ['isolated claims that failed', empty.failures.length ? `${empty.failures.length}: ${empty.failures.slice(0, 3).join('; ')}` : '0', full.failures.length ? `${full.failures.length}: ${full.failures.slice(0, 3).join('; ')}` : '0', '', '0'],

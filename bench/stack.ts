@@ -86,6 +86,11 @@ export class Child {
     return this.request<ChildStats>('stats', { since });
   }
 
+  /** The process's JS heap in use (bytes) right after a full garbage collection: what it really holds. */
+  heapAfterGc(): Promise<number> {
+    return this.request<number>('heapAfterGc', {}, 60_000);
+  }
+
   /** Drains the worker (or closes the API) and waits for the exit; SIGKILL after `graceMs`. */
   async stop(graceMs = 20_000): Promise<void> {
     if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
@@ -116,7 +121,7 @@ function forkEngine(role: Role, env: Record<string, string>, logDir: string): Ch
   const proc = fork(path.join(__dirname, 'engine.ts'), [role], {
     // tsx's loader, as `npm start` runs TypeScript (tsx); the child gets no other flags of ours.
     // BENCH_PROFILE=api,worker: those children write V8 CPU profiles (.cpuprofile) to the logs.
-    execArgv: ['--import', 'tsx', ...(profiled(role) ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`] : [])],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(profiled(role) ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`] : [])],
     env: { ...process.env, ...env },
     stdio: ['ignore', out, out, 'ipc'],
   });

@@ -63,12 +63,13 @@ export interface WorkerTuning {
 }
 
 /**
- * Measured (docs/benchmarks.md): a worker holds about 400 MB before it caches any run (Node, the
- * SDK's core, the workflow bundle), and each cached claim about 0.5 MB more once zod and the task
- * schemas are shared (WORKFLOW_PRELOAD_MODULES, src/launcher/workflowBundle.ts); the bench still saw 812 MB at 3,000 open claims
- * with 200 cached. A run out of the cache is replayed from its history when it wakes (a reminder,
- * a completion): fewer cached runs cost CPU in bursts, more cost memory. 32 activities at once
- * is twice FerretDB's 16 PostgreSQL connections: a chosen bound (not a measured optimum) so a
- * burst waits in Temporal's task queue, where no timeout runs, rather than in the store.
+ * Measured (docs/benchmarks.md): a worker holds about 330 MB before it caches any run (Node, the
+ * SDK's core, the activities' libraries; the workflow bundle is built in another process), and
+ * 483 MB with 1,500 open claims and 200 cached, its JS heap after a full GC flat at 75 MB: the
+ * growth is native (the SDK's core and the allocator). A run out of the cache is replayed from
+ * its history when it wakes (a reminder, a completion): fewer cached runs cost CPU in bursts, more
+ * cost memory. 32 activities at once is twice FerretDB's 16 PostgreSQL connections: a chosen
+ * bound (not a measured optimum) so a burst waits in Temporal's task queue, where no timeout
+ * runs, rather than in the store.
  */
 export const DEFAULT_WORKER_TUNING: WorkerTuning = { maxCachedWorkflows: 200, maxConcurrentActivityTaskExecutions: 32 };
