@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import pino from 'pino';
+import http from 'node:http';
 import supertest from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/api/app';
@@ -58,12 +59,19 @@ export async function startStack(opts: { worker?: boolean; publicRateLimit?: num
     publicRateLimit: opts.publicRateLimit ?? 1000,
   });
 
+  // One server for the stack's requests. supertest given the app listens and closes a server per
+  // request, and Node's keep-alive agent could then send a request on a socket of a server that
+  // had just closed (read ECONNRESET under concurrent requests).
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 120_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+
   let nativeConnection: NativeConnection | undefined;
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   const stack: Stack = {
     app,
-    http: supertest.agent(app),
+    http: supertest.agent(server),
     models,
     client,
     taskQueue,
@@ -86,6 +94,9 @@ export async function startStack(opts: { worker?: boolean; publicRateLimit?: num
       worker = undefined;
     },
     async close() {
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+      await closed;
       await stack.stopWorker();
       await nativeConnection?.close();
       await connection.close();
