@@ -21,10 +21,14 @@ export async function buildWorkflowBundle(logger?: Logger): Promise<{ code: stri
   return { code };
 }
 
-/** Builds the bundle in a child process (the same runtime flags as this one, e.g. tsx's loader). */
+/**
+ * Builds the bundle in a child process, with this process's runtime flags; from TypeScript
+ * source run without tsx's loader (jest), the child gets it.
+ */
 export function buildWorkflowBundleApart(timeoutMs = 5 * 60_000): Promise<{ code: string }> {
+  const execArgv = __filename.endsWith('.ts') && !process.execArgv.some((a) => a.includes('tsx')) ? [...process.execArgv, '--import', 'tsx'] : process.execArgv;
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--build'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(__filename, ['--build'], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`bundling the workflows took more than ${timeoutMs / 1000} s`));
