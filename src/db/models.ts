@@ -141,6 +141,7 @@ const claimSchema = new Schema(
     registeredAt: { type: Date, required: true },
     dueDate: { type: String, required: true },
     dueAt: { type: Date, required: true },
+    /** open → answered, or closed: the run ended without an answer (closedAs says how). */
     status: { type: String, required: true, index: true },
     termChanges: { type: [Schema.Types.Mixed], default: undefined },
     escalations: { type: [Schema.Types.Mixed], default: undefined },
@@ -148,6 +149,9 @@ const claimSchema = new Schema(
     answer: String,
     answeredAt: Date,
     inTerm: Boolean,
+    closedAs: String,
+    closedAt: Date,
+    closeReason: String,
   },
   { versionKey: false },
 );

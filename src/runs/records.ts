@@ -24,7 +24,8 @@ export interface RunClosing {
 }
 
 /**
- * Closes a run's record and cancels the tasks it left open in the inbox. A record closes once: a
+ * Closes a run's record, cancels the tasks it left open in the inbox and, for a claim that ended
+ * unanswered, closes its entry in the Libro de Reclamaciones. A record closes once: a
  * record already closed keeps how it ended (a retry, or a reconciliation after the run's own
  * closing, changes nothing). Returns whether this call closed it and how many tasks it cancelled.
  */
@@ -45,6 +46,14 @@ export async function closeRunRecord(models: Models, c: RunClosing): Promise<{ c
     { runId: c.runId, status: 'open' },
     { $set: { status: 'cancelled', completedAt: c.closedAt, data: { cancelled: closedRunNote(c.status, c.reason) } } },
   );
+  // A claim whose run ended without an answer leaves the open claims of the Libro de
+  // Reclamaciones: its term no longer runs (no overdue, no decree reaches it) and it says how it ended.
+  if (c.status !== 'completed') {
+    await models.Claim.updateOne(
+      { _id: c.runId, status: 'open' },
+      { $set: { status: 'closed', closedAs: c.status, closedAt: c.closedAt, ...(c.reason ? { closeReason: c.reason } : {}) } },
+    );
+  }
   return { closed: run.modifiedCount > 0, tasksCancelled: tasks.modifiedCount };
 }
 

@@ -64,7 +64,7 @@ describe('registering claims', () => {
       return r.status === 200 ? r : undefined;
     }, 'the claim to be trackable');
     expect(tracked.body).toMatchObject({ number, status: 'open', dueDate: expectedDue, overdue: false, answer: null });
-    expect(Object.keys(tracked.body).sort()).toEqual(['answer', 'dueDate', 'number', 'overdue', 'registeredAt', 'status']);
+    expect(Object.keys(tracked.body).sort()).toEqual(['answer', 'closedAt', 'dueDate', 'number', 'overdue', 'registeredAt', 'status']);
 
     const wrongDocument = await stack.http.get(`/api/v1/public/claims/${enc(number)}?documentNumber=99999999`);
     const unknownNumber = await stack.http.get(`/api/v1/public/claims/HR-callao-2026-99999?documentNumber=${body.citizen.documentNumber}`);
@@ -111,6 +111,40 @@ describe('registering claims', () => {
     await expect(
       stack.client.workflow.start('claimWorkflow', { taskQueue: stack.taskQueue, workflowId: first.body.runId, workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE, args: [{}] }),
     ).rejects.toThrow(/already started/i);
+  });
+});
+
+describe('claims that end without an answer', () => {
+  test('when a claim run is terminated, then the Libro de Reclamaciones closes it saying how and why, it is never overdue, and the citizen sees it closed without the reason', async () => {
+    const body = claimBody({ centerId: 'piura', entityId: undefined });
+    const res = await stack.http.post('/api/v1/public/claims').send(body);
+    expect(res.status).toBe(201);
+    const number: string = res.body.number;
+    await eventually(async () => (await stack.models.Claim.findById(number).lean())?.status === 'open', 'the claim entry');
+    await stack.client.workflow.getHandle(number).terminate('Registrado por error: duplica la Hoja anterior');
+
+    const sscs = stack.auth('sscs', '*');
+    // The run's page repairs the record of a run closed behind its back (the reconciliation would too).
+    const run = await eventually(async () => {
+      const r = await stack.http.get(`/api/v1/runs/${enc(number)}`).set(sscs);
+      return r.body.status === 'terminated' ? r.body : undefined;
+    }, 'the run to say terminated');
+    expect(run.closeReason).toContain('Registrado por error');
+
+    const list = await stack.http.get('/api/v1/claims?centerId=piura&status=closed').set(sscs);
+    expect(list.status).toBe(200);
+    expect(list.body.claims).toEqual([
+      expect.objectContaining({ number, status: 'closed', closedAs: 'terminated', closedAt: expect.any(String), closeReason: expect.stringContaining('Registrado por error'), overdue: false, businessDaysLeft: null }),
+    ]);
+    const open = await stack.http.get('/api/v1/claims?centerId=piura&status=open').set(sscs);
+    expect(open.body.claims.map((c: { number: string }) => c.number)).not.toContain(number);
+    const notOverdue = await stack.http.get('/api/v1/claims?centerId=piura&overdue=false').set(sscs);
+    expect(notOverdue.body.claims.map((c: { number: string }) => c.number)).toContain(number);
+
+    const tracked = await stack.http.get(`/api/v1/public/claims/${enc(number)}?documentNumber=${body.citizen.documentNumber}`);
+    expect(tracked.status).toBe(200);
+    expect(tracked.body).toMatchObject({ number, status: 'closed', closedAt: expect.any(String), overdue: false, answer: null });
+    expect(JSON.stringify(tracked.body)).not.toContain('Registrado por error');
   });
 });
 

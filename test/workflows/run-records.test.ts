@@ -94,6 +94,8 @@ describe('a run that is cancelled', () => {
     expect(run).toMatchObject({ status: 'cancelled', closedAt: expect.any(Date) });
     expect(open).toEqual([]);
     expect(tasks).toEqual([expect.objectContaining({ type: 'investigate_claim', role: 'participant_entity', entityId: 'reniec', status: 'cancelled' })]);
+    // Its entry in the Libro de Reclamaciones is no longer open: no term, no decree, says how it ended.
+    expect(await ctx.models.Claim.findById(claim.meta.runId).lean()).toMatchObject({ status: 'closed', closedAs: 'cancelled', closedAt: run!.closedAt });
   });
 });
 

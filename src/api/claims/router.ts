@@ -3,14 +3,14 @@ import type { Api } from '../route';
 import { errorResponses, json } from '../route';
 import type { ApiDeps } from '../deps';
 import { centerFilter } from '../auth';
-import { termStanding } from './service';
+import { CLAIM_STATUSES, termStanding } from './service';
 
 const claimSummary = z
   .object({
     number: z.string(),
     centerId: z.string(),
     entity: z.object({ id: z.string(), name: z.string() }).nullable(),
-    status: z.enum(['open', 'answered']),
+    status: z.enum(CLAIM_STATUSES),
     registeredAt: z.string(),
     dueDate: z.string(),
     overdue: z.boolean(),
@@ -20,6 +20,10 @@ const claimSummary = z
     decision: z.enum(['accepted', 'rejected']).nullable(),
     answeredAt: z.string().nullable(),
     inTerm: z.boolean().nullable(),
+    /** A claim whose run ended without an answer (status closed): how it ended, when and why. */
+    closedAs: z.enum(['cancelled', 'failed', 'terminated', 'timed_out']).nullable(),
+    closedAt: z.string().nullable(),
+    closeReason: z.string().nullable(),
   })
   .openapi('ClaimSummary');
 
@@ -35,7 +39,7 @@ export function registerClaims(api: Api, deps: ApiDeps): void {
     roles: ['coordinator', 'supervisor', 'tic_specialist', 'orientador', 'mac_express_advisor', 'sscs', 'admin_entity'],
     query: z.object({
       centerId: z.string().optional(),
-      status: z.enum(['open', 'answered']).optional(),
+      status: z.enum(CLAIM_STATUSES).optional(),
       overdue: z.enum(['true', 'false']).optional().describe('true: open claims past their legal term'),
       limit: z.coerce.number().int().min(1).max(500).default(200),
     }),
@@ -44,7 +48,7 @@ export function registerClaims(api: Api, deps: ApiDeps): void {
       const filter: Record<string, unknown> = centerFilter(actor, query.centerId);
       if (query.status) filter.status = query.status;
       if (query.overdue === 'true') Object.assign(filter, { status: 'open', dueAt: { $lt: deps.clock() } });
-      if (query.overdue === 'false') filter.$or = [{ status: 'answered' }, { dueAt: { $gte: deps.clock() } }];
+      if (query.overdue === 'false') filter.$or = [{ status: { $in: ['answered', 'closed'] } }, { dueAt: { $gte: deps.clock() } }];
       const claims = await deps.models.Claim.find(filter).sort({ registeredAt: -1 }).limit(query.limit).lean();
       const standing = await termStanding(deps, claims);
       return {
@@ -60,6 +64,9 @@ export function registerClaims(api: Api, deps: ApiDeps): void {
           decision: c.decision ?? null,
           answeredAt: c.answeredAt ?? null,
           inTerm: c.inTerm ?? null,
+          closedAs: c.closedAs ?? null,
+          closedAt: c.closedAt ?? null,
+          closeReason: c.closeReason ?? null,
         })),
       };
     },

@@ -2,6 +2,9 @@ import { endOfLimaDay, limaDate } from '../../calendar/businessCalendar';
 import { loadCalendar } from '../../calendar/service';
 import type { ApiDeps } from '../deps';
 
+/** open → answered; closed: the run ended without an answer (cancelled, terminated, failed, timed out). */
+export const CLAIM_STATUSES = ['open', 'answered', 'closed'] as const;
+
 /**
  * How a claim stands against its legal term today: business days left until the due date, or
  * business days overdue, counted on the business calendar (DESIGN §5).

@@ -7,7 +7,7 @@ import type { ApiDeps } from '../deps';
 import { findProcedure } from '../../catalog';
 import { HttpError } from '../errors';
 import { startRun } from '../runs/service';
-import { termStanding } from '../claims/service';
+import { CLAIM_STATUSES, termStanding } from '../claims/service';
 
 /** The claims procedure of the catalog, which the public routes serve. */
 const CLAIMS = 'PM1.4.2';
@@ -26,10 +26,12 @@ function limiter(deps: ApiDeps): RequestHandler {
 const tracking = z
   .object({
     number: z.string(),
-    status: z.enum(['open', 'answered']),
+    status: z.enum(CLAIM_STATUSES),
     registeredAt: z.string(),
     dueDate: z.string(),
     overdue: z.boolean(),
+    /** When a claim closed without an answer (status closed); the reason is for staff only. */
+    closedAt: z.string().nullable(),
     answer: z.object({ decision: z.enum(['accepted', 'rejected']), text: z.string(), answeredAt: z.string(), inTerm: z.boolean() }).nullable(),
   })
   .openapi('ClaimTracking');
@@ -94,6 +96,7 @@ export function registerPublic(api: Api, deps: ApiDeps): void {
         registeredAt: claim.registeredAt,
         dueDate: claim.dueDate,
         overdue: standing.overdue,
+        closedAt: claim.status === 'closed' ? (claim.closedAt ?? null) : null,
         answer: claim.status === 'answered' ? { decision: claim.decision, text: claim.answer, answeredAt: claim.answeredAt, inTerm: claim.inTerm } : null,
       };
     },
