@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Models, CenterRecord } from '../db/models';
 import { allocateRunNumber, claimNumber, findCenter, isDuplicateKey, recordRunStart, scopeYear, tolerantUpsert, type RunStartRecord } from '../db/models';
 import { centerHours, hoursOn, type CenterHours, type DayHours } from '../domain/centers';
@@ -191,6 +191,9 @@ const LEVEL_TITLES: Record<EscalationLevel, string> = {
   sscs: 'Subsecretaría de Calidad de Servicios (SSCS-SGP)',
 };
 
+/** Statuses of a day's opening that its run had not finished (2.2.2): another run may take the day over. */
+const UNFINISHED_OPENING = ['verifying', 'not_opened'];
+
 // ---------------------------------------------------------------------------------------------
 
 export function createActivities(deps: ActivityDeps) {
@@ -320,8 +323,23 @@ export function createActivities(deps: ActivityDeps) {
           { upsert: true },
         ),
       );
-      const held = await models.Opening.findById(id, { runId: 1 }).lean();
-      return { runId: held!.runId };
+      const held = await models.Opening.findById(id, { runId: 1, status: 1 }).lean();
+      if (held!.runId === input.runId || !UNFINISHED_OPENING.includes(held!.status)) return { runId: held!.runId };
+      // The day is held by another run. If that run ended without finishing the day (cancelled or
+      // terminated while verifying or waiting for a restoration), this run takes the day over: else
+      // nobody could verify the center that day again.
+      const holder = await deps.client.workflow
+        .getHandle(held!.runId)
+        .describe()
+        .then((d) => d.status.name)
+        .catch((err: unknown) => (err instanceof WorkflowNotFoundError ? 'NOT_FOUND' : Promise.reject(err)));
+      if (holder === 'RUNNING') return { runId: held!.runId };
+      const taken = await models.Opening.updateOne(
+        { _id: id, runId: held!.runId, status: { $in: UNFINISHED_OPENING } },
+        { $set: { runId: input.runId, status: 'verifying', takenOverFrom: held!.runId }, $unset: { verifiedAt: 1, critical: 1, findings: 1 } },
+      );
+      if (taken.modifiedCount === 1) return { runId: input.runId };
+      return { runId: (await models.Opening.findById(id, { runId: 1 }).lean())!.runId };
     },
 
     async updateOpening(input: { centerId: string; date: string; set: OpeningUpdate }): Promise<void> {

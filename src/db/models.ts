@@ -178,6 +178,8 @@ const openingSchema = new Schema(
     critical: { type: [String], default: undefined },
     findings: { type: [String], default: undefined },
     maintenanceRuns: { type: [String], default: undefined },
+    /** The run that held the day before this one took it over (it ended without finishing the day). */
+    takenOverFrom: String,
   },
   { versionKey: false },
 );

@@ -184,6 +184,27 @@ describe('P2.2.2 daily opening', () => {
     expect(duplicate).toMatchObject({ status: 'cancelled', result: { duplicateOf: first.meta.runId } });
   });
 
+  test('when the day\'s run is terminated while verifying, then a second run for the same day takes the day over and the center can still be verified and opened', async () => {
+    await nextWorkdayAt(ctx.env, '07:00');
+    const { worker, taskQueue } = await ctx.worker(new RecordingMailer());
+    const first = opening();
+    const second = opening();
+    const { state, record } = await worker.runUntil(async () => {
+      const stuck = await startOpening(taskQueue, first);
+      await verificationAt0745(stuck);
+      await stuck.terminate('Ejecución bloqueada: se reinicia la verificación del día');
+      const handle = await startOpening(taskQueue, second);
+      const { task } = await waitForTask(handle, 'verify_opening');
+      await completeTask(handle, task.id, supervisor, { items: checklist(), securityAgents: 2 });
+      await ctx.env.sleep('20 minutes');
+      const state: RunState = await handle.query(getStateQuery);
+      const record = await ctx.models.Opening.findOne({ runId: second.meta.runId }).lean();
+      return { state, record };
+    });
+    expect(state.tasks.map((t) => [t.type, t.status])).toEqual([['verify_opening', 'completed']]);
+    expect(record).toMatchObject({ centerId: 'lima-norte', status: 'open', takenOverFrom: first.meta.runId });
+  });
+
   test('when the power is back and re-verified before the opening hour, then the center still opens at 08:00 on time', async () => {
     const day = await nextWorkdayAt(ctx.env, '07:00');
     const mailer = new RecordingMailer();
