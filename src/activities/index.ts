@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { Models, CenterRecord } from '../db/models';
-import { allocateRunNumber, claimNumber, findCenter, isDuplicateKey, recordRunStart, scopeYear, tolerantUpsert, type RunStartRecord } from '../db/models';
+import type { Models, CenterRecord, OpeningStatus } from '../db/models';
+import { allocateRunNumber, claimNumber, findCenter, isDuplicateKey, recordRunStart, scopeYear, tolerantUpsert, UNFINISHED_OPENING, type RunStartRecord } from '../db/models';
 import { centerHours, hoursOn, type CenterHours, type DayHours } from '../domain/centers';
 import { loadCalendar } from '../calendar/service';
 import { endOfLimaDay, limaDate, limaInstant, weekdayOf } from '../calendar/businessCalendar';
@@ -65,7 +65,7 @@ export interface OpeningDay {
 }
 
 export interface OpeningUpdate {
-  status?: 'verifying' | 'open' | 'not_opened' | 'closed_day' | 'not_verified';
+  status?: OpeningStatus;
   verifiedAt?: string;
   openedAt?: string;
   onTime?: boolean;
@@ -191,8 +191,6 @@ const LEVEL_TITLES: Record<EscalationLevel, string> = {
   sscs: 'Subsecretaría de Calidad de Servicios (SSCS-SGP)',
 };
 
-/** Statuses of a day's opening that its run had not finished (2.2.2): another run may take the day over. */
-const UNFINISHED_OPENING = ['verifying', 'not_opened'];
 
 // ---------------------------------------------------------------------------------------------
 
@@ -324,7 +322,7 @@ export function createActivities(deps: ActivityDeps) {
         ),
       );
       const held = await models.Opening.findById(id, { runId: 1, status: 1 }).lean();
-      if (held!.runId === input.runId || !UNFINISHED_OPENING.includes(held!.status)) return { runId: held!.runId };
+      if (held!.runId === input.runId || !UNFINISHED_OPENING.includes(held!.status as OpeningStatus)) return { runId: held!.runId };
       // The day is held by another run. If that run ended without finishing the day (cancelled or
       // terminated while verifying or waiting for a restoration), this run takes the day over: else
       // nobody could verify the center that day again.

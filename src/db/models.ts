@@ -161,13 +161,21 @@ const claimSchema = new Schema(
  * owned by the run that verified it, so a second run for the same day (the schedule and a manual
  * start) cannot open the center twice. Written only by the daily opening workflow's activities.
  */
+export const OPENING_STATUSES = ['verifying', 'open', 'not_opened', 'closed_day', 'not_verified', 'interrupted'] as const;
+export type OpeningStatus = (typeof OPENING_STATUSES)[number];
+/** Statuses of a day's opening its run had not finished (2.2.2): another run may take the day over. */
+export const UNFINISHED_OPENING: readonly OpeningStatus[] = ['verifying', 'not_opened', 'interrupted'];
+
 const openingSchema = new Schema(
   {
     _id: { type: String, required: true },
     centerId: { type: String, required: true, index: true },
     date: { type: String, required: true, index: true },
-    runId: { type: String, required: true },
-    /** verifying → open | not_verified | not_opened (waiting for restoration) → open | closed_day */
+    runId: { type: String, required: true, index: true },
+    /**
+     * verifying → open | not_verified | not_opened (waiting for restoration) → open | closed_day;
+     * interrupted: its run ended before finishing the day (another run may take the day over).
+     */
     status: { type: String, required: true },
     scheduledOpenAt: { type: Date, required: true },
     scheduledCloseAt: { type: Date, required: true },

@@ -24,8 +24,9 @@ export interface RunClosing {
 }
 
 /**
- * Closes a run's record, cancels the tasks it left open in the inbox and, for a claim that ended
- * unanswered, closes its entry in the Libro de Reclamaciones. A record closes once: a
+ * Closes a run's record, cancels the tasks it left open in the inbox and, for a run that ended
+ * unfinished, closes what it held: a claim's entry in the Libro de Reclamaciones, a day's opening
+ * (interrupted). A record closes once: a
  * record already closed keeps how it ended (a retry, or a reconciliation after the run's own
  * closing, changes nothing). Returns whether this call closed it and how many tasks it cancelled.
  */
@@ -46,6 +47,10 @@ export async function closeRunRecord(models: Models, c: RunClosing): Promise<{ c
     { runId: c.runId, status: 'open' },
     { $set: { status: 'cancelled', completedAt: c.closedAt, data: { cancelled: closedRunNote(c.status, c.reason) } } },
   );
+  // A daily opening whose run ended before finishing the day says so, and a new run may take it over.
+  if (c.status !== 'completed') {
+    await models.Opening.updateOne({ runId: c.runId, status: { $in: ['verifying', 'not_opened'] } }, { $set: { status: 'interrupted' } });
+  }
   // A claim whose run ended without an answer leaves the open claims of the Libro de
   // Reclamaciones: its term no longer runs (no overdue, no decree reaches it) and it says how it ended.
   if (c.status !== 'completed') {

@@ -205,6 +205,29 @@ describe('P2.2.2 daily opening', () => {
     expect(record).toMatchObject({ centerId: 'lima-norte', status: 'open', takenOverFrom: first.meta.runId });
   });
 
+  test('when the day\'s run is cancelled while verifying, then the day says interrupted until a new run takes it over', async () => {
+    await nextWorkdayAt(ctx.env, '07:00');
+    const { worker, taskQueue } = await ctx.worker(new RecordingMailer());
+    const first = opening();
+    const second = opening();
+    const { interrupted, record } = await worker.runUntil(async () => {
+      const cancelled = await startOpening(taskQueue, first);
+      await verificationAt0745(cancelled);
+      await cancelled.cancel();
+      // Polled, not awaited with result(): on the time-skipping server that would skip time meanwhile.
+      let interrupted = await ctx.models.Opening.findOne({ runId: first.meta.runId }).lean();
+      for (let i = 0; i < 300 && interrupted?.status !== 'interrupted'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        interrupted = await ctx.models.Opening.findOne({ runId: first.meta.runId }).lean();
+      }
+      const handle = await startOpening(taskQueue, second);
+      await waitForTask(handle, 'verify_opening');
+      return { interrupted, record: await ctx.models.Opening.findOne({ runId: second.meta.runId }).lean() };
+    });
+    expect(interrupted).toMatchObject({ centerId: 'lima-norte', status: 'interrupted' });
+    expect(record).toMatchObject({ _id: interrupted!._id, status: 'verifying', takenOverFrom: first.meta.runId });
+  });
+
   test('when the power is back and re-verified before the opening hour, then the center still opens at 08:00 on time', async () => {
     const day = await nextWorkdayAt(ctx.env, '07:00');
     const mailer = new RecordingMailer();

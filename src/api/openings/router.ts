@@ -4,13 +4,16 @@ import { errorResponses, json } from '../route';
 import type { ApiDeps } from '../deps';
 import { centerFilter } from '../auth';
 import { isoDateSchema } from '../../shared/schemas';
+import { OPENING_STATUSES } from '../../db/models';
 
 const openingSummary = z
   .object({
     centerId: z.string(),
     date: z.string(),
     runId: z.string(),
-    status: z.enum(['verifying', 'open', 'not_opened', 'closed_day', 'not_verified']).describe('not_verified: nobody recorded the verification that day'),
+    status: z
+      .enum(OPENING_STATUSES)
+      .describe('not_verified: nobody recorded the verification that day; interrupted: the run holding the day ended before finishing it (a new run for the day takes it over)'),
     scheduledOpenAt: z.string(),
     openedAt: z.string().nullable(),
     onTime: z.boolean().nullable(),
@@ -33,7 +36,7 @@ export function registerOpenings(api: Api, deps: ApiDeps): void {
       centerId: z.string().optional(),
       from: isoDateSchema.optional(),
       to: isoDateSchema.optional(),
-      status: z.enum(['verifying', 'open', 'not_opened', 'closed_day', 'not_verified']).optional(),
+      status: z.enum(OPENING_STATUSES).optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
     responses: { 200: json(z.object({ openings: z.array(openingSummary) }), 'openings, newest day first'), ...errorResponses(400, 401, 403) },
