@@ -191,7 +191,6 @@ const LEVEL_TITLES: Record<EscalationLevel, string> = {
   sscs: 'Subsecretaría de Calidad de Servicios (SSCS-SGP)',
 };
 
-
 // ---------------------------------------------------------------------------------------------
 
 export function createActivities(deps: ActivityDeps) {

@@ -11,7 +11,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { tolerantUpsert, type Models } from '../db/models';
+import { tolerantUpsert, UNFINISHED_OPENING, type Models } from '../db/models';
 import { closedRunNote, type ClosedRunStatus } from '../shared/messages';
 
 export interface RunClosing {
@@ -25,10 +25,10 @@ export interface RunClosing {
 
 /**
  * Closes a run's record, cancels the tasks it left open in the inbox and, for a run that ended
- * unfinished, closes what it held: a claim's entry in the Libro de Reclamaciones, a day's opening
- * (interrupted). A record closes once: a
- * record already closed keeps how it ended (a retry, or a reconciliation after the run's own
- * closing, changes nothing). Returns whether this call closed it and how many tasks it cancelled.
+ * unfinished, lets go of what it held: a day's opening (interrupted) and a claim's entry in the
+ * Libro de Reclamaciones (closed). A record closes once: a record already closed keeps how it
+ * ended (a retry, or a reconciliation after the run's own closing, changes nothing). Returns
+ * whether this call closed it and how many tasks it cancelled.
  */
 export async function closeRunRecord(models: Models, c: RunClosing): Promise<{ closed: boolean; tasksCancelled: number }> {
   const run = await models.Run.updateOne(
@@ -47,13 +47,11 @@ export async function closeRunRecord(models: Models, c: RunClosing): Promise<{ c
     { runId: c.runId, status: 'open' },
     { $set: { status: 'cancelled', completedAt: c.closedAt, data: { cancelled: closedRunNote(c.status, c.reason) } } },
   );
-  // A daily opening whose run ended before finishing the day says so, and a new run may take it over.
   if (c.status !== 'completed') {
-    await models.Opening.updateOne({ runId: c.runId, status: { $in: ['verifying', 'not_opened'] } }, { $set: { status: 'interrupted' } });
-  }
-  // A claim whose run ended without an answer leaves the open claims of the Libro de
-  // Reclamaciones: its term no longer runs (no overdue, no decree reaches it) and it says how it ended.
-  if (c.status !== 'completed') {
+    // A daily opening whose run ended before finishing the day says so, and a new run may take it over.
+    await models.Opening.updateOne({ runId: c.runId, status: { $in: UNFINISHED_OPENING } }, { $set: { status: 'interrupted' } });
+    // A claim whose run ended without an answer leaves the open claims of the Libro de
+    // Reclamaciones: its term no longer runs (no overdue, no decree reaches it) and it says how it ended.
     await models.Claim.updateOne(
       { _id: c.runId, status: 'open' },
       { $set: { status: 'closed', closedAs: c.status, closedAt: c.closedAt, ...(c.reason ? { closeReason: c.reason } : {}) } },

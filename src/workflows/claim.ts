@@ -58,7 +58,8 @@ async function claimRun(run: Run, { meta, input, terms }: ClaimWorkflowInput): P
   const record = { number: meta.runId, centerId: meta.centerId, citizen: input.citizen, description: input.description, request: input.request, registeredAt };
   let entity: { id: string; name: string } | null;
   let plan: TaskPlan;
-  if (patched(REGISTERED_AT_ONCE)) {
+  const registeredAtOnce = patched(REGISTERED_AT_ONCE);
+  if (registeredAtOnce) {
     ({ entity, plan } = await acts.registerClaim({ run: run.runRecord(summary, { registered: 1 }), ...(input.entityId ? { entityId: input.entityId } : {}), term: termInput, claim: record }));
   } else {
     await run.begin(summary, { registered: 1 });
@@ -68,7 +69,7 @@ async function claimRun(run: Run, { meta, input, terms }: ClaimWorkflowInput): P
   const term: TermState = { registeredOn: plan.openedOn, businessDays: terms.businessDays, dueDate: plan.dueDate, dueAt: plan.dueAt, changes: [] };
   run.state.term = term;
   run.setSearch({ dueAt: term.dueAt });
-  if (!patched(REGISTERED_AT_ONCE)) await acts.openClaimRecord({ ...record, entity, dueDate: term.dueDate, dueAt: term.dueAt });
+  if (!registeredAtOnce) await acts.openClaimRecord({ ...record, entity, dueDate: term.dueDate, dueAt: term.dueAt });
 
   const claimData = () => ({ number: meta.runId, citizen: input.citizen, entity, description: input.description, request: input.request, registeredAt, term, legalReference: terms.reference });
   const constancia = await run.document('constancia', 'constancia_reclamo', claimData());

@@ -4,6 +4,7 @@ import { errorResponses, json } from '../route';
 import type { ApiDeps } from '../deps';
 import { centerFilter } from '../auth';
 import { CLAIM_STATUSES, termStanding } from './service';
+import { RUN_STATUSES } from '../../shared/messages';
 
 const claimSummary = z
   .object({
@@ -21,7 +22,7 @@ const claimSummary = z
     answeredAt: z.string().nullable(),
     inTerm: z.boolean().nullable(),
     /** A claim whose run ended without an answer (status closed): how it ended, when and why. */
-    closedAs: z.enum(['cancelled', 'failed', 'terminated', 'timed_out']).nullable(),
+    closedAs: z.enum(RUN_STATUSES).exclude(['running', 'completed']).nullable(),
     closedAt: z.string().nullable(),
     closeReason: z.string().nullable(),
   })
