@@ -13,6 +13,7 @@ import { computeIndicators } from '../../src/domain/indicators';
 import { dailyOpeningWorkflow } from '../../src/workflows';
 import type { DailyOpeningWorkflowInput } from '../../src/workflows/opening';
 import { completeTask, maybeRecordHistory, nextWorkdayAt, RecordingMailer, TEST_SSCS_EMAIL, uniqueId, useWorkflowTestEnv, waitForTask } from '../helpers/infra';
+import { eventually } from '../helpers/stack';
 
 const ctx = useWorkflowTestEnv({ serverPerTest: true });
 const supervisor: Actor = { sub: 'sup-ln', role: 'supervisor', centers: ['lima-norte'] };
@@ -185,9 +186,7 @@ describe('P2.2.2 daily opening', () => {
   });
 
   test('when the day\'s run is terminated while verifying, then a second run for the same day takes the day over and the center can still be verified and opened', async () => {
-    await nextWorkdayAt(ctx.env, '07:00');
-    const { worker, taskQueue } = await ctx.worker(new RecordingMailer());
-    const first = opening();
+    const { worker, taskQueue, args: first } = await morning();
     const second = opening();
     const { state, record } = await worker.runUntil(async () => {
       const stuck = await startOpening(taskQueue, first);
@@ -206,26 +205,23 @@ describe('P2.2.2 daily opening', () => {
   });
 
   test('when the day\'s run is cancelled while verifying, then the day says interrupted until a new run takes it over', async () => {
-    await nextWorkdayAt(ctx.env, '07:00');
-    const { worker, taskQueue } = await ctx.worker(new RecordingMailer());
-    const first = opening();
+    const { worker, taskQueue, args: first } = await morning();
     const second = opening();
     const { interrupted, record } = await worker.runUntil(async () => {
       const cancelled = await startOpening(taskQueue, first);
       await verificationAt0745(cancelled);
       await cancelled.cancel();
       // Polled, not awaited with result(): on the time-skipping server that would skip time meanwhile.
-      let interrupted = await ctx.models.Opening.findOne({ runId: first.meta.runId }).lean();
-      for (let i = 0; i < 300 && interrupted?.status !== 'interrupted'; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        interrupted = await ctx.models.Opening.findOne({ runId: first.meta.runId }).lean();
-      }
+      const interrupted = await eventually(async () => {
+        const o = await ctx.models.Opening.findOne({ runId: first.meta.runId }).lean();
+        return o?.status === 'interrupted' ? o : undefined;
+      }, 'the day to say interrupted');
       const handle = await startOpening(taskQueue, second);
       await waitForTask(handle, 'verify_opening');
       return { interrupted, record: await ctx.models.Opening.findOne({ runId: second.meta.runId }).lean() };
     });
     expect(interrupted).toMatchObject({ centerId: 'lima-norte', status: 'interrupted' });
-    expect(record).toMatchObject({ _id: interrupted!._id, status: 'verifying', takenOverFrom: first.meta.runId });
+    expect(record).toMatchObject({ _id: interrupted._id, status: 'verifying', takenOverFrom: first.meta.runId });
   });
 
   test('when the power is back and re-verified before the opening hour, then the center still opens at 08:00 on time', async () => {
