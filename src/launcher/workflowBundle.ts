@@ -15,9 +15,12 @@ import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
  */
 export const WORKFLOW_PRELOAD_MODULES = ['zod', require.resolve('../shared/tasks')];
 
+/** The bundler's own chatter (sizes, progress) is left out; its errors go to stderr. */
+const quiet: Logger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m) => console.error(m) };
+
 /** Builds the bundle in this process (the tests' global setup, which exits afterwards). */
-export async function buildWorkflowBundle(logger?: Logger): Promise<{ code: string }> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), preloadModules: WORKFLOW_PRELOAD_MODULES, ...(logger ? { logger } : {}) });
+export async function buildWorkflowBundle(): Promise<{ code: string }> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), preloadModules: WORKFLOW_PRELOAD_MODULES, logger: quiet });
   return { code };
 }
 
@@ -48,8 +51,7 @@ export function buildWorkflowBundleApart(timeoutMs = 5 * 60_000): Promise<{ code
 }
 
 if (require.main === module && process.argv.includes('--build')) {
-  const quiet: Logger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: (m) => console.error(m), error: (m) => console.error(m) };
-  buildWorkflowBundle(quiet).then(
+  buildWorkflowBundle().then(
     ({ code }) => process.send!({ code }, () => process.disconnect()),
     (err: unknown) => process.send!({ error: err instanceof Error ? (err.stack ?? err.message) : String(err) }, () => process.disconnect()),
   );

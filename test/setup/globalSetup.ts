@@ -13,7 +13,7 @@ export default async function globalSetup(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mac-engine-test-'));
   const logDir = path.join(dir, 'logs');
   const [bundle, store, temporal, mail] = await Promise.all([
-    buildWorkflowBundle(quietLogger),
+    buildWorkflowBundle(),
     Promise.all([freePort(), freePort()]).then(([port, postgresPort]) => startDocumentStore({ port, postgresPort, dataDir: path.join(dir, 'store'), logDir, durable: false })),
     freePort().then((port) => startTemporal({ port, uiPort: null, dbFile: null, namespace: 'default', logDir })),
     Promise.all([freePort(), freePort()]).then(([smtpPort, webPort]) => startMailDev({ smtpPort, webPort, mailDir: null, logDir })),
@@ -32,5 +32,3 @@ export default async function globalSetup(): Promise<void> {
   (globalThis as { __MAC_SERVICES__?: EmbeddedService[] }).__MAC_SERVICES__ = [store, temporal, mail];
 }
 
-const noop = () => undefined;
-const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m), log: noop } as never;
