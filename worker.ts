@@ -15,6 +15,7 @@ import { ensureOpeningSchedules } from './src/schedules/opening';
 import { ensureReconcileSchedule } from './src/schedules/reconcile';
 import { createLogger } from './src/logger';
 import { buildWorkflowBundleApart } from './src/launcher/workflowBundle';
+import { closePdfRenderer } from './src/documents/pdf';
 
 export interface EngineWorkerOptions {
   connection: NativeConnection;
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     await clientConnection.close();
     await models.connection.close();
     mailer.close();
+    await closePdfRenderer();
     log.info('worker stopped');
   }
 }

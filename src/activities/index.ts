@@ -13,6 +13,7 @@ import { findProcedure } from '../catalog';
 import { createDecreeActivities } from './decrees';
 export type { AnnounceDecreeInput } from './decrees';
 import { createRecordActivities } from './records';
+import { documentFileName, documentPdf } from '../documents/store';
 
 /**
  * Every side effect of the engine (DESIGN §2, §7). Each activity is idempotent: Temporal retries
@@ -184,6 +185,14 @@ export const DOCUMENT_TYPES = {
   /** 2.2.4 and PM1.3.3: a grave conflict or an incident in a participating entity's service. */
   formato_17: { label: 'FORMATO 17', title: 'Formato 17: Atención de Incidencias (PM1.3.3)' },
 } as const;
+
+/** An email's attachments: each document as HTML, then as PDF. */
+function attachmentsOf(docs: { _id: string; reference?: string | null; html?: string | null }[], pdfs: (Buffer | null)[]) {
+  return docs.flatMap((d, i) => [
+    { filename: documentFileName(d, 'html'), content: d.html ?? '', contentType: 'text/html; charset=utf-8' },
+    ...(pdfs[i] ? [{ filename: documentFileName(d, 'pdf'), content: pdfs[i], contentType: 'application/pdf' }] : []),
+  ]);
+}
 
 const LEVEL_TITLES: Record<EscalationLevel, string> = {
   coordinator: 'Coordinador(a) del Centro MAC',
@@ -454,11 +463,15 @@ export function createActivities(deps: ActivityDeps) {
       if (mail.status === 'sent') return { messageId: mail.messageId!, sentAt: mail.sentAt!.toISOString() };
       if (mail.status === 'failed') throw ApplicationFailure.nonRetryable(`email ${mail._id} was rejected: ${mail.lastError}`, 'MailRejected');
       // FerretDB v1 drops empty arrays from an upsert's $setOnInsert: read a missing list as empty.
-      const docs = await documentsById(mail.attachments ?? []);
+      const docs = await documentsById(mail.attachments ?? [], { reference: 1, html: 1 });
       // A Message-ID derived from the key lets receiving systems drop the duplicate that a crash
       // between the SMTP acceptance and the outbox update below could still produce.
       const messageId = `<${Buffer.from(mail._id).toString('base64url')}@mac-engine>`;
       try {
+        // Each document goes as its printable HTML and as PDF. A PDF that cannot be printed now (the
+        // browser failed to start) holds the email back, retried like an SMTP outage and visible
+        // in the outbox's lastError: the mail must carry the document it announces.
+        const pdfs = await Promise.all(docs.map((d) => documentPdf(models, d._id)));
         await mailer.send({
           from: deps.mail.from,
           to: mail.to,
@@ -466,11 +479,7 @@ export function createActivities(deps: ActivityDeps) {
           html: mail.html,
           text: mail.text,
           messageId,
-          attachments: docs.map((d) => ({
-            filename: `${(d.reference ?? d._id).replace(/[^A-Za-z0-9-]+/g, '_')}.html`,
-            content: d.html ?? '',
-            contentType: 'text/html; charset=utf-8',
-          })),
+          attachments: attachmentsOf(docs, pdfs),
         });
       } catch (err) {
         const message = String((err as Error).message ?? err);

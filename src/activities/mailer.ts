@@ -7,7 +7,7 @@ export interface OutgoingMail {
   html: string;
   text: string;
   messageId: string;
-  attachments: { filename: string; content: string; contentType: string }[];
+  attachments: { filename: string; content: string | Buffer; contentType: string }[];
 }
 
 /** The one way out to SMTP (nodemailer). Built once by the worker; activities get it injected. */

@@ -120,6 +120,8 @@ const documentSchema = new Schema(
     reference: String,
     title: String,
     html: String,
+    /** The same document printed to PDF (src/documents/pdf.ts), stored the first time it is asked for. */
+    pdf: Buffer,
     createdAt: { type: Date, required: true },
   },
   { versionKey: false },

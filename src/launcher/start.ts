@@ -19,6 +19,7 @@ import { ensureReconcileSchedule } from '../schedules/reconcile';
 import { activityDepsFromConfig, createEngineWorker } from '../../worker';
 import { migrateSqliteStore } from './migrateStore';
 import { assertPortFree, freePort, ROOT, startDocumentStore, startMailDev, startTemporal, type DocumentStore, type EmbeddedService } from './embedded';
+import { closePdfRenderer } from '../documents/pdf';
 
 const PORTS = { temporal: 7233, mongo: 27017, smtp: 1025 };
 
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
     await workerDone.catch((err) => log.error({ err }, 'worker stopped with an error'));
     await Promise.all([nativeConnection.close(), connection.close(), models.connection.close()]);
     mailer.close();
+    await closePdfRenderer();
     await stopServices();
     log.info('stopped');
   };

@@ -1,0 +1,21 @@
+import type { Models } from '../db/models';
+import { htmlToPdf } from './pdf';
+
+/**
+ * The PDF of a stored document: printed from its HTML the first time anyone asks (an email that
+ * carries it, a download), then kept beside the HTML. Two first requests at once print it twice
+ * but store it once; both copies come from the same HTML, so either is the document.
+ */
+export async function documentPdf(models: Models, id: string): Promise<Buffer | null> {
+  const doc = await models.Document.findById(id, { html: 1, pdf: 1 }).lean();
+  if (!doc?.html) return null;
+  if (doc.pdf) return Buffer.from(doc.pdf as unknown as Uint8Array);
+  const pdf = await htmlToPdf(doc.html);
+  await models.Document.updateOne({ _id: id, pdf: { $exists: false } }, { $set: { pdf } });
+  return pdf;
+}
+
+/** A document's file name: its reference with anything but letters, digits and dashes folded to "_". */
+export function documentFileName(doc: { _id: string; reference?: string | null }, ext: 'html' | 'pdf'): string {
+  return `${(doc.reference ?? doc._id).replace(/[^A-Za-z0-9-]+/g, '_')}.${ext}`;
+}
