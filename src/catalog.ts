@@ -14,11 +14,12 @@
  * not in the seed), and are meant to be revised with the process owners.
  */
 import { z } from 'zod';
-import { centerIdSchema, emailSchema, freeTextSchema, personNameSchema } from './shared/schemas';
+import { centerIdSchema, emailSchema, freeTextSchema, isoDateSchema, personNameSchema } from './shared/schemas';
 import type { Role } from './shared/roles';
 import { INCIDENT_TYPE_IDS } from './shared/settings';
 import { OPENING_ITEM_IDS } from './domain/opening';
 import { INVOLVED_KIND_IDS } from './domain/conflicts';
+import { unscheduledSchema } from './domain/supervision';
 
 export type WorkflowType =
   | 'procedureWorkflow'
@@ -27,7 +28,8 @@ export type WorkflowType =
   | 'dailyOpeningWorkflow'
   | 'maintenanceWorkflow'
   | 'conflictWorkflow'
-  | 'incidentWorkflow';
+  | 'incidentWorkflow'
+  | 'supervisionWorkflow';
 
 /** A human task of the catalog-driven procedure workflow. */
 export interface StepDefinition {
@@ -55,6 +57,8 @@ export interface IndicatorDefinition {
   unit?: 'hours';
   /** The procedure whose runs carry the figures, when not this one (PM1.3.2 reads PM1.4.2's). */
   from?: string;
+  /** Computed from other data than the runs' metrics: the Plan de Supervisión Anual (PM1.3.1). */
+  source?: 'supervision_plan';
 }
 
 export interface ProcedureDefinition {
@@ -167,6 +171,18 @@ export const conflictInputSchema = z
     severity: z.enum(['minor', 'grave']).describe('minor: conversación directa; grave: mayor gravedad o complejidad (Formato 17)'),
     entityId: entityIdSchema.optional().describe('Entidad participante cuyo servicio está involucrado'),
     module: freeTextSchema(60).optional(),
+  })
+  .strict();
+
+/**
+ * PM1.3.1: an unscheduled supervision (2.3.3, "visitas no programadas, derivadas de situaciones
+ * coyunturales y/o emergentes"). Planned visits are started by the plan (/supervision/plans).
+ */
+export const supervisionInputSchema = z
+  .object({
+    centerId: centerIdSchema,
+    visitDate: isoDateSchema.describe('Fecha de la visita de campo'),
+    unscheduled: unscheduledSchema.describe('Motivo de la visita no programada (2.3.3)'),
   })
   .strict();
 
@@ -438,9 +454,21 @@ const PROCEDURES: ProcedureDefinition[] = [
   dedicated({
     code: 'PM1.3.1', name: 'Supervisión de Centros MAC', l1: PM1, l2: 'PM1.3',
     owner: ['supervisor', 'sscs'], ownerFromManual: true,
-    indicators: [pctAchieved('supervision_plan', '% Cumplimiento del Plan de Supervisión Anual', 'supervisiones ejecutadas / supervisiones programadas en el Plan Anual × 100')],
-    pending: 'Modelo de supervisión de 2.3 (gabinete, visita de campo, posterior; Cuadros 02–06)',
-    manual: ['2.3', 'Cuadros 02–06'],
+    // Only SSCS starts a supervision (2.3.1); the center's staff are its counterparts (design brief A1).
+    starters: [],
+    indicators: [
+      {
+        id: 'supervision_plan',
+        name: '% Cumplimiento del Plan de Supervisión Anual',
+        numerator: 'executed',
+        denominator: 'planned',
+        formula: 'visitas del Plan de Supervisión Anual con la visita de campo ejecutada (acta de cierre firmada, Cuadro 03, 10) / visitas programadas en el Plan (sin las canceladas con motivo) × 100, por fecha de la visita',
+        source: 'supervision_plan',
+      },
+      countOf('supervision_unscheduled', 'N° de supervisiones no programadas', 'unscheduled', 'supervisiones no programadas (2.3.3) iniciadas en el periodo'),
+    ],
+    workflow: { type: 'supervisionWorkflow', inputSchema: supervisionInputSchema },
+    manual: ['2.3', '2.3.3', 'Cuadros 02–06', '2.4.2 Listado'],
   }),
   generic({
     code: 'PM1.3.2', name: 'Control de cumplimiento de ANS y cláusulas de adhesión', l1: PM1, l2: 'PM1.3',

@@ -58,6 +58,10 @@ export const configSchema = z
         }
         return out;
       }),
+    /** Business days before a planned supervision visit that its run (the gabinete, Cuadro 02) starts. */
+    SUPERVISION_GABINETE_LEAD_DAYS: z.coerce.number().int().min(3).max(60).default(DEFAULT_SETTINGS.supervision.gabineteLeadDays),
+    /** Business days to correct an observation of a supervision (Cuadro 05, 5–6), unless the Informe sets another. */
+    SUPERVISION_OBSERVATION_DAYS: z.coerce.number().int().min(1).max(120).default(DEFAULT_SETTINGS.supervision.observationDays),
     /** Minutes between passes of the reconciliation of run records (the `reconcile-runs` Schedule). */
     RECONCILE_RUNS_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
     /** Requests per 15 minutes and address on the public (unauthenticated) claim routes. */
@@ -102,6 +106,7 @@ export function settingsFromConfig(config: Config): EngineSettings {
   return {
     opening: { verificationLeadMinutes: config.OPENING_VERIFICATION_LEAD_MINUTES, escalateEveryHours: config.OPENING_ESCALATE_EVERY_HOURS },
     maintenance: { businessDays: config.MAINTENANCE_TERM_DAYS },
+    supervision: { ...DEFAULT_SETTINGS.supervision, gabineteLeadDays: config.SUPERVISION_GABINETE_LEAD_DAYS, observationDays: config.SUPERVISION_OBSERVATION_DAYS },
     incidents: { termDays: { ...DEFAULT_SETTINGS.incidents.termDays, ...config.INCIDENT_TERM_DAYS } },
   };
 }

@@ -13,6 +13,8 @@ import { findProcedure } from '../catalog';
 import { createDecreeActivities } from './decrees';
 export type { AnnounceDecreeInput } from './decrees';
 import { createRecordActivities } from './records';
+import { createSupervisionActivities } from './supervision';
+export type { PlannedVisit, SupervisionContext } from './supervision';
 import { documentFileName, documentPdf } from '../documents/store';
 
 /**
@@ -39,6 +41,8 @@ export interface PlanTaskInput {
   /** When the task opens (workflow time). */
   openedAt: string;
   dueBusinessDays: number;
+  /** A due date fixed by the run (a Lima date) instead of `dueBusinessDays` from the opening. */
+  dueDate?: string;
   /** Reminders, in business days before the due date (e.g. [3, 1]). */
   remindBefore: number[];
   /** Escalation ladder: the first level at the term, each next one `escalateEvery` business days later. */
@@ -184,7 +188,25 @@ export const DOCUMENT_TYPES = {
   formato_3: { label: 'FORMATO 3', title: 'Formato 3: Verificación diaria de operaciones (PM1.3.1)' },
   /** 2.2.4 and PM1.3.3: a grave conflict or an incident in a participating entity's service. */
   formato_17: { label: 'FORMATO 17', title: 'Formato 17: Atención de Incidencias (PM1.3.3)' },
-} as const;
+  // PM1.3.1 (2.3): documents of the supervision, issued and numbered by SSCS-SGP, not by the center.
+  /** Cuadro 04. */
+  ficha_supervision: { label: 'FICHA DE SUPERVISIÓN', title: 'Ficha de supervisión operativa del Centro MAC (Cuadro 04)', issuer: 'sscs' },
+  /** Cuadro 03, 10: the acta of the closing meeting. */
+  acta_supervision: { label: 'ACTA DE SUPERVISIÓN', title: 'Acta de cierre de supervisión (Cuadro 03, 10)', issuer: 'sscs' },
+  /** Cuadro 05, 2. */
+  informe_tecnico_expeditivo: { label: 'INFORME TÉCNICO', title: 'Informe Técnico expeditivo de supervisión (Cuadro 05, 2)', issuer: 'sscs' },
+  /** Cuadro 05, 3. */
+  informe_supervision: { label: 'INFORME', title: 'Informe de Supervisión (Cuadro 05, 3)', issuer: 'sscs' },
+  /** Cuadro 05, 4 a–b: to the Entidad Administradora and to each participating entity with observations. */
+  oficio_supervision: { label: 'OFICIO', title: 'Oficio de derivación del Informe de Supervisión (Cuadro 05, 4)', issuer: 'sscs' },
+  /** Cuadro 05, 4 c: to PCM's own centers. */
+  memorandum_supervision: { label: 'MEMORÁNDUM', title: 'Memorándum de derivación del Informe de Supervisión (Cuadro 05, 4)', issuer: 'sscs' },
+  /** Cuadro 06. */
+  reporte_entidad_supervision: { label: 'REPORTE', title: 'Reporte de supervisión para Entidad Participante (Cuadro 06)', issuer: 'sscs' },
+} as const satisfies Record<string, { label: string; title: string; issuer?: 'sscs' }>;
+
+/** Who numbers a document: the center (CMAC-<CENTER>) or, for SSCS's own, PCM/SGP/SSCS. */
+const issuerOf = (type: keyof typeof DOCUMENT_TYPES): 'center' | 'sscs' => ('issuer' in DOCUMENT_TYPES[type] ? 'sscs' : 'center');
 
 /** An email's attachments: each document as HTML, then as PDF. */
 function attachmentsOf(docs: { _id: string; reference?: string | null; html?: string | null }[], pdfs: (Buffer | null)[]) {
@@ -259,12 +281,13 @@ export function createActivities(deps: ActivityDeps) {
   const activities = {
     ...createDecreeActivities(deps),
     ...createRecordActivities(deps),
+    ...createSupervisionActivities(deps),
 
     /** Due date, reminders and escalation instants of a human task, on the business calendar. */
     async planTask(input: PlanTaskInput): Promise<TaskPlan> {
       const calendar = await loadCalendar(models);
       const opened = limaDate(new Date(input.openedAt));
-      const dueDate = calendar.addBusinessDays(opened, input.dueBusinessDays);
+      const dueDate = input.dueDate ?? calendar.addBusinessDays(opened, input.dueBusinessDays);
       const openedMs = Date.parse(input.openedAt);
       const timeline: TimelineEvent[] = [];
       for (const before of [...input.remindBefore].sort((a, b) => b - a)) {
@@ -379,6 +402,7 @@ export function createActivities(deps: ActivityDeps) {
             role: t.role,
             ...(t.alsoRoles?.length ? { alsoRoles: t.alsoRoles } : {}),
             ...(t.entityId ? { entityId: t.entityId } : {}),
+            ...(t.functions?.length ? { functions: t.functions } : {}),
             status: t.status,
             createdAt: new Date(t.createdAt),
             dueAt: new Date(t.dueAt),
@@ -406,9 +430,10 @@ export function createActivities(deps: ActivityDeps) {
       if (done?.reference) return { id: input.key, reference: done.reference, number: done.number!, type: input.type };
       const c = await center(input.centerId);
       const now = clock();
-      const claimed = await claimNumber(models, `doc:${type.label}:${input.centerId}:${limaDate(now).slice(0, 4)}`, `document:${input.key}`, now);
+      const sscs = issuerOf(input.type) === 'sscs';
+      const claimed = await claimNumber(models, `doc:${type.label}:${sscs ? 'sscs' : input.centerId}:${limaDate(now).slice(0, 4)}`, `document:${input.key}`, now);
       const year = Number(scopeYear(claimed.scope));
-      const reference = `${type.label} N° ${String(claimed.n).padStart(3, '0')}-${year}-CMAC-${input.centerId.toUpperCase()}`;
+      const reference = `${type.label} N° ${String(claimed.n).padStart(3, '0')}-${year}-${sscs ? 'PCM/SGP/SSCS' : `CMAC-${input.centerId.toUpperCase()}`}`;
       const html = templates.document(input.type, { ...input.data, runId: input.runId, reference, date: limaDate(now), center: centerView(c) });
       await tolerantUpsert(() =>
         models.Document.updateOne(

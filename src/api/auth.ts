@@ -1,7 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
-import { ROLES, type Actor, type Role } from '../shared/roles';
+import { ROLES, SSCS_FUNCTION_IDS, type Actor, type Role } from '../shared/roles';
 import { forbidden, unauthorized } from './errors';
 
 /**
@@ -15,7 +15,9 @@ export const claimsSchema = z
     role: z.enum(ROLES),
     centers: z.union([z.literal('*'), z.array(z.string().min(1)).min(1)]),
     entity: z.string().regex(/^[a-z0-9-]+$/).optional(),
+    functions: z.array(z.enum(SSCS_FUNCTION_IDS)).min(1).optional(),
   })
+  .refine((c) => c.role === 'sscs' || c.functions === undefined, { path: ['functions'], message: 'only role sscs holds supervision functions' })
   .refine((c) => c.role !== 'participant_entity' || c.entity !== undefined, { path: ['entity'], message: 'is required for role participant_entity' });
 
 export function signToken(secret: string, claims: Actor, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {
@@ -44,7 +46,7 @@ export function verifyToken(secret: string, header: string | undefined): Actor {
     throw unauthorized(`invalid token: ${(err as Error).message}`);
   }
   const claims = claimsSchema.safeParse(payload);
-  if (!claims.success) throw unauthorized('token claims must include sub, role and centers (and entity for participant_entity)');
+  if (!claims.success) throw unauthorized('token claims must include sub, role and centers (and entity for participant_entity; functions only for sscs)');
   return claims.data;
 }
 

@@ -73,11 +73,13 @@ const taskSchema = new Schema(
     alsoRoles: { type: [String], default: undefined },
     /** A participating entity's task: only its contact sees and completes it. */
     entityId: { type: String, index: true },
+    /** An SSCS task: the supervision functions that may complete it. */
+    functions: { type: [String], default: undefined },
     status: { type: String, required: true, index: true },
     createdAt: { type: Date, required: true },
     dueAt: Date,
     completedAt: Date,
-    completedBy: { sub: String, role: String },
+    completedBy: { sub: String, role: String, functions: { type: [String], default: undefined } },
     data: Schema.Types.Mixed,
     rev: Number,
     /** Reminders and escalations notified so far: `{ kind, level?, at }`. */
@@ -167,6 +169,43 @@ export const OPENING_STATUSES = ['verifying', 'open', 'not_opened', 'closed_day'
 export type OpeningStatus = (typeof OPENING_STATUSES)[number];
 /** Statuses of a day's opening its run had not finished (2.2.2): another run may take the day over. */
 export const UNFINISHED_OPENING: readonly OpeningStatus[] = ['verifying', 'not_opened', 'interrupted'];
+
+/**
+ * The Plan de Supervisión Anual (2.3.3; Cuadro 02, 1: approved by SSCS): one document per year,
+ * changed whole under a revision check (plans change rarely; no positional array updates, which the
+ * embedded store handles poorly). Each visit records the run that carries it out and when its
+ * field visit was executed (the closing acta signed, Cuadro 03, 10).
+ */
+const planVisitSchema = new Schema(
+  {
+    id: { type: String, required: true },
+    centerId: { type: String, required: true },
+    semester: { type: Number, required: true },
+    /** The visit's date (Lima, YYYY-MM-DD). */
+    date: { type: String, required: true },
+    cancelled: { at: Date, by: String, reason: String },
+    runId: String,
+    startedAt: Date,
+    executedOn: String,
+    changes: { type: [{ at: Date, by: String, from: String, to: String, reason: String, _id: false }], default: undefined },
+  },
+  { _id: false },
+);
+
+const supervisionPlanSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    year: { type: Number, required: true },
+    status: { type: String, required: true },
+    visits: { type: [planVisitSchema], default: [] },
+    createdBy: String,
+    createdAt: { type: Date, required: true },
+    approvedBy: String,
+    approvedAt: Date,
+    rev: { type: Number, required: true },
+  },
+  { versionKey: false },
+);
 
 const openingSchema = new Schema(
   {
@@ -278,6 +317,8 @@ export type RunDoc = InferSchemaType<typeof runSchema>;
 export type TaskDoc = InferSchemaType<typeof taskSchema>;
 export type OutboxDoc = InferSchemaType<typeof outboxSchema>;
 export type DocumentDoc = InferSchemaType<typeof documentSchema>;
+export type SupervisionPlanDoc = InferSchemaType<typeof supervisionPlanSchema>;
+export type PlanVisitDoc = InferSchemaType<typeof planVisitSchema>;
 
 export interface Models {
   connection: Connection;
@@ -288,6 +329,7 @@ export interface Models {
   Document: Model<DocumentDoc>;
   Claim: Model<InferSchemaType<typeof claimSchema>>;
   Opening: Model<InferSchemaType<typeof openingSchema>>;
+  SupervisionPlan: Model<InferSchemaType<typeof supervisionPlanSchema>>;
   Counter: Model<InferSchemaType<typeof counterSchema>>;
   Checkpoint: Model<InferSchemaType<typeof checkpointSchema>>;
   SequenceClaim: Model<InferSchemaType<typeof sequenceClaimSchema>>;
@@ -305,6 +347,7 @@ export function createModels(connection: Connection): Models {
     Document: connection.model('Document', documentSchema, 'documents'),
     Claim: connection.model('Claim', claimSchema, 'claims'),
     Opening: connection.model('Opening', openingSchema, 'openings'),
+    SupervisionPlan: connection.model('SupervisionPlan', supervisionPlanSchema, 'supervision_plans'),
     Counter: connection.model('Counter', counterSchema, 'counters'),
     Checkpoint: connection.model('Checkpoint', checkpointSchema, 'checkpoints'),
     SequenceClaim: connection.model('SequenceClaim', sequenceClaimSchema, 'sequence_claims'),

@@ -15,7 +15,7 @@ export async function documentPdf(models: Models, id: string): Promise<Buffer | 
   return pdf;
 }
 
-/** A document's file name: its reference with anything but letters, digits and dashes folded to "_". */
+/** A document's file name: its reference without accents, anything but letters, digits and dashes folded to "_". */
 export function documentFileName(doc: { _id: string; reference?: string | null }, ext: 'html' | 'pdf'): string {
-  return `${(doc.reference ?? doc._id).replace(/[^A-Za-z0-9-]+/g, '_')}.${ext}`;
+  return `${(doc.reference ?? doc._id).normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9-]+/g, '_')}.${ext}`;
 }

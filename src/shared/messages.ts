@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { Actor, Role } from './roles';
+import type { Actor, Role, SscsFunction } from './roles';
 import type { TaskType } from './tasks';
 
 /**
@@ -45,12 +45,14 @@ export interface TaskState {
   alsoRoles?: Role[];
   /** For a participating entity's task: only that entity's contact may complete it. */
   entityId?: string;
+  /** For an SSCS task: the supervision functions, one of which the person must hold (2.3.2). */
+  functions?: SscsFunction[];
   status: TaskStatus;
   createdAt: string;
   dueAt: string;
   dueDate: string;
   completedAt?: string;
-  completedBy?: { sub: string; role: Role };
+  completedBy?: { sub: string; role: Role; functions?: SscsFunction[] };
   data?: unknown;
   /** Reminders and escalation levels already notified, in order. */
   events: { kind: 'reminder' | 'escalation'; level?: EscalationLevel; at: string }[];

@@ -29,6 +29,22 @@ export function starterTitle(role: string): string {
   return (ROLE_TITLES as Record<string, string>)[role] ?? 'Centro MAC';
 }
 
+/**
+ * What an SSCS member does in supervision (2.3.2 and the Cuadros' "RESPONSABLE" column), carried
+ * in the token's `functions` claim beside `role: sscs`. One person may hold several.
+ */
+export const SSCS_FUNCTIONS = {
+  subsecretario: 'Subsecretario/a de Calidad de Servicios',
+  supervision_lead: 'Responsable de Supervisión',
+  supervision_team: 'Equipo Supervisor (profesional designado)',
+  legal: 'Área legal de la SSCS',
+  control_panel: 'Profesional encargado del panel de control de la SSCS',
+  administration: 'Coordinador(a) Administrativo SSCS',
+  mac_coordination: 'Coordinación de Centros MAC de la SSCS-SGP',
+} as const;
+export type SscsFunction = keyof typeof SSCS_FUNCTIONS;
+export const SSCS_FUNCTION_IDS = Object.keys(SSCS_FUNCTIONS) as [SscsFunction, ...SscsFunction[]];
+
 /** Who acts on a center's behalf: the caller, by role and by the centers the token lists. */
 export interface Actor {
   sub: string;
@@ -36,4 +52,6 @@ export interface Actor {
   centers: string[] | '*';
   /** For `participant_entity`: the entity the person answers for (e.g. "reniec"). */
   entity?: string;
+  /** For `sscs`: the supervision functions the person holds (SSCS_FUNCTIONS). */
+  functions?: SscsFunction[];
 }

@@ -31,6 +31,22 @@ export interface EngineSettings {
   maintenance: { businessDays: number };
   /** Incidents (PM1.3.3): business days the entity has to report a solution, per type (ANS). */
   incidents: { termDays: Record<IncidentType, number> };
+  /**
+   * Supervision (PM1.3.1, 2.3): the manual sets no term (docs/design/supervision-2.3.md, A4).
+   * A planned visit's run starts `gabineteLeadDays` business days before the visit; the gabinete
+   * is due `gabineteDueBefore` business days before it; the reports, the review and each
+   * observation's correction get their own business days; reminders `remindBefore` days before.
+   */
+  supervision: {
+    gabineteLeadDays: number;
+    gabineteDueBefore: number;
+    reportDays: number;
+    reviewDays: number;
+    observationDays: number;
+    verificationDays: number;
+    entityReportsDays: number;
+    escalateEvery: number;
+  };
 }
 
 /**
@@ -41,6 +57,7 @@ export interface EngineSettings {
 export const DEFAULT_SETTINGS: EngineSettings = {
   opening: { verificationLeadMinutes: 30, escalateEveryHours: 2 },
   maintenance: { businessDays: 5 },
+  supervision: { gabineteLeadDays: 15, gabineteDueBefore: 2, reportDays: 10, reviewDays: 3, observationDays: 20, verificationDays: 5, entityReportsDays: 10, escalateEvery: 5 },
   incidents: {
     termDays: {
       personal: 1,

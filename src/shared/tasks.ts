@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { freeTextSchema } from './schemas';
 import { INCIDENT_TYPE_IDS } from './settings';
 import { fullChecklistSchema, itemCheckSchema, securityAgentsSchema } from '../domain/opening';
+import { gabineteSchemas, posteriorSchemas, visitSchemas } from '../domain/supervision';
 
 const verdictWithObservations = <V extends [string, ...string[]]>(verdicts: V, accept: V[number], describe: string) =>
   z
@@ -104,6 +105,10 @@ export const taskDataSchemas = {
   report_incident_solution: z.object({ solution: freeTextSchema(2000).describe('Solución aplicada por la entidad') }).strict(),
   /** PM1.3.3: the supervisor verifies the solution, or reopens the incident. */
   verify_incident_solution: verdictWithObservations(['satisfactory', 'reopen'], 'satisfactory', 'Verificación de la solución'),
+  /** PM1.3.1 (2.3): Cuadro 02 gabinete, Cuadros 03–04 visita de campo, Cuadros 05–06 posterior. */
+  ...gabineteSchemas,
+  ...visitSchemas,
+  ...posteriorSchemas,
 } as const;
 
 export type TaskType = keyof typeof taskDataSchemas;

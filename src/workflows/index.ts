@@ -8,3 +8,5 @@ export { conflictWorkflow } from './conflict';
 export { incidentWorkflow } from './incident';
 export { decreeWorkflow } from './decree';
 export { reconcileRunsWorkflow } from './reconcile';
+export { supervisionWorkflow, supervisionObservationWorkflow } from './supervision';
+export { supervisionPlanWorkflow } from './supervisionPlan';

@@ -39,7 +39,7 @@ import {
   type TaskState,
 } from '../shared/messages';
 import { taskDataSchemas, type TaskData, type TaskType } from '../shared/tasks';
-import type { Actor, Role } from '../shared/roles';
+import type { Actor, Role, SscsFunction } from '../shared/roles';
 
 /**
  * The activities every workflow of the engine calls, with one timeout and retry policy. Each is a
@@ -82,8 +82,12 @@ export interface TaskOptions<T extends TaskType> {
   alsoRoles?: Role[];
   /** For a `participant_entity` task: the entity whose contact must complete it. */
   entityId?: string;
+  /** For an `sscs` task: the supervision functions, one of which the person must hold. */
+  functions?: SscsFunction[];
   /** The task's own term in business days, with its reminders and escalation ladder… */
   dueBusinessDays?: number;
+  /** …or on a given Lima date (gabinete before the visit date), with the same reminders and ladder… */
+  dueOn?: string;
   /** …or an instant the same day (hours, not days: a closed center cannot wait a business day)… */
   dueAt?: string;
   /** …or a term owned by the run (a claim's legal term): no timeline of the task's own. */
@@ -195,6 +199,7 @@ export class Run {
         : await acts.planTask({
             openedAt,
             dueBusinessDays: opts.dueBusinessDays ?? 1,
+            ...(opts.dueOn ? { dueDate: opts.dueOn } : {}),
             remindBefore: opts.remindBefore ?? [1],
             escalation: { levels, every: opts.escalateEvery ?? 2 },
           });
@@ -205,6 +210,7 @@ export class Run {
       role: opts.role,
       ...(opts.alsoRoles?.length ? { alsoRoles: opts.alsoRoles } : {}),
       ...(opts.entityId ? { entityId: opts.entityId } : {}),
+      ...(opts.functions?.length ? { functions: opts.functions } : {}),
       status: 'open',
       createdAt: openedAt,
       dueAt: plan.dueAt,
@@ -280,9 +286,14 @@ export class Run {
    * replay gets the same number and the child starts once; it outlives this run.
    */
   async spawn(key: string, code: string, workflowType: string, args: Record<string, unknown>): Promise<string> {
+    return (await this.spawnChild(key, code, workflowType, args)).runId;
+  }
+
+  /** `spawn`, with the child's handle: a run that waits for its children's results (supervision's observations). */
+  async spawnChild(key: string, code: string, workflowType: string, args: Record<string, unknown>) {
     const runId = await acts.allocateRunNumber({ code, centerId: this.meta.centerId, owner: `run:${this.meta.runId}:${key}` });
     const meta: RunMeta = { runId, code, centerId: this.meta.centerId, startedBy: { sub: this.meta.runId, role: 'run' }, searchAttributes: this.meta.searchAttributes };
-    await startChild(workflowType, {
+    const handle = await startChild<(a: any) => Promise<RunState>>(workflowType, {
       workflowId: runId,
       args: [{ meta, ...args }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
@@ -290,7 +301,7 @@ export class Run {
         ? { typedSearchAttributes: [{ key: CenterIdAttr, value: this.meta.centerId }, { key: ProcedureCodeAttr, value: code }, { key: RunStatusAttr, value: 'running' }] as never }
         : {}),
     });
-    return runId;
+    return { runId, handle };
   }
 
   /** A numbered document (same number on retry). */
@@ -381,6 +392,9 @@ export class Run {
     if (task.entityId && actor.role === 'participant_entity' && actor.entity !== task.entityId) {
       reject(TaskRejection.RoleNotAllowed, `task ${task.id} is for the contact of entity ${task.entityId}`);
     }
+    if (task.functions && actor.role === 'sscs' && !task.functions.some((f) => actor.functions?.includes(f))) {
+      reject(TaskRejection.RoleNotAllowed, `task ${task.id} is for an SSCS member holding ${task.functions.join(' or ')}`);
+    }
     if (actor.centers !== '*' && !actor.centers.includes(this.meta.centerId)) {
       reject(TaskRejection.CenterNotAllowed, `actor has no access to center ${this.meta.centerId}`);
     }
@@ -403,7 +417,7 @@ export class Run {
     if (!task || task.status !== 'open') return { taskId: input.taskId, status: 'completed' as const, completedAt: task?.completedAt ?? new Date().toISOString() };
     task.status = 'completed';
     task.completedAt = new Date().toISOString();
-    task.completedBy = { sub: input.actor.sub, role: input.actor.role };
+    task.completedBy = { sub: input.actor.sub, role: input.actor.role, ...(input.actor.functions?.length ? { functions: input.actor.functions } : {}) };
     task.data = input.data;
     return { taskId: task.id, status: 'completed' as const, completedAt: task.completedAt };
   }

@@ -4,6 +4,7 @@ import { errorResponses, json } from '../route';
 import type { ApiDeps } from '../deps';
 import { isoDateSchema } from '../../shared/schemas';
 import { computeIndicators } from '../../domain/indicators';
+import { limaDate } from '../../calendar/businessCalendar';
 import { assertCenter } from '../auth';
 
 export function registerIndicators(api: Api, deps: ApiDeps): void {
@@ -17,7 +18,7 @@ export function registerIndicators(api: Api, deps: ApiDeps): void {
     handler: async ({ query, actor }) => {
       if (query.centerId) assertCenter(actor, query.centerId);
       const centerIds = query.centerId ? [query.centerId] : actor.centers;
-      const procedures = await computeIndicators(deps.models, { centerIds, from: query.from, to: query.to });
+      const procedures = await computeIndicators(deps.models, { centerIds, from: query.from, to: query.to, today: limaDate(deps.clock()) });
       return {
         scope: { centers: centerIds, from: query.from ?? null, to: query.to ?? null },
         procedures: query.code ? procedures.filter((p) => p.code === query.code) : procedures,

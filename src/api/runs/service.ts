@@ -231,6 +231,7 @@ export function serializeTask(t: { _id: string } & Record<string, unknown>) {
     type: t.type,
     title: t.title,
     role: t.role,
+    ...(Array.isArray(t.functions) && t.functions.length ? { functions: t.functions } : {}),
     status: t.status,
     createdAt: t.createdAt,
     dueAt: t.dueAt ?? null,

@@ -3,7 +3,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTime
 import type { Api } from '../route';
 import { errorResponses, json } from '../route';
 import type { ApiDeps } from '../deps';
-import { ROLES } from '../../shared/roles';
+import { ROLES, type SscsFunction } from '../../shared/roles';
 import { completeTaskUpdate, TaskRejection } from '../../shared/messages';
 import { isTaskType, taskDataSchemas } from '../../shared/tasks';
 import { assertCenter, centerFilter } from '../auth';
@@ -101,6 +101,9 @@ export function registerTasks(api: Api, deps: ApiDeps): void {
       }
       if (task.entityId && actor.role === 'participant_entity' && actor.entity !== task.entityId) {
         throw forbidden(`task ${task._id} is for the contact of entity ${task.entityId}`);
+      }
+      if (task.functions?.length && actor.role === 'sscs' && !task.functions.some((f) => actor.functions?.includes(f as SscsFunction))) {
+        throw forbidden(`task ${task._id} is for an SSCS member holding ${task.functions.join(' or ')} (token claim "functions")`);
       }
       let data: unknown = body.data;
       if (isTaskType(task.type)) {

@@ -1,0 +1,74 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { ActivityDeps } from './index';
+import { findCenter } from '../db/models';
+import { loadCalendar } from '../calendar/service';
+import { limaDate } from '../calendar/businessCalendar';
+import { changePlan, planId, visitRunStartsAt, type SupervisionPlan } from '../supervision/plan';
+
+export interface PlannedVisit {
+  visitId: string;
+  centerId: string;
+  date: string;
+  /** When its run starts (the gabinete ahead of the visit). */
+  startAt: string;
+}
+
+export interface SupervisionContext {
+  center: { id: string; name: string; pcmOwned: boolean; adminEntity: { id: string; name: string }; entities: { id: string; name: string }[] };
+  /** The gabinete's due date: `dueBefore` business days before the visit, never before the next business day. */
+  gabineteDue: string;
+}
+
+/** The activities of PM1.3.1 (2.3) and of its plan: the plan is read and marked here, never in workflow code. */
+export function createSupervisionActivities(deps: ActivityDeps) {
+  const { models } = deps;
+  return {
+    /** The next visit of an approved plan whose run has not started (earliest start first), or null. */
+    async nextPlanVisit(input: { year: number; leadDays: number }): Promise<PlannedVisit | null> {
+      const plan = (await models.SupervisionPlan.findById(planId(input.year)).lean()) as SupervisionPlan | null;
+      if (!plan || plan.status !== 'approved') return null;
+      const calendar = await loadCalendar(models);
+      const pending = plan.visits
+        .filter((v) => !v.runId && !v.cancelled?.at)
+        .map((v) => ({ visitId: v.id, centerId: v.centerId, date: v.date, startAt: visitRunStartsAt(calendar, v.date, input.leadDays).toISOString() }))
+        .sort((a, b) => a.startAt.localeCompare(b.startAt) || a.visitId.localeCompare(b.visitId));
+      return pending[0] ?? null;
+    },
+
+    /** Records the run that carries out a planned visit (once: a retry finds it recorded). */
+    async markPlanVisitStarted(input: { year: number; visitId: string; runId: string; at: string }): Promise<void> {
+      await changePlan(models, input.year, (plan) => {
+        const v = plan.visits.find((x) => x.id === input.visitId);
+        if (v && !v.runId) Object.assign(v, { runId: input.runId, startedAt: new Date(input.at) });
+      });
+    },
+
+    /** The field visit of a planned visit was executed: its closing acta signed (Cuadro 03, 10). */
+    async markPlanVisitExecuted(input: { year: number; visitId: string; on: string }): Promise<void> {
+      await changePlan(models, input.year, (plan) => {
+        const v = plan.visits.find((x) => x.id === input.visitId);
+        if (v && !v.executedOn) v.executedOn = input.on;
+      });
+    },
+
+    /** What a supervision run needs of its center, and its gabinete's due date on the business calendar. */
+    async supervisionContext(input: { centerId: string; visitDate: string; openedAt: string; dueBefore: number }): Promise<SupervisionContext> {
+      const c = await findCenter(models, input.centerId);
+      if (!c) throw ApplicationFailure.nonRetryable(`center ${input.centerId} does not exist`, 'CenterNotFound');
+      const calendar = await loadCalendar(models);
+      const earliest = calendar.addBusinessDays(limaDate(new Date(input.openedAt)), 1);
+      const wanted = calendar.businessDaysBefore(input.visitDate, input.dueBefore);
+      const gabineteDue = wanted >= earliest ? wanted : earliest < input.visitDate ? earliest : input.visitDate;
+      return {
+        center: {
+          id: c._id,
+          name: c.name,
+          pcmOwned: c.pcmOwned,
+          adminEntity: { id: c.adminEntity.id, name: c.adminEntity.name },
+          entities: c.participatingEntities.map((e) => ({ id: e.id, name: e.name })),
+        },
+        gabineteDue,
+      };
+    },
+  };
+}

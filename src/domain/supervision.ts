@@ -1,0 +1,493 @@
+/**
+ * PM1.3.1 Supervisión de Centros MAC (manual 2.3): what each stage gathers, as the manual words
+ * it, and the payload schemas built from those tables (workflow-safe: pure data and zod).
+ *
+ *   Gabinete (previo) ........ Cuadro N° 02, activities 1–7
+ *   Visita de campo .......... Cuadro N° 03, activities 1–10, with the Ficha of Cuadro N° 04
+ *   Posterior ................ Cuadro N° 05, activities 1–6
+ *   Reportes por entidad ..... Cuadro N° 06, activities 1–3
+ *
+ * Labels are the manual's text (seed extraction, typos fixed only where the extraction broke a
+ * word). docs/design/supervision-2.3.md lists every gap of the manual and the decision taken.
+ */
+import { z } from 'zod';
+import { freeTextSchema, isoDateSchema } from '../shared/schemas';
+
+export const SEMESTERS = [1, 2] as const;
+export type Semester = (typeof SEMESTERS)[number];
+
+/** The semester of a date (2.3.3: two visits a year; ours: one per semester, January–June, July–December). */
+export const semesterOf = (date: string): Semester => (Number(date.slice(5, 7)) <= 6 ? 1 : 2);
+/** The last day of a year's semester. */
+export const semesterEnd = (year: number, s: Semester) => (s === 1 ? `${year}-06-30` : `${year}-12-31`);
+
+// ---------------------------------------------------------------------------------------------
+// Cuadro N° 02 — Gabinete
+
+/** Cuadro 02 #4 "Solicitar al Área legal de la SSCS". */
+export const LEGAL_ITEMS = {
+  '4.1': 'Cláusulas de Adhesión y Acuerdos de Nivel de Servicio suscritos',
+  '4.2': 'Contratos y/o Convenios suscritos',
+} as const;
+
+/** Cuadro 02 #6 "Requerir informes técnicos de situación actual … que contengan como mínimo". */
+export const SITUATION_ITEMS = {
+  '6.1': 'Evaluación de las Cláusulas de Adhesión y los ANS en el Centro MAC a su cargo, considerando los indicadores determinados, y en base a las fichas técnicas y formatos de información específica determinados',
+  '6.2': 'Evaluación de la matriz de procesos y procedimientos, a nivel de cumplimiento de fichas técnicas, flujos, indicadores y formatos/plantillas',
+  '6.3': 'Evaluación de planificación/cumplimiento de actividades, considerando la matriz de procesos',
+  '6.4': 'Evaluación de la programación/ejecución presupuestal, en el marco del presupuesto referencial de la SSCS',
+  '6.5': 'Evaluación de los requerimientos/ejecución de bienes y servicios programados',
+} as const;
+
+/** Cuadro 02 #7 "Requerir información Administrativa necesaria y pertinente sobre". */
+export const ADMINISTRATIVE_ITEMS = {
+  '7.1': 'Recursos Humanos, considerando los procedimientos de MPP',
+  '7.2': 'Requerimientos y Contrataciones para el Centro MAC',
+  '7.3': 'Información detallada del Control de Activos',
+} as const;
+
+const textItems = <K extends string>(labels: Record<K, string>, max = 4000) =>
+  z.object(Object.fromEntries(Object.keys(labels).map((k) => [k, freeTextSchema(max).describe(labels[k as K])])) as Record<K, z.ZodString>).strict();
+
+const nonNegative = z.number().min(0);
+const minutes = z.number().min(0).max(24 * 60);
+const percent = z.number().min(0).max(100);
+
+export const gabineteSchemas = {
+  /** Cuadro 02 #2 "Conformar el Equipo Supervisor de SSCS": the Responsable and the Profesionales designados (2.3.2). */
+  form_supervision_team: z
+    .object({
+      lead: z.string().min(1).max(120).describe('sub del/la Responsable de Supervisión'),
+      members: z.array(z.string().min(1).max(120)).min(1).max(10).describe('sub de los profesionales designados (Equipo Supervisor)'),
+    })
+    .strict(),
+  /** Cuadro 02 #3: presencial (3.1 permisos, movilidad, pasajes, viáticos) or remota (3.2 enlace virtual). */
+  define_supervision_modality: z
+    .object({
+      modality: z.enum(['presencial', 'remota']),
+      logistics: freeTextSchema(2000).optional().describe('3.1: permisos, movilidad, pasajes, viáticos u otros administrativos gestionados'),
+      link: z.url().max(500).optional().describe('3.2: enlace virtual (zoom, teams, meet, otros)'),
+    })
+    .strict()
+    .refine((d) => d.modality !== 'presencial' || d.logistics !== undefined, { path: ['logistics'], message: 'logistics are required for a visit in person (Cuadro 02, 3.1)' })
+    .refine((d) => d.modality !== 'remota' || d.link !== undefined, { path: ['link'], message: 'a virtual link is required for a remote visit (Cuadro 02, 3.2)' }),
+  /** Cuadro 02 #4: the legal area's signed CA/ANS (4.1) and contracts/convenios (4.2). */
+  supply_legal_documents: textItems(LEGAL_ITEMS),
+  /** Cuadro 02 #5.1–5.3 from the Coordinador(a): attentions, appointments "de corresponder", ranking by entity. */
+  supply_attention_figures: z
+    .object({
+      '5.1': z.number().int().min(0).describe('Cantidad de Atenciones del Centro MAC a supervisar'),
+      '5.2': z.number().int().min(0).optional().describe('Cantidad de Citas del Centro MAC, de corresponder'),
+      '5.3': z
+        .array(z.object({ entityId: z.string().regex(/^[a-z0-9-]+$/), attentions: z.number().int().min(0) }).strict())
+        .min(1)
+        .max(40)
+        .describe('Ranking de atención por Entidad participante'),
+      period: z.object({ from: isoDateSchema, to: isoDateSchema }).strict().describe('Periodo que cubren las cifras'),
+    })
+    .strict(),
+  /** Cuadro 02 #5.4–5.6 from the Especialista TI (the ticket system). */
+  supply_ticket_figures: z
+    .object({
+      '5.4': percent.describe('Tasa de reactivación de turnos (%)'),
+      '5.5': minutes.describe('Tiempo promedio de espera (minutos)'),
+      '5.6': minutes.describe('Tiempo promedio de atención (minutos)'),
+    })
+    .strict(),
+  /** Cuadro 02 #5 from the "profesional encargado del panel de control de la SSCS": the panel's own figures. */
+  supply_control_panel_figures: z
+    .object({
+      '5.1': z.number().int().min(0).describe('Atenciones según el panel de control'),
+      '5.5': minutes.describe('Tiempo promedio de espera según el panel (minutos)'),
+      '5.6': minutes.describe('Tiempo promedio de atención según el panel (minutos)'),
+      notes: freeTextSchema(2000).optional().describe('Diferencias con las cifras del centro'),
+    })
+    .strict(),
+  /** Cuadro 02 #6: the coordinators' informe técnico de situación actual. */
+  report_center_situation: textItems(SITUATION_ITEMS),
+  /** Cuadro 02 #7: from SSCS's Coordinador(a) Administrativo. */
+  supply_administrative_information: textItems(ADMINISTRATIVE_ITEMS),
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Cuadro N° 03 — Visita de campo
+
+/** Cuadro 03 activities 1–8 and their sub-items, as the manual words them. */
+export const VISIT_ACTIVITIES = [
+  {
+    n: 1,
+    title: 'Presentación general al personal del Centro MAC y Asesores de Servicio, y reunión técnica con el Coordinador (a) y Supervisor (a)',
+    items: {
+      '1.1': 'Coordinaciones y consultas sobre la información recabada en gabinete',
+      '1.2': 'Revisión de planeamiento y programación, presupuesto y ejecución',
+      '1.3': 'Verificaciones (antes de la apertura): en base al check list operativo, y fechas aleatorias',
+      '1.4': 'Verificación del cumplimiento del protocolo de verificación diaria (check list)',
+      '1.5': 'Revisión del Libro de Reclamaciones',
+    },
+  },
+  {
+    n: 2,
+    title: 'Reuniones de levantamiento de información específicas y seguimiento de actividades',
+    items: {
+      '2.1': 'Reunión técnica con Especialistas TIC',
+      '2.2': 'Reunión técnica con Orientadores',
+      '2.3': 'Reunión técnica con Asesores de Servicios (aleatorio)',
+    },
+  },
+  {
+    n: 3,
+    title: 'Revisar/analizar con Coordinador/Supervisor los requerimientos de información y evaluación de los ANS',
+    items: {
+      '3.1': 'Registros de información del tablero de control',
+      '3.2': 'Procesamiento de información de los indicadores (fichas técnicas, formatos de seguimiento)',
+      '3.3': 'Informe de Evaluación correspondiente al Centro MAC',
+    },
+  },
+  {
+    n: 4,
+    title: 'Revisar/analizar con Coordinador/Supervisor la matriz de procesos y procedimientos (MPP)',
+    items: {
+      '4.1': 'Seguimiento de cumplimiento de indicadores de matriz de procesos y procedimientos (MPP)',
+      '4.2': 'Seguimiento de implementación de la MPP (actividades, indicadores, formatos y plantillas)',
+      '4.3': 'Informe de Evaluación (semestral)',
+    },
+  },
+  {
+    n: 5,
+    title: 'Revisar/analizar con el Coordinador/Supervisor la información administrativa (check list)',
+    items: {
+      '5.1': 'Registro de bienes y estado situacional (Control de activos)',
+      '5.2': 'Registro de bienes/servicios requeridos y contratados (último año)',
+      '5.3': 'Registro de mantenimientos operativos (último año)',
+    },
+  },
+  {
+    n: 6,
+    title: 'Revisar/analizar con el Coordinador/Supervisor la información de Recursos Humanos (check list)',
+    items: {
+      '6.1': 'Registros de Asistencia (formatos de procedimientos)',
+      '6.2': 'Registros de Licencias y vacaciones',
+      '6.3': 'Registros de capacitaciones internas',
+      '6.4': 'Registros de Capacitaciones PCM (PDP) (último año)',
+      '6.5': 'Registro de Inducciones',
+      '6.6': 'Registros de Evaluaciones de desempeño',
+    },
+  },
+  {
+    n: 7,
+    title: 'Revisar/analizar con Especialista TIC del Centro MAC (últimos 3 meses, check list y MPP)',
+    items: {
+      '7.1': 'Registros de incidencias tecnológicas',
+      '7.2': 'Registro de mantenimientos preventivos',
+      '7.3': 'Registros de mantenimientos correctivos',
+      '7.4': 'Registro de equipos y estado situacional',
+    },
+  },
+  {
+    n: 8,
+    title: 'Revisar/analizar el cumplimiento de Contratos del Centro MAC',
+    items: {
+      '8.1': 'Cumplimiento y vigencia del Contrato de alquiler de local y/o Convenios de Cesión en uso de local; según corresponda',
+      '8.2': 'Cumplimiento y vigencia del Contrato de limpieza',
+      '8.3': 'Cumplimiento y vigencia del Contrato de vigilancia',
+      '8.4': 'Cumplimiento y vigencia del Contrato de internet',
+      '8.5': 'Cumplimiento y vigencia del Contrato de mantenimiento preventivo Eléctrico/HVAC',
+      '8.6': 'Cumplimiento y vigencia del mantenimiento de infraestructura y estructura física',
+      '8.7': 'Mantenimiento preventivo de los equipos de las entidades',
+    },
+  },
+] as const;
+
+type VisitItemId = keyof (typeof VISIT_ACTIVITIES)[number]['items'];
+export const VISIT_ITEMS: { id: string; activity: number; label: string }[] = VISIT_ACTIVITIES.flatMap((a) => Object.entries(a.items).map(([id, label]) => ({ id, activity: a.n, label: label as string })));
+
+/** What the team reviewed for a sub-item of Cuadro 03, and what it found. */
+const reviewSchema = z
+  .object({
+    reviewed: freeTextSchema(2000).describe('Qué se revisó (registros, documentos, personas)'),
+    found: freeTextSchema(2000).describe('Qué se encontró'),
+    compliant: z.boolean().describe('Conforme'),
+  })
+  .strict();
+
+// ---------------------------------------------------------------------------------------------
+// Cuadro N° 04 — Ficha de supervisión operativa del Centro MAC
+
+/** Items of the Ficha answered SI/NO with an observation; `na` items may be "no aplica" (the manual's own conditions). */
+export const FICHA_SECTIONS = [
+  { id: 'I.A.1', title: '1.- Antes de la apertura', items: [['1.1', '¿Cumple con la verificación del Centro MAC, en base al check list diario del Manual de Funcionamiento para los Centros MAC?']] },
+  {
+    id: 'I.A.2.1',
+    title: '2.1.- Zona de Recepción',
+    items: [
+      ['2.1.a', 'Módulo de Recepción'],
+      ['2.1.b', 'Ordenadores de Filas'],
+      ['2.1.c', 'Sillas de orientadores'],
+      ['2.1.d', 'Lector de código de barras'],
+      ['2.1.e', 'Servicio de telefonía (anexos telefónicos)'],
+      ['2.1.f', 'Insumos y materiales zona recepción'],
+      ['2.1.g', 'Sillas de Ruedas (en caso no cuente con Zona de tópico)', 'na'],
+    ],
+  },
+  {
+    id: 'I.A.2.2',
+    title: '2.2.- Zona de Atención',
+    items: [
+      ['2.2.a', 'Televisores en zona de atención'],
+      ['2.2.b', 'Sillas de espera'],
+      ['2.2.c', 'Sillas de asesores'],
+      ['2.2.d', 'Sillas de atención al ciudadano'],
+      ['2.2.e', 'Módulos de atención'],
+      ['2.2.f', 'Computadoras de Asesores de Servicio'],
+      ['2.2.g', 'Impresoras en zonas de atención'],
+      ['2.2.h', 'Insumos y materiales zona atención'],
+    ],
+  },
+  {
+    id: 'I.A.2.3',
+    title: '2.3.- Zona Administrativa',
+    items: [
+      ['2.3.a', 'Módulos de oficina'],
+      ['2.3.b', 'Sillas de oficina'],
+      ['2.3.c', 'Insumos y materiales para oficina'],
+    ],
+  },
+  {
+    id: 'I.A.2.4',
+    title: '2.4.- Zona de Tópico',
+    items: [
+      ['2.4.a', 'Botiquín', 'na'],
+      ['2.4.b', 'Silla de ruedas', 'na'],
+    ],
+  },
+  {
+    id: 'I.A.2.5',
+    title: '2.5.- Generales',
+    items: [
+      ['2.5.a', 'Sistema de Iluminación'],
+      ['2.5.b', 'Orden y Limpieza'],
+      ['2.5.c', 'Señaléticas'],
+      ['2.5.d', 'Equipos de Aire Acondicionado'],
+      ['2.5.e', 'Servicios Higiénicos'],
+      ['2.5.f', 'Comedor'],
+      ['2.5.g', 'Servicio de agua potable'],
+    ],
+  },
+  {
+    id: 'I.A.2.6',
+    title: '2.6.- Servicios TIC: Consultar al especialista TIC',
+    items: [
+      ['2.6.a', 'Internet'],
+      ['2.6.b', 'Energía eléctrica'],
+      ['2.6.c', 'Sistema de Turnos de atención ciudadana'],
+      ['2.6.d', 'Sistema de Audio'],
+      ['2.6.e', 'Sistema de Video Vigilancia'],
+      ['2.6.f', 'Correo electrónico'],
+      ['2.6.g', 'Active Directory'],
+      ['2.6.h', 'File Server'],
+      ['2.6.i', 'Antivirus'],
+    ],
+  },
+  {
+    // Numbered "2.6" a second time in the manual; kept as printed, with its own ids.
+    id: 'I.A.2.7',
+    title: '2.6.- Libro de Reclamaciones Virtual',
+    items: [
+      ['lrv.a', '¿El Centro MAC cuenta con la señalética del Libro de Reclamaciones Virtual (con código QR)?'],
+      ['lrv.b', '¿Las entidades cuentan con la señalética del Libro de Reclamaciones Virtual en sus módulos de atención (con código QR)?'],
+      ['lrv.c', '¿El Centro MAC cuenta con una computadora asignada para el registro en el Libro de Reclamaciones Virtual?'],
+    ],
+  },
+  {
+    id: 'I.A.3',
+    title: '3.- Protocolo de atención del Centro MAC',
+    items: [
+      ['3.1', '¿Cumple con la ruta de atención al ciudadano?'],
+      ['3.3', '¿Cumple con la limpieza general diaria en el Centro MAC?'],
+      ['3.4', '¿Cumple con la limpieza permanente durante la atención/operación en el Centro MAC?'],
+    ],
+  },
+] as const satisfies readonly { id: string; title: string; items: readonly (readonly [string, string] | readonly [string, string, 'na'])[] }[];
+
+export const FICHA_ITEMS = FICHA_SECTIONS.flatMap((s) => s.items.map((i) => ({ id: i[0] as string, label: i[1] as string, section: s.id, allowsNa: i.length === 3 })));
+
+/** Ficha 3.2 "¿Cumple con los Protocolos de Atención establecidos para los asesores de servicios?", per entity (2.2.3). */
+export const PROTOCOL_ITEMS = {
+  greeting: 'Protocolo establecido para el saludo',
+  service: 'Protocolo establecido durante el servicio',
+  farewell: 'Protocolo establecido para la despedida de los ciudadanos',
+} as const;
+
+/** Ficha II.B "Cumplimiento de contratos del Centro MAC". */
+export const CONTRACT_ITEMS = { rental: 'Cumplimiento de contrato de alquiler', cleaning: 'Cumplimiento de contrato de limpieza' } as const;
+
+/** Ficha II.A "Requerimientos del Centro MAC" (up to four each). */
+export const REQUIREMENT_KINDS = {
+  operation: 'Requerimientos para la Operación',
+  humanResources: 'Requerimiento de Recursos Humanos',
+  communication: 'Requerimiento de Comunicación',
+} as const;
+
+export const ANSWER_LABELS = { SI: 'SI', NO: 'NO', NA: 'No aplica' } as const;
+
+/** An answer of the Ficha: SI or NO (NA only where the manual makes the item conditional), an observation required for NO. */
+const answerSchema = (allowsNa: boolean) =>
+  z
+    .object({ answer: allowsNa ? z.enum(['SI', 'NO', 'NA']) : z.enum(['SI', 'NO']), observation: freeTextSchema(1000).optional() })
+    .strict()
+    .refine((a) => a.answer !== 'NO' || a.observation !== undefined, { path: ['observation'], message: 'an observation is required when the answer is NO' });
+
+const entityIdSchema = z.string().regex(/^[a-z0-9-]+$/, 'must be an entity id');
+
+export const fichaSchema = z
+  .object({
+    items: z.object(Object.fromEntries(FICHA_ITEMS.map((i) => [i.id, answerSchema(i.allowsNa).describe(i.label)]))).strict(),
+    /** 3.2, "Se sugiere considerar a las 23 entidades más demandadas": at most 23 entities. */
+    protocols: z
+      .array(z.object({ entityId: entityIdSchema, ...Object.fromEntries(Object.entries(PROTOCOL_ITEMS).map(([k, label]) => [k, answerSchema(false).describe(label)])) }).strict())
+      .min(1)
+      .max(23)
+      .describe('3.2: protocolos de atención por entidad (hasta 23 entidades más demandadas)'),
+    requirements: z
+      .object(Object.fromEntries(Object.entries(REQUIREMENT_KINDS).map(([k, label]) => [k, z.array(freeTextSchema(500)).max(4).default([]).describe(label)])))
+      .strict()
+      .describe('II.A Requerimientos del Centro MAC'),
+    contracts: z
+      .object({
+        rental: answerSchema(true).describe(CONTRACT_ITEMS.rental),
+        cleaning: answerSchema(false).describe(CONTRACT_ITEMS.cleaning),
+        others: z.array(z.object({ name: freeTextSchema(200), compliance: answerSchema(false) }).strict()).max(6).default([]).describe('3.- Otros'),
+      })
+      .strict()
+      .describe('II.B Cumplimiento de contratos del Centro MAC'),
+    comments: freeTextSchema(4000).optional().describe('III. Observaciones, comentarios o sugerencias adicionales'),
+  })
+  .strict();
+export type Ficha = z.infer<typeof fichaSchema>;
+
+export const visitSchemas = {
+  /** Cuadro 03 #1–8: for each sub-item, what was reviewed and found. */
+  record_visit_activities: z.object(Object.fromEntries(VISIT_ITEMS.map((i) => [i.id, reviewSchema.describe(i.label)])) as Record<VisitItemId, typeof reviewSchema>).strict(),
+  /** Cuadro 04: the Ficha de supervisión operativa, in full. */
+  record_operational_ficha: fichaSchema,
+  /** Cuadro 03 #9: random interviews with Asesores de Servicios (entity and module, never names). */
+  record_advisor_interviews: z
+    .object({
+      interviews: z
+        .array(z.object({ entityId: entityIdSchema, module: freeTextSchema(60).optional(), notes: freeTextSchema(2000) }).strict())
+        .min(1)
+        .max(40),
+    })
+    .strict(),
+  /** Cuadro 03 #10: closing meeting: summary, Informe Expositivo handed over, acta signed. */
+  close_supervision_visit: z
+    .object({
+      summary: freeTextSchema(4000).describe('Resumen de la visita general'),
+      participants: z
+        .array(z.object({ name: freeTextSchema(120), position: freeTextSchema(200) }).strict())
+        .min(2)
+        .max(30)
+        .describe('Participantes que firman el acta'),
+      informeExpositivoDelivered: z.literal(true, 'the Informe Expositivo must be handed over at the closing meeting (Cuadro 03, 10)'),
+      actaSigned: z.literal(true, 'the acta must be signed at the closing meeting (Cuadro 03, 10)'),
+    })
+    .strict(),
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Cuadro N° 05 — Posterior
+
+/** Who must correct an observation (Cuadro 05 #4–5): the Entidad Administradora (or PCM), or a participating entity. */
+export const observationAddresseeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('admin_entity') }).strict(),
+  z.object({ kind: z.literal('entity'), entityId: entityIdSchema }).strict(),
+]);
+export type ObservationAddressee = z.infer<typeof observationAddresseeSchema>;
+
+export const observationSchema = z
+  .object({
+    type: z.enum(['SE', 'SO']).describe('Supervisión estratégica u operativa (2.3)'),
+    source: freeTextSchema(120).describe('Ítem de origen, p. ej. "Cuadro 04, 2.2.f"'),
+    addressee: observationAddresseeSchema,
+    description: freeTextSchema(2000),
+    recommendation: freeTextSchema(2000),
+    termBusinessDays: z.number().int().min(1).max(120).optional().describe('Plazo de subsanación en días hábiles (por defecto, el configurado)'),
+  })
+  .strict();
+export type Observation = z.infer<typeof observationSchema>;
+
+/** Cuadro 05 #3: the Informe de Supervisión, in the order of its schema. */
+export const REPORT_SECTIONS = {
+  antecedentes: 'Antecedentes',
+  objetivos: 'Objetivos',
+  participantes: 'Participantes',
+  situacionActual: 'Situación Actual',
+  analisis: 'Análisis de Visita de Campo (estratégico y operativo)',
+  resultados: 'Resultados (estratégico y operativo)',
+  aspectosCriticos: 'Aspectos críticos relevantes (si los hubiera)',
+  propuestasMejora: 'Propuestas de Mejora',
+  conclusiones: 'Conclusiones y Recomendaciones',
+  anexos: 'Anexos',
+} as const;
+
+const strategicOperational = z.object({ estrategico: freeTextSchema(6000), operativo: freeTextSchema(6000) }).strict();
+
+export const posteriorSchemas = {
+  /** Cuadro 05 #2: the Informe Técnico expeditivo, at the end of the visit. */
+  write_expeditious_report: z
+    .object({
+      antecedentes: freeTextSchema(4000),
+      aspectosObservados: freeTextSchema(6000),
+      accionesInmediatas: freeTextSchema(4000).describe('Acciones correctivas in situ'),
+      conclusiones: freeTextSchema(4000),
+    })
+    .strict(),
+  /** Cuadro 05 #3: the Informe de Supervisión to SSCS, with its observations. */
+  write_supervision_report: z
+    .object({
+      antecedentes: freeTextSchema(4000),
+      objetivos: freeTextSchema(4000),
+      participantes: freeTextSchema(4000),
+      situacionActual: freeTextSchema(6000),
+      analisis: strategicOperational,
+      resultados: strategicOperational,
+      aspectosCriticos: freeTextSchema(4000).optional(),
+      propuestasMejora: freeTextSchema(4000),
+      conclusiones: freeTextSchema(6000),
+      anexos: z.array(freeTextSchema(300)).max(20).default([]),
+      observations: z.array(observationSchema).max(60).default([]),
+    })
+    .strict(),
+  /** Cuadro 05 #3–4: the Subsecretario/a approves the Informe before its derivation, or returns it. */
+  review_supervision_report: z
+    .object({
+      verdict: z.enum(['approve', 'return']),
+      comments: freeTextSchema(2000).optional().describe('Obligatorios al devolver el informe'),
+    })
+    .strict()
+    .refine((d) => d.verdict === 'approve' || d.comments !== undefined, { path: ['comments'], message: 'comments are required to return the report' }),
+  /** Cuadro 05 #6: the informe técnico of the actions taken on an observation. */
+  report_observation_correction: z
+    .object({
+      actions: freeTextSchema(4000).describe('Acciones ejecutadas'),
+      reference: freeTextSchema(200).describe('Documento con que se envía: oficio de la entidad o informe técnico'),
+    })
+    .strict(),
+  /** Cuadro 05 #5: SSCS's Coordinación de Centros MAC checks the correction. */
+  verify_observation_correction: z
+    .object({
+      verdict: z.enum(['corrected', 'not_corrected']),
+      comments: freeTextSchema(2000).optional().describe('Obligatorios si no se da por subsanada'),
+    })
+    .strict()
+    .refine((d) => d.verdict === 'corrected' || d.comments !== undefined, { path: ['comments'], message: 'comments are required unless the observation is corrected' }),
+  /** Cuadro 06 #1–2: consolidation and content of the reports for participating entities. */
+  coordinate_entity_reports: z
+    .object({ content: freeTextSchema(4000).describe('Contenido acordado de los reportes (Cuadro 06, 2)') })
+    .strict(),
+} as const;
+
+/** An unscheduled visit (2.3.3: "visitas no programadas, derivadas de situaciones coyunturales y/o emergentes"). */
+export const unscheduledSchema = z
+  .object({ category: z.enum(['coyuntural', 'emergente']), reason: freeTextSchema(2000) })
+  .strict();

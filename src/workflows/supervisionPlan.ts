@@ -1,0 +1,54 @@
+import { condition, continueAsNew, defineSignal, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { acts } from './run';
+import { CenterIdAttr, ProcedureCodeAttr, RunStatusAttr, type RunMeta } from '../shared/messages';
+import type { EngineSettings } from '../shared/settings';
+import type { SupervisionWorkflowInput } from './supervision';
+
+export interface SupervisionPlanWorkflowInput {
+  year: number;
+  settings: EngineSettings;
+  searchAttributes: boolean;
+  /** Who approved the plan (Cuadro 02, 1): the runs it starts name it as their starter. */
+  approvedBy: string;
+}
+
+/** The plan changed (a date moved, a visit added or cancelled): look again at what comes next. */
+export const planChangedSignal = defineSignal('planChanged');
+
+export const SUPERVISION_CODE = 'PM1.3.1';
+
+/**
+ * The Plan de Supervisión Anual at work (2.3.3; Cuadro 02, 1): once approved, it starts each planned
+ * visit's PM1.3.1 run when its gabinete is due to begin (SUPERVISION_GABINETE_LEAD_DAYS business
+ * days before the visit), in date order, reading the plan from the store each time so a changed
+ * date or a cancelled visit is honoured; a change wakes it at once. It ends when every visit of the
+ * plan has its run. Its history holds a few events per visit and per change, and it continues as
+ * new long before that could grow without bound.
+ */
+export async function supervisionPlanWorkflow(args: SupervisionPlanWorkflowInput): Promise<{ year: number; started: string[] }> {
+  let changed = false;
+  setHandler(planChangedSignal, () => void (changed = true));
+  const started: string[] = [];
+  for (;;) {
+    if (workflowInfo().historyLength > 2_000) await continueAsNew<typeof supervisionPlanWorkflow>(args);
+    changed = false;
+    const next = await acts.nextPlanVisit({ year: args.year, leadDays: args.settings.supervision.gabineteLeadDays });
+    if (!next) return { year: args.year, started };
+    const wait = Date.parse(next.startAt) - Date.now();
+    if (wait > 0 && (await condition(() => changed, wait))) continue;
+    // The run's number is claimed under the plan's visit, so a retry or a replay gets the same one.
+    const runId = await acts.allocateRunNumber({ code: SUPERVISION_CODE, centerId: next.centerId, owner: `plan:${args.year}:${next.visitId}` });
+    const meta: RunMeta = { runId, code: SUPERVISION_CODE, centerId: next.centerId, startedBy: { sub: args.approvedBy, role: 'sscs' }, searchAttributes: args.searchAttributes };
+    const input: SupervisionWorkflowInput = { meta, input: { centerId: next.centerId, visitDate: next.date, plan: { year: args.year, visitId: next.visitId } }, settings: args.settings };
+    await startChild('supervisionWorkflow', {
+      workflowId: runId,
+      args: [input],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      ...(args.searchAttributes
+        ? { typedSearchAttributes: [{ key: CenterIdAttr, value: next.centerId }, { key: ProcedureCodeAttr, value: SUPERVISION_CODE }, { key: RunStatusAttr, value: 'running' }] as never }
+        : {}),
+    });
+    await acts.markPlanVisitStarted({ year: args.year, visitId: next.visitId, runId, at: new Date().toISOString() });
+    started.push(runId);
+  }
+}
