@@ -18,6 +18,7 @@ import { registerIndicators } from './indicators/router';
 import { registerClaims } from './claims/router';
 import { registerPublic } from './public/router';
 import { registerOpenings } from './openings/router';
+import { registerSupervision } from './supervision/router';
 
 export const API_BASE = '/api/v1';
 
@@ -26,7 +27,7 @@ export function createApp(deps: ApiDeps): Express {
   const root = new Api('', deps.jwtSecret);
   registerHealth(root, deps);
   const v1 = new Api(API_BASE, deps.jwtSecret);
-  for (const register of [registerProcedures, registerRuns, registerTasks, registerCenters, registerCalendar, registerDocuments, registerIndicators, registerClaims, registerOpenings, registerPublic]) {
+  for (const register of [registerProcedures, registerRuns, registerTasks, registerCenters, registerCalendar, registerDocuments, registerIndicators, registerClaims, registerOpenings, registerSupervision, registerPublic]) {
     register(v1, deps);
   }
   const openapi = new OpenApiGeneratorV31([...root.registry.definitions, ...v1.registry.definitions]).generateDocument({

@@ -317,8 +317,7 @@ export type RunDoc = InferSchemaType<typeof runSchema>;
 export type TaskDoc = InferSchemaType<typeof taskSchema>;
 export type OutboxDoc = InferSchemaType<typeof outboxSchema>;
 export type DocumentDoc = InferSchemaType<typeof documentSchema>;
-export type SupervisionPlanDoc = InferSchemaType<typeof supervisionPlanSchema>;
-export type PlanVisitDoc = InferSchemaType<typeof planVisitSchema>;
+
 
 export interface Models {
   connection: Connection;

@@ -49,7 +49,6 @@ export const ADMINISTRATIVE_ITEMS = {
 const textItems = <K extends string>(labels: Record<K, string>, max = 4000) =>
   z.object(Object.fromEntries(Object.keys(labels).map((k) => [k, freeTextSchema(max).describe(labels[k as K])])) as Record<K, z.ZodString>).strict();
 
-const nonNegative = z.number().min(0);
 const minutes = z.number().min(0).max(24 * 60);
 const percent = z.number().min(0).max(100);
 

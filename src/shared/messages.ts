@@ -143,3 +143,6 @@ export interface TermState {
   dueAt: string;
   changes: { date: string; reason: string; previousDueDate: string; dueDate: string }[];
 }
+
+/** The Plan de Supervisión Anual changed (a date moved, a visit cancelled): its workflow looks again at what comes next. */
+export const planChangedSignal = defineSignal('planChanged');

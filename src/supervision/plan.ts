@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from '../calendar/businessCalendar';
 import { addDays, limaInstant } from '../calendar/businessCalendar';
-import type { Models, PlanVisitDoc, SupervisionPlanDoc } from '../db/models';
+import type { Models } from '../db/models';
 import { SEMESTERS, semesterEnd, semesterOf, type Semester } from '../domain/supervision';
 
 /**
@@ -9,8 +9,30 @@ import { SEMESTERS, semesterEnd, semesterOf, type Semester } from '../domain/sup
  * it; the indicator PM1.3.1 is computed from it.
  */
 
-export type PlanVisit = PlanVisitDoc;
-export type SupervisionPlan = SupervisionPlanDoc & { _id: string };
+/** A visit of the plan as stored (src/db/models.ts, supervision_plans). */
+export interface PlanVisit {
+  id: string;
+  centerId: string;
+  semester: number;
+  date: string;
+  cancelled?: { at?: Date; by?: string; reason?: string } | null;
+  runId?: string | null;
+  startedAt?: Date | null;
+  executedOn?: string | null;
+  changes?: { at: Date; by: string; from: string; to: string; reason: string }[] | null;
+}
+
+export interface SupervisionPlan {
+  _id: string;
+  year: number;
+  status: 'draft' | 'approved' | string;
+  visits: PlanVisit[];
+  createdBy?: string | null;
+  createdAt: Date;
+  approvedBy?: string | null;
+  approvedAt?: Date | null;
+  rev: number;
+}
 
 export const planId = (year: number) => String(year);
 export const planWorkflowId = (year: number) => `supervision-plan-${year}`;

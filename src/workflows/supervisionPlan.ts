@@ -1,6 +1,6 @@
-import { condition, continueAsNew, defineSignal, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import { acts } from './run';
-import { CenterIdAttr, ProcedureCodeAttr, RunStatusAttr, type RunMeta } from '../shared/messages';
+import { CenterIdAttr, planChangedSignal, ProcedureCodeAttr, RunStatusAttr, type RunMeta } from '../shared/messages';
 import type { EngineSettings } from '../shared/settings';
 import type { SupervisionWorkflowInput } from './supervision';
 
@@ -11,9 +11,6 @@ export interface SupervisionPlanWorkflowInput {
   /** Who approved the plan (Cuadro 02, 1): the runs it starts name it as their starter. */
   approvedBy: string;
 }
-
-/** The plan changed (a date moved, a visit added or cancelled): look again at what comes next. */
-export const planChangedSignal = defineSignal('planChanged');
 
 export const SUPERVISION_CODE = 'PM1.3.1';
 
