@@ -9,7 +9,8 @@ import { htmlToPdf } from './pdf';
 export async function documentPdf(models: Models, id: string): Promise<Buffer | null> {
   const doc = await models.Document.findById(id, { html: 1, pdf: 1 }).lean();
   if (!doc?.html) return null;
-  if (doc.pdf) return Buffer.from(doc.pdf as unknown as Uint8Array);
+  // Read back `lean()`, a stored PDF is a BSON Binary, whose bytes are its `buffer`.
+  if (doc.pdf) return Buffer.isBuffer(doc.pdf) ? doc.pdf : Buffer.from((doc.pdf as unknown as { buffer: Uint8Array }).buffer);
   const pdf = await htmlToPdf(doc.html);
   await models.Document.updateOne({ _id: id, pdf: { $exists: false } }, { $set: { pdf } });
   return pdf;

@@ -11,7 +11,17 @@
  * word). docs/design/supervision-2.3.md lists every gap of the manual and the decision taken.
  */
 import { z } from 'zod';
-import { freeTextSchema, isoDateSchema } from '../shared/schemas';
+import { freeTextSchema } from '../shared/schemas';
+
+/*
+ * Keys are the manual's numbers with "_" for "." ("4.1" → "4_1"): the document store refuses dotted
+ * keys. These schemas also run inside workflow update validators, where the sandbox freezes module-level
+ * objects: zod's `.regex()` resets its RegExp's lastIndex before testing and throws on a frozen one.
+ * Patterns here are plain `test()` calls in refinements, which never write to the RegExp.
+ */
+const pattern = (re: RegExp, message: string) => z.string().max(500).refine((s) => re.test(s), message);
+const entityIdSchema = pattern(/^[a-z0-9-]+$/, 'must be an entity id');
+const dateSchema = pattern(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 
 export const SEMESTERS = [1, 2] as const;
 export type Semester = (typeof SEMESTERS)[number];
@@ -26,24 +36,24 @@ export const semesterEnd = (year: number, s: Semester) => (s === 1 ? `${year}-06
 
 /** Cuadro 02 #4 "Solicitar al Área legal de la SSCS". */
 export const LEGAL_ITEMS = {
-  '4.1': 'Cláusulas de Adhesión y Acuerdos de Nivel de Servicio suscritos',
-  '4.2': 'Contratos y/o Convenios suscritos',
+  '4_1': 'Cláusulas de Adhesión y Acuerdos de Nivel de Servicio suscritos',
+  '4_2': 'Contratos y/o Convenios suscritos',
 } as const;
 
 /** Cuadro 02 #6 "Requerir informes técnicos de situación actual … que contengan como mínimo". */
 export const SITUATION_ITEMS = {
-  '6.1': 'Evaluación de las Cláusulas de Adhesión y los ANS en el Centro MAC a su cargo, considerando los indicadores determinados, y en base a las fichas técnicas y formatos de información específica determinados',
-  '6.2': 'Evaluación de la matriz de procesos y procedimientos, a nivel de cumplimiento de fichas técnicas, flujos, indicadores y formatos/plantillas',
-  '6.3': 'Evaluación de planificación/cumplimiento de actividades, considerando la matriz de procesos',
-  '6.4': 'Evaluación de la programación/ejecución presupuestal, en el marco del presupuesto referencial de la SSCS',
-  '6.5': 'Evaluación de los requerimientos/ejecución de bienes y servicios programados',
+  '6_1': 'Evaluación de las Cláusulas de Adhesión y los ANS en el Centro MAC a su cargo, considerando los indicadores determinados, y en base a las fichas técnicas y formatos de información específica determinados',
+  '6_2': 'Evaluación de la matriz de procesos y procedimientos, a nivel de cumplimiento de fichas técnicas, flujos, indicadores y formatos/plantillas',
+  '6_3': 'Evaluación de planificación/cumplimiento de actividades, considerando la matriz de procesos',
+  '6_4': 'Evaluación de la programación/ejecución presupuestal, en el marco del presupuesto referencial de la SSCS',
+  '6_5': 'Evaluación de los requerimientos/ejecución de bienes y servicios programados',
 } as const;
 
 /** Cuadro 02 #7 "Requerir información Administrativa necesaria y pertinente sobre". */
 export const ADMINISTRATIVE_ITEMS = {
-  '7.1': 'Recursos Humanos, considerando los procedimientos de MPP',
-  '7.2': 'Requerimientos y Contrataciones para el Centro MAC',
-  '7.3': 'Información detallada del Control de Activos',
+  '7_1': 'Recursos Humanos, considerando los procedimientos de MPP',
+  '7_2': 'Requerimientos y Contrataciones para el Centro MAC',
+  '7_3': 'Información detallada del Control de Activos',
 } as const;
 
 const textItems = <K extends string>(labels: Record<K, string>, max = 4000) =>
@@ -65,7 +75,7 @@ export const gabineteSchemas = {
     .object({
       modality: z.enum(['presencial', 'remota']),
       logistics: freeTextSchema(2000).optional().describe('3.1: permisos, movilidad, pasajes, viáticos u otros administrativos gestionados'),
-      link: z.url().max(500).optional().describe('3.2: enlace virtual (zoom, teams, meet, otros)'),
+      link: pattern(/^https:\/\/\S+$/, 'must be an https:// link').optional().describe('3.2: enlace virtual (zoom, teams, meet, otros)'),
     })
     .strict()
     .refine((d) => d.modality !== 'presencial' || d.logistics !== undefined, { path: ['logistics'], message: 'logistics are required for a visit in person (Cuadro 02, 3.1)' })
@@ -75,30 +85,30 @@ export const gabineteSchemas = {
   /** Cuadro 02 #5.1–5.3 from the Coordinador(a): attentions, appointments "de corresponder", ranking by entity. */
   supply_attention_figures: z
     .object({
-      '5.1': z.number().int().min(0).describe('Cantidad de Atenciones del Centro MAC a supervisar'),
-      '5.2': z.number().int().min(0).optional().describe('Cantidad de Citas del Centro MAC, de corresponder'),
-      '5.3': z
-        .array(z.object({ entityId: z.string().regex(/^[a-z0-9-]+$/), attentions: z.number().int().min(0) }).strict())
+      '5_1': z.number().int().min(0).describe('Cantidad de Atenciones del Centro MAC a supervisar'),
+      '5_2': z.number().int().min(0).optional().describe('Cantidad de Citas del Centro MAC, de corresponder'),
+      '5_3': z
+        .array(z.object({ entityId: entityIdSchema, attentions: z.number().int().min(0) }).strict())
         .min(1)
         .max(40)
         .describe('Ranking de atención por Entidad participante'),
-      period: z.object({ from: isoDateSchema, to: isoDateSchema }).strict().describe('Periodo que cubren las cifras'),
+      period: z.object({ from: dateSchema, to: dateSchema }).strict().describe('Periodo que cubren las cifras'),
     })
     .strict(),
   /** Cuadro 02 #5.4–5.6 from the Especialista TI (the ticket system). */
   supply_ticket_figures: z
     .object({
-      '5.4': percent.describe('Tasa de reactivación de turnos (%)'),
-      '5.5': minutes.describe('Tiempo promedio de espera (minutos)'),
-      '5.6': minutes.describe('Tiempo promedio de atención (minutos)'),
+      '5_4': percent.describe('Tasa de reactivación de turnos (%)'),
+      '5_5': minutes.describe('Tiempo promedio de espera (minutos)'),
+      '5_6': minutes.describe('Tiempo promedio de atención (minutos)'),
     })
     .strict(),
   /** Cuadro 02 #5 from the "profesional encargado del panel de control de la SSCS": the panel's own figures. */
   supply_control_panel_figures: z
     .object({
-      '5.1': z.number().int().min(0).describe('Atenciones según el panel de control'),
-      '5.5': minutes.describe('Tiempo promedio de espera según el panel (minutos)'),
-      '5.6': minutes.describe('Tiempo promedio de atención según el panel (minutos)'),
+      '5_1': z.number().int().min(0).describe('Atenciones según el panel de control'),
+      '5_5': minutes.describe('Tiempo promedio de espera según el panel (minutos)'),
+      '5_6': minutes.describe('Tiempo promedio de atención según el panel (minutos)'),
       notes: freeTextSchema(2000).optional().describe('Diferencias con las cifras del centro'),
     })
     .strict(),
@@ -117,82 +127,82 @@ export const VISIT_ACTIVITIES = [
     n: 1,
     title: 'Presentación general al personal del Centro MAC y Asesores de Servicio, y reunión técnica con el Coordinador (a) y Supervisor (a)',
     items: {
-      '1.1': 'Coordinaciones y consultas sobre la información recabada en gabinete',
-      '1.2': 'Revisión de planeamiento y programación, presupuesto y ejecución',
-      '1.3': 'Verificaciones (antes de la apertura): en base al check list operativo, y fechas aleatorias',
-      '1.4': 'Verificación del cumplimiento del protocolo de verificación diaria (check list)',
-      '1.5': 'Revisión del Libro de Reclamaciones',
+      '1_1': 'Coordinaciones y consultas sobre la información recabada en gabinete',
+      '1_2': 'Revisión de planeamiento y programación, presupuesto y ejecución',
+      '1_3': 'Verificaciones (antes de la apertura): en base al check list operativo, y fechas aleatorias',
+      '1_4': 'Verificación del cumplimiento del protocolo de verificación diaria (check list)',
+      '1_5': 'Revisión del Libro de Reclamaciones',
     },
   },
   {
     n: 2,
     title: 'Reuniones de levantamiento de información específicas y seguimiento de actividades',
     items: {
-      '2.1': 'Reunión técnica con Especialistas TIC',
-      '2.2': 'Reunión técnica con Orientadores',
-      '2.3': 'Reunión técnica con Asesores de Servicios (aleatorio)',
+      '2_1': 'Reunión técnica con Especialistas TIC',
+      '2_2': 'Reunión técnica con Orientadores',
+      '2_3': 'Reunión técnica con Asesores de Servicios (aleatorio)',
     },
   },
   {
     n: 3,
     title: 'Revisar/analizar con Coordinador/Supervisor los requerimientos de información y evaluación de los ANS',
     items: {
-      '3.1': 'Registros de información del tablero de control',
-      '3.2': 'Procesamiento de información de los indicadores (fichas técnicas, formatos de seguimiento)',
-      '3.3': 'Informe de Evaluación correspondiente al Centro MAC',
+      '3_1': 'Registros de información del tablero de control',
+      '3_2': 'Procesamiento de información de los indicadores (fichas técnicas, formatos de seguimiento)',
+      '3_3': 'Informe de Evaluación correspondiente al Centro MAC',
     },
   },
   {
     n: 4,
     title: 'Revisar/analizar con Coordinador/Supervisor la matriz de procesos y procedimientos (MPP)',
     items: {
-      '4.1': 'Seguimiento de cumplimiento de indicadores de matriz de procesos y procedimientos (MPP)',
-      '4.2': 'Seguimiento de implementación de la MPP (actividades, indicadores, formatos y plantillas)',
-      '4.3': 'Informe de Evaluación (semestral)',
+      '4_1': 'Seguimiento de cumplimiento de indicadores de matriz de procesos y procedimientos (MPP)',
+      '4_2': 'Seguimiento de implementación de la MPP (actividades, indicadores, formatos y plantillas)',
+      '4_3': 'Informe de Evaluación (semestral)',
     },
   },
   {
     n: 5,
     title: 'Revisar/analizar con el Coordinador/Supervisor la información administrativa (check list)',
     items: {
-      '5.1': 'Registro de bienes y estado situacional (Control de activos)',
-      '5.2': 'Registro de bienes/servicios requeridos y contratados (último año)',
-      '5.3': 'Registro de mantenimientos operativos (último año)',
+      '5_1': 'Registro de bienes y estado situacional (Control de activos)',
+      '5_2': 'Registro de bienes/servicios requeridos y contratados (último año)',
+      '5_3': 'Registro de mantenimientos operativos (último año)',
     },
   },
   {
     n: 6,
     title: 'Revisar/analizar con el Coordinador/Supervisor la información de Recursos Humanos (check list)',
     items: {
-      '6.1': 'Registros de Asistencia (formatos de procedimientos)',
-      '6.2': 'Registros de Licencias y vacaciones',
-      '6.3': 'Registros de capacitaciones internas',
-      '6.4': 'Registros de Capacitaciones PCM (PDP) (último año)',
-      '6.5': 'Registro de Inducciones',
-      '6.6': 'Registros de Evaluaciones de desempeño',
+      '6_1': 'Registros de Asistencia (formatos de procedimientos)',
+      '6_2': 'Registros de Licencias y vacaciones',
+      '6_3': 'Registros de capacitaciones internas',
+      '6_4': 'Registros de Capacitaciones PCM (PDP) (último año)',
+      '6_5': 'Registro de Inducciones',
+      '6_6': 'Registros de Evaluaciones de desempeño',
     },
   },
   {
     n: 7,
     title: 'Revisar/analizar con Especialista TIC del Centro MAC (últimos 3 meses, check list y MPP)',
     items: {
-      '7.1': 'Registros de incidencias tecnológicas',
-      '7.2': 'Registro de mantenimientos preventivos',
-      '7.3': 'Registros de mantenimientos correctivos',
-      '7.4': 'Registro de equipos y estado situacional',
+      '7_1': 'Registros de incidencias tecnológicas',
+      '7_2': 'Registro de mantenimientos preventivos',
+      '7_3': 'Registros de mantenimientos correctivos',
+      '7_4': 'Registro de equipos y estado situacional',
     },
   },
   {
     n: 8,
     title: 'Revisar/analizar el cumplimiento de Contratos del Centro MAC',
     items: {
-      '8.1': 'Cumplimiento y vigencia del Contrato de alquiler de local y/o Convenios de Cesión en uso de local; según corresponda',
-      '8.2': 'Cumplimiento y vigencia del Contrato de limpieza',
-      '8.3': 'Cumplimiento y vigencia del Contrato de vigilancia',
-      '8.4': 'Cumplimiento y vigencia del Contrato de internet',
-      '8.5': 'Cumplimiento y vigencia del Contrato de mantenimiento preventivo Eléctrico/HVAC',
-      '8.6': 'Cumplimiento y vigencia del mantenimiento de infraestructura y estructura física',
-      '8.7': 'Mantenimiento preventivo de los equipos de las entidades',
+      '8_1': 'Cumplimiento y vigencia del Contrato de alquiler de local y/o Convenios de Cesión en uso de local; según corresponda',
+      '8_2': 'Cumplimiento y vigencia del Contrato de limpieza',
+      '8_3': 'Cumplimiento y vigencia del Contrato de vigilancia',
+      '8_4': 'Cumplimiento y vigencia del Contrato de internet',
+      '8_5': 'Cumplimiento y vigencia del Contrato de mantenimiento preventivo Eléctrico/HVAC',
+      '8_6': 'Cumplimiento y vigencia del mantenimiento de infraestructura y estructura física',
+      '8_7': 'Mantenimiento preventivo de los equipos de las entidades',
     },
   },
 ] as const;
@@ -214,77 +224,77 @@ const reviewSchema = z
 
 /** Items of the Ficha answered SI/NO with an observation; `na` items may be "no aplica" (the manual's own conditions). */
 export const FICHA_SECTIONS = [
-  { id: 'I.A.1', title: '1.- Antes de la apertura', items: [['1.1', '¿Cumple con la verificación del Centro MAC, en base al check list diario del Manual de Funcionamiento para los Centros MAC?']] },
+  { id: 'I.A.1', title: '1.- Antes de la apertura', items: [['1_1', '¿Cumple con la verificación del Centro MAC, en base al check list diario del Manual de Funcionamiento para los Centros MAC?']] },
   {
     id: 'I.A.2.1',
     title: '2.1.- Zona de Recepción',
     items: [
-      ['2.1.a', 'Módulo de Recepción'],
-      ['2.1.b', 'Ordenadores de Filas'],
-      ['2.1.c', 'Sillas de orientadores'],
-      ['2.1.d', 'Lector de código de barras'],
-      ['2.1.e', 'Servicio de telefonía (anexos telefónicos)'],
-      ['2.1.f', 'Insumos y materiales zona recepción'],
-      ['2.1.g', 'Sillas de Ruedas (en caso no cuente con Zona de tópico)', 'na'],
+      ['2_1_a', 'Módulo de Recepción'],
+      ['2_1_b', 'Ordenadores de Filas'],
+      ['2_1_c', 'Sillas de orientadores'],
+      ['2_1_d', 'Lector de código de barras'],
+      ['2_1_e', 'Servicio de telefonía (anexos telefónicos)'],
+      ['2_1_f', 'Insumos y materiales zona recepción'],
+      ['2_1_g', 'Sillas de Ruedas (en caso no cuente con Zona de tópico)', 'na'],
     ],
   },
   {
     id: 'I.A.2.2',
     title: '2.2.- Zona de Atención',
     items: [
-      ['2.2.a', 'Televisores en zona de atención'],
-      ['2.2.b', 'Sillas de espera'],
-      ['2.2.c', 'Sillas de asesores'],
-      ['2.2.d', 'Sillas de atención al ciudadano'],
-      ['2.2.e', 'Módulos de atención'],
-      ['2.2.f', 'Computadoras de Asesores de Servicio'],
-      ['2.2.g', 'Impresoras en zonas de atención'],
-      ['2.2.h', 'Insumos y materiales zona atención'],
+      ['2_2_a', 'Televisores en zona de atención'],
+      ['2_2_b', 'Sillas de espera'],
+      ['2_2_c', 'Sillas de asesores'],
+      ['2_2_d', 'Sillas de atención al ciudadano'],
+      ['2_2_e', 'Módulos de atención'],
+      ['2_2_f', 'Computadoras de Asesores de Servicio'],
+      ['2_2_g', 'Impresoras en zonas de atención'],
+      ['2_2_h', 'Insumos y materiales zona atención'],
     ],
   },
   {
     id: 'I.A.2.3',
     title: '2.3.- Zona Administrativa',
     items: [
-      ['2.3.a', 'Módulos de oficina'],
-      ['2.3.b', 'Sillas de oficina'],
-      ['2.3.c', 'Insumos y materiales para oficina'],
+      ['2_3_a', 'Módulos de oficina'],
+      ['2_3_b', 'Sillas de oficina'],
+      ['2_3_c', 'Insumos y materiales para oficina'],
     ],
   },
   {
     id: 'I.A.2.4',
     title: '2.4.- Zona de Tópico',
     items: [
-      ['2.4.a', 'Botiquín', 'na'],
-      ['2.4.b', 'Silla de ruedas', 'na'],
+      ['2_4_a', 'Botiquín', 'na'],
+      ['2_4_b', 'Silla de ruedas', 'na'],
     ],
   },
   {
     id: 'I.A.2.5',
     title: '2.5.- Generales',
     items: [
-      ['2.5.a', 'Sistema de Iluminación'],
-      ['2.5.b', 'Orden y Limpieza'],
-      ['2.5.c', 'Señaléticas'],
-      ['2.5.d', 'Equipos de Aire Acondicionado'],
-      ['2.5.e', 'Servicios Higiénicos'],
-      ['2.5.f', 'Comedor'],
-      ['2.5.g', 'Servicio de agua potable'],
+      ['2_5_a', 'Sistema de Iluminación'],
+      ['2_5_b', 'Orden y Limpieza'],
+      ['2_5_c', 'Señaléticas'],
+      ['2_5_d', 'Equipos de Aire Acondicionado'],
+      ['2_5_e', 'Servicios Higiénicos'],
+      ['2_5_f', 'Comedor'],
+      ['2_5_g', 'Servicio de agua potable'],
     ],
   },
   {
     id: 'I.A.2.6',
     title: '2.6.- Servicios TIC: Consultar al especialista TIC',
     items: [
-      ['2.6.a', 'Internet'],
-      ['2.6.b', 'Energía eléctrica'],
-      ['2.6.c', 'Sistema de Turnos de atención ciudadana'],
-      ['2.6.d', 'Sistema de Audio'],
-      ['2.6.e', 'Sistema de Video Vigilancia'],
-      ['2.6.f', 'Correo electrónico'],
-      ['2.6.g', 'Active Directory'],
-      ['2.6.h', 'File Server'],
-      ['2.6.i', 'Antivirus'],
+      ['2_6_a', 'Internet'],
+      ['2_6_b', 'Energía eléctrica'],
+      ['2_6_c', 'Sistema de Turnos de atención ciudadana'],
+      ['2_6_d', 'Sistema de Audio'],
+      ['2_6_e', 'Sistema de Video Vigilancia'],
+      ['2_6_f', 'Correo electrónico'],
+      ['2_6_g', 'Active Directory'],
+      ['2_6_h', 'File Server'],
+      ['2_6_i', 'Antivirus'],
     ],
   },
   {
@@ -292,18 +302,18 @@ export const FICHA_SECTIONS = [
     id: 'I.A.2.7',
     title: '2.6.- Libro de Reclamaciones Virtual',
     items: [
-      ['lrv.a', '¿El Centro MAC cuenta con la señalética del Libro de Reclamaciones Virtual (con código QR)?'],
-      ['lrv.b', '¿Las entidades cuentan con la señalética del Libro de Reclamaciones Virtual en sus módulos de atención (con código QR)?'],
-      ['lrv.c', '¿El Centro MAC cuenta con una computadora asignada para el registro en el Libro de Reclamaciones Virtual?'],
+      ['lrv_a', '¿El Centro MAC cuenta con la señalética del Libro de Reclamaciones Virtual (con código QR)?'],
+      ['lrv_b', '¿Las entidades cuentan con la señalética del Libro de Reclamaciones Virtual en sus módulos de atención (con código QR)?'],
+      ['lrv_c', '¿El Centro MAC cuenta con una computadora asignada para el registro en el Libro de Reclamaciones Virtual?'],
     ],
   },
   {
     id: 'I.A.3',
     title: '3.- Protocolo de atención del Centro MAC',
     items: [
-      ['3.1', '¿Cumple con la ruta de atención al ciudadano?'],
-      ['3.3', '¿Cumple con la limpieza general diaria en el Centro MAC?'],
-      ['3.4', '¿Cumple con la limpieza permanente durante la atención/operación en el Centro MAC?'],
+      ['3_1', '¿Cumple con la ruta de atención al ciudadano?'],
+      ['3_3', '¿Cumple con la limpieza general diaria en el Centro MAC?'],
+      ['3_4', '¿Cumple con la limpieza permanente durante la atención/operación en el Centro MAC?'],
     ],
   },
 ] as const satisfies readonly { id: string; title: string; items: readonly (readonly [string, string] | readonly [string, string, 'na'])[] }[];
@@ -336,7 +346,6 @@ const answerSchema = (allowsNa: boolean) =>
     .strict()
     .refine((a) => a.answer !== 'NO' || a.observation !== undefined, { path: ['observation'], message: 'an observation is required when the answer is NO' });
 
-const entityIdSchema = z.string().regex(/^[a-z0-9-]+$/, 'must be an entity id');
 
 export const fichaSchema = z
   .object({

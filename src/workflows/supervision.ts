@@ -149,11 +149,11 @@ async function supervisionRun(run: Run, { input, settings }: SupervisionWorkflow
     sections: Object.entries(REPORT_SECTIONS).map(([k, title]) => ({ title, value: sectionText(report.data, k as keyof typeof REPORT_SECTIONS) })),
     observations: observations.map((o, i) => ({ n: i + 1, ...o, addresseeName: addresseeName(o, ctx) })),
     consolidated: {
-      attentions: attention.data['5.1'],
-      appointments: attention.data['5.2'],
-      waitMinutes: tickets.data['5.5'],
-      attentionMinutes: tickets.data['5.6'],
-      reactivation: tickets.data['5.4'],
+      attentions: attention.data['5_1'],
+      appointments: attention.data['5_2'],
+      waitMinutes: tickets.data['5_5'],
+      attentionMinutes: tickets.data['5_6'],
+      reactivation: tickets.data['5_4'],
       noItems: consolidated.visit.noItems,
       interviews: consolidated.visit.interviews,
     },
@@ -215,7 +215,7 @@ async function supervisionRun(run: Run, { input, settings }: SupervisionWorkflow
       observations: observations.map((o, i) => ({ n: i + 1, ...o })).filter((o) => o.addressee.kind === 'entity' && o.addressee.entityId === e.id),
       protocol: protocol ? Object.entries(PROTOCOL_ITEMS).map(([k, label]) => ({ label, ...((protocol as Record<string, unknown>)[k] as { answer: string; observation?: string }) })) : null,
       interviews: interviews.data.interviews.filter((x) => x.entityId === e.id).length,
-      ranking: attention.data['5.3'].find((r) => r.entityId === e.id)?.attentions ?? null,
+      ranking: attention.data['5_3'].find((r) => r.entityId === e.id)?.attentions ?? null,
     });
     await run.notify(`reporte-${e.id}`, [{ kind: 'entity', entityId: e.id }], 'supervision_entity_report', { document: doc, entity: e, visitDate: input.visitDate }, [doc.id]);
   }

@@ -66,7 +66,7 @@ test('when the daily opening schedule fires and the coordinator finds the power 
 
   const mail = await eventually(async () => (await mailsTo(ADMIN_ENTITY)).find((m) => m.subject.includes('no apertura')), 'Formato 3 by email');
   expect(mail.to.map((t) => t.address)).toEqual(expect.arrayContaining([ADMIN_ENTITY, SSCS]));
-  expect(mail.attachments?.map((a) => a.fileName)).toEqual([expect.stringMatching(/^FORMATO_3_N_001-\d{4}-CMAC-LIMA-NORTE\.html$/)]);
+  expect(mail.attachments?.map((a) => a.fileName)).toEqual([expect.stringMatching(/^FORMATO_3_N_001-\d{4}-CMAC-LIMA-NORTE\.html$/), expect.stringMatching(/^FORMATO_3_N_001-\d{4}-CMAC-LIMA-NORTE\.pdf$/)]);
 
   const run = await eventually(async () => {
     const res = await stack.http.get(`/api/v1/runs/${encodeURIComponent(task.runId)}`).set(coordinator);

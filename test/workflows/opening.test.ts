@@ -105,7 +105,7 @@ describe('P2.2.2 daily opening', () => {
     const formato3 = notOpenedMails(mailer);
     expect(formato3).toHaveLength(1);
     expect(formato3[0].to).toEqual(expect.arrayContaining([ADMIN_ENTITY, TEST_SSCS_EMAIL, 'coordinacion.limanorte@mac.gob.pe']));
-    expect(formato3[0].attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/^FORMATO_3_N_\d{3}-\d{4}-CMAC-LIMA-NORTE\.html$/)]);
+    expect(formato3[0].attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/^FORMATO_3_N_\d{3}-\d{4}-CMAC-LIMA-NORTE\.html$/), expect.stringMatching(/^FORMATO_3_N_\d{3}-\d{4}-CMAC-LIMA-NORTE\.pdf$/)]);
     expect(formato3[0].attachments[0].content).toContain('Internet');
     expect(formato3[0].attachments[0].content).toContain('Sin servicio del proveedor desde las 06:00');
     const restorationTask = state.tasks.find((t) => t.type === 'report_restoration')!;
