@@ -116,7 +116,7 @@ describe('starting runs', () => {
   });
 
   test('when a procedure whose dedicated workflow is pending is started, then 409 says so', async () => {
-    const res = await stack.http.post('/api/v1/procedures/PM1.3.1/runs').set(stack.auth('supervisor', ['lima-norte'])).send({ centerId: 'lima-norte', subject: 'Supervisión semestral' });
+    const res = await stack.http.post('/api/v1/procedures/P2.2.1/runs').set(stack.auth('sscs', '*')).send({ centerId: 'lima-norte', subject: 'Nuevo Centro MAC' });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('not_executable');
   });

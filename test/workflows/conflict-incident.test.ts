@@ -234,7 +234,7 @@ describe('P2.2.4 conflicts', () => {
     const formato17 = mailer.sent.filter((mail) => mail.subject.includes('conflicto grave'));
     expect(formato17).toHaveLength(1);
     expect(formato17[0].to).toEqual(expect.arrayContaining([ADMIN_ENTITY, TEST_SSCS_EMAIL]));
-    expect(formato17[0].attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/^FORMATO_17_N_\d{3}-\d{4}-CMAC-LIMA-NORTE\.html$/)]);
+    expect(formato17[0].attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/^FORMATO_17_N_\d{3}-\d{4}-CMAC-LIMA-NORTE\.html$/), expect.stringMatching(/^FORMATO_17_N_\d{3}-\d{4}-CMAC-LIMA-NORTE\.pdf$/)]);
     expect(formato17[0].attachments[0].content).toContain('increpó a gritos');
     expect(result.result).toMatchObject({ severity: 'grave', incidentRunId: expect.stringMatching(/^PM1\.3\.3-lima-norte-\d{4}-\d{5}$/) });
     expect(incidentTask.role).toBe('participant_entity');
