@@ -434,7 +434,7 @@ export function createActivities(deps: ActivityDeps) {
       const claimed = await claimNumber(models, `doc:${type.label}:${sscs ? 'sscs' : input.centerId}:${limaDate(now).slice(0, 4)}`, `document:${input.key}`, now);
       const year = Number(scopeYear(claimed.scope));
       const reference = `${type.label} N° ${String(claimed.n).padStart(3, '0')}-${year}-${sscs ? 'PCM/SGP/SSCS' : `CMAC-${input.centerId.toUpperCase()}`}`;
-      const html = templates.document(input.type, { ...input.data, runId: input.runId, reference, date: limaDate(now), center: centerView(c) });
+      const html = templates.document(input.type, { ...input.data, runId: input.runId, reference, date: limaDate(now), center: centerView(c), issuer: sscs ? 'sscs' : 'center' });
       await tolerantUpsert(() =>
         models.Document.updateOne(
           { _id: input.key },

@@ -341,7 +341,7 @@ function fichaData(f: TaskData<'record_operational_ficha'>, visitDate: string, e
       entity: entityNames[p.entityId] ?? p.entityId,
       items: Object.entries(PROTOCOL_ITEMS).map(([k, label]) => row(label, (p as Record<string, unknown>)[k] as Answer)),
     })),
-    requirements: Object.entries(REQUIREMENT_KINDS).map(([k, label]) => ({ label, items: (f.requirements as Record<string, string[]>)[k] ?? [] })),
+    requirements: Object.entries(REQUIREMENT_KINDS).map(([k, label]) => ({ label, items: ((f.requirements as Record<string, string[]>)[k] ?? []).map((text, i) => ({ n: i + 1, text })) })),
     contracts: [
       row(CONTRACT_ITEMS.rental, f.contracts.rental),
       row(CONTRACT_ITEMS.cleaning, f.contracts.cleaning),

@@ -217,6 +217,11 @@ test('a year of the Plan de Supervisión Anual through the API: two supervisions
   // ---- Callao: its run starts with the gabinete, 15 business days before the visit ----
   await skipTo(new Date(`${calendar.businessDaysBefore(callaoDate, 15)}T13:05:00Z`));
   const callao = await runOfVisit(year, 'callao-1');
+  // A task goes to the function the Cuadro names: the control panel cannot answer for the legal area.
+  const legalTask = await openTask(callao, 'supply_legal_documents', T.legal);
+  const wrong = await http.post(`/api/v1/tasks/${encodeURIComponent(legalTask)}/complete`).set('Authorization', T.panel).send({ data: { '4_1': 'x', '4_2': 'y' } });
+  expect(wrong.status).toBe(403);
+  expect(wrong.body.error.message).toContain('legal');
   // The coordinator's situation report (Cuadro 02, 6) is left late.
   await gabinete(callao, 'callao', 'report_center_situation');
   const gabineteDue = calendar.businessDaysBefore(callaoDate, 2);
@@ -264,6 +269,7 @@ test('a year of the Plan de Supervisión Anual through the API: two supervisions
   expect(adminPdf).toContain(oficioAdmin.reference);
   expect(adminPdf).toContain('Gobierno Regional del Callao');
   expect(adminPdf).toMatch(/Asunto:\s*Derivación del Informe de Supervisión del Centro MAC/);
+  expect(adminPdf).toMatch(/Subsecretaría de Calidad de Servicios \(SSCS-SGP\).*Lima, \d{1,2} de \w+ de \d{4}/); // SSCS's letterhead, not the center's
   const sunarpPdf = await pdfText(oficioSunarp.id, T.lead);
   expect(sunarpPdf).toContain(oficioSunarp.reference);
   expect(sunarpPdf).toContain('SUNARP');
