@@ -57,6 +57,13 @@ ENV NODE_ENV=production \
 
 WORKDIR /app
 
+# The PDF printer (src/documents/pdf.ts) runs the Chromium shipped in the npm package
+# @sparticuz/chromium; besides glibc it needs NSS/NSPR and expat from the system, and a font.
+# It unpacks itself into $TMPDIR on first use (CHROMIUM_DIR to choose another place).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libnss3 libexpat1 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+
 # Application files stay owned by root (read-only for the process); nothing is written under
 # /app at run time: logs go to stdout and the workflow bundle is built in memory.
 COPY --from=deps /app/node_modules ./node_modules

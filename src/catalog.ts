@@ -15,7 +15,7 @@
  */
 import { z } from 'zod';
 import { centerIdSchema, emailSchema, freeTextSchema, isoDateSchema, personNameSchema } from './shared/schemas';
-import type { Role } from './shared/roles';
+import type { Role, SscsFunction } from './shared/roles';
 import { INCIDENT_TYPE_IDS } from './shared/settings';
 import { OPENING_ITEM_IDS } from './domain/opening';
 import { INVOLVED_KIND_IDS } from './domain/conflicts';
@@ -84,6 +84,8 @@ export interface ProcedureDefinition {
   numberPrefix?: string;
   /** A legal term on the whole run, in business days counted from the day after registration. */
   legalTerm?: { businessDays: number; reference: string };
+  /** The SSCS supervision functions one of which an SSCS member needs to start a run (PM1.3.1). */
+  starterFunctions?: SscsFunction[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,6 +292,7 @@ interface DedicatedArgs extends Omit<GenericArgs, 'steps' | 'l2'> {
   pending?: string;
   numberPrefix?: string;
   legalTerm?: ProcedureDefinition['legalTerm'];
+  starterFunctions?: SscsFunction[];
 }
 
 /** A procedure with rules of its own in the manual: its dedicated workflow, or why it is pending. */
@@ -312,6 +315,7 @@ function dedicated(a: DedicatedArgs): ProcedureDefinition {
     manual: a.manual ?? ['2.4.1 Cuadro 07', '2.4.2 Listado'],
     ...(a.numberPrefix ? { numberPrefix: a.numberPrefix } : {}),
     ...(a.legalTerm ? { legalTerm: a.legalTerm } : {}),
+    ...(a.starterFunctions ? { starterFunctions: a.starterFunctions } : {}),
   };
 }
 
@@ -454,8 +458,10 @@ const PROCEDURES: ProcedureDefinition[] = [
   dedicated({
     code: 'PM1.3.1', name: 'Supervisión de Centros MAC', l1: PM1, l2: 'PM1.3',
     owner: ['supervisor', 'sscs'], ownerFromManual: true,
-    // Only SSCS starts a supervision (2.3.1); the center's staff are its counterparts (design brief A1).
+    // Only SSCS starts a supervision (2.3.1): its Subsecretario/a or its Responsable de Supervisión,
+    // who plans and programs them; the center's staff are its counterparts (design brief A1).
     starters: [],
+    starterFunctions: ['subsecretario', 'supervision_lead'],
     indicators: [
       {
         id: 'supervision_plan',
@@ -702,7 +708,8 @@ export function findProcedure(code: string): ProcedureDefinition | undefined {
   return BY_CODE.get(code);
 }
 
-/** Whether `role` may start a run of `procedure` (SSCS may start any). */
-export function canStart(procedure: ProcedureDefinition, role: Role): boolean {
-  return role === 'sscs' || procedure.starters.includes(role);
+/** Whether someone may start a run of `procedure`: SSCS may start any (holding its `starterFunctions`, if any). */
+export function canStart(procedure: ProcedureDefinition, role: Role, functions: readonly SscsFunction[] = []): boolean {
+  if (role === 'sscs') return !procedure.starterFunctions || procedure.starterFunctions.some((f) => functions.includes(f));
+  return procedure.starters.includes(role);
 }

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Models, CenterRecord, OpeningStatus } from '../db/models';
 import { allocateRunNumber, claimNumber, findCenter, isDuplicateKey, recordRunStart, scopeYear, tolerantUpsert, UNFINISHED_OPENING, type RunStartRecord } from '../db/models';
@@ -207,6 +208,18 @@ export const DOCUMENT_TYPES = {
 
 /** Who numbers a document: the center (CMAC-<CENTER>) or, for SSCS's own, PCM/SGP/SSCS. */
 const issuerOf = (type: keyof typeof DOCUMENT_TYPES): 'center' | 'sscs' => ('issuer' in DOCUMENT_TYPES[type] ? 'sscs' : 'center');
+
+/** Attempts of an email's delivery that wait for its documents' PDFs (5 s … 80 s apart: about 2.5 minutes). */
+const PDF_ATTEMPTS = 5;
+
+/** The attempt number of the running activity (1 outside one, e.g. a direct call in a test). */
+function deliveryAttempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
+}
 
 /** An email's attachments: each document as HTML, then as PDF. */
 function attachmentsOf(docs: { _id: string; reference?: string | null; html?: string | null }[], pdfs: (Buffer | null)[]) {
@@ -492,11 +505,21 @@ export function createActivities(deps: ActivityDeps) {
       // A Message-ID derived from the key lets receiving systems drop the duplicate that a crash
       // between the SMTP acceptance and the outbox update below could still produce.
       const messageId = `<${Buffer.from(mail._id).toString('base64url')}@mac-engine>`;
+      let pdfError: string | undefined;
       try {
-        // Each document goes as its printable HTML and as PDF. A PDF that cannot be printed now (the
-        // browser failed to start) holds the email back, retried like an SMTP outage and visible
-        // in the outbox's lastError: the mail must carry the document it announces.
-        const pdfs = await Promise.all(docs.map((d) => documentPdf(models, d._id)));
+        // Each document goes as its printable HTML and as PDF. A PDF that cannot be printed (the
+        // browser failed to start) holds the email back, retried like an SMTP outage and visible in
+        // the outbox's lastError — but not for ever: from the PDF_ATTEMPTS-th attempt the email
+        // goes with the HTML alone and the outbox says which PDF is missing (`pdfError`).
+        const pdfs = await Promise.all(
+          docs.map((d) =>
+            documentPdf(models, d._id).catch((err: unknown) => {
+              if (deliveryAttempt() < PDF_ATTEMPTS) throw err;
+              pdfError = `${d.reference ?? d._id}: ${(err as Error).message ?? err}`;
+              return null;
+            }),
+          ),
+        );
         await mailer.send({
           from: deps.mail.from,
           to: mail.to,
@@ -517,7 +540,7 @@ export function createActivities(deps: ActivityDeps) {
       const sentAt = clock();
       // SMTP has the mail now: if this write were lost, Temporal's retry would send it again (the
       // bench saw it when the store failed writers). It is retried here first, within the budget.
-      await persist(() => models.Outbox.updateOne({ _id: mail._id }, { $set: { status: 'sent', sentAt, messageId }, $unset: { lastError: 1 }, $inc: { attempts: 1 } }));
+      await persist(() => models.Outbox.updateOne({ _id: mail._id }, { $set: { status: 'sent', sentAt, messageId, ...(pdfError ? { pdfError } : {}) }, $unset: { lastError: 1 }, $inc: { attempts: 1 } }));
       return { messageId, sentAt: sentAt.toISOString() };
     },
 

@@ -35,12 +35,21 @@ export function createSupervisionActivities(deps: ActivityDeps) {
       return pending[0] ?? null;
     },
 
-    /** Records the run that carries out a planned visit (once: a retry finds it recorded). */
-    async markPlanVisitStarted(input: { year: number; visitId: string; runId: string; at: string }): Promise<void> {
-      await changePlan(models, input.year, (plan) => {
+    /**
+     * Claims a planned visit for the run about to carry it out, before that run starts: from then
+     * on the API refuses to move or cancel it (it answers: cancel the run). Refused (false) when
+     * the visit changed since the plan's workflow read it: cancelled, moved, or claimed by another
+     * run. A retry of the same claim finds it done and answers true.
+     */
+    async claimPlanVisit(input: { year: number; visitId: string; date: string; runId: string; at: string }): Promise<boolean> {
+      const { result } = await changePlan(models, input.year, (plan) => {
         const v = plan.visits.find((x) => x.id === input.visitId);
-        if (v && !v.runId) Object.assign(v, { runId: input.runId, startedAt: new Date(input.at) });
+        if (!v || v.cancelled?.at || v.date !== input.date) return false;
+        if (v.runId) return v.runId === input.runId;
+        Object.assign(v, { runId: input.runId, startedAt: new Date(input.at) });
+        return true;
       });
+      return result;
     },
 
     /** The field visit of a planned visit was executed: its closing acta signed (Cuadro 03, 10). */

@@ -102,6 +102,8 @@ const outboxSchema = new Schema(
     status: { type: String, required: true, enum: ['pending', 'sent', 'failed'] },
     attempts: { type: Number, default: 0 },
     lastError: String,
+    /** Sent without a document's PDF, which could not be printed: which one and why. */
+    pdfError: String,
     messageId: String,
     createdAt: { type: Date, required: true },
     sentAt: Date,

@@ -20,7 +20,10 @@ import type { Browser } from 'playwright-core';
 const PRINTING_AT_ONCE = 2;
 
 let browser: Promise<Browser> | undefined;
+let current: Browser | undefined;
 let printing = 0;
+/** A page that takes longer than this to load or print is given up (the slot is freed). */
+const PRINT_TIMEOUT_MS = 30_000;
 const queue: (() => void)[] = [];
 
 function chromiumPackageDir(): string {
@@ -71,8 +74,10 @@ async function launch(): Promise<Browser> {
   const executablePath = await chromiumExecutable();
   const b = await chromium.launch({ executablePath, headless: true, args: ['--disable-gpu', '--no-zygote', '--font-render-hinting=none'] });
   b.on('disconnected', () => {
-    if (browser) browser = undefined;
+    // Forget this browser only if it is still the shared one (not one closed and replaced already).
+    if (current === b) browser = undefined;
   });
+  current = b;
   return b;
 }
 
@@ -85,7 +90,7 @@ function sharedBrowser(): Promise<Browser> {
 }
 
 async function slot<T>(work: () => Promise<T>): Promise<T> {
-  if (printing >= PRINTING_AT_ONCE) await new Promise<void>((resolve) => queue.push(resolve));
+  while (printing >= PRINTING_AT_ONCE) await new Promise<void>((resolve) => queue.push(resolve));
   printing += 1;
   try {
     return await work();
@@ -101,8 +106,9 @@ export function htmlToPdf(html: string): Promise<Buffer> {
     const context = await (await sharedBrowser()).newContext({ javaScriptEnabled: false, offline: true });
     try {
       const page = await context.newPage();
+      page.setDefaultTimeout(PRINT_TIMEOUT_MS);
       await page.route('**/*', (route) => route.abort());
-      await page.setContent(html, { waitUntil: 'load' });
+      await page.setContent(html, { waitUntil: 'load', timeout: PRINT_TIMEOUT_MS });
       return await page.pdf({ format: 'A4', printBackground: true, margin: { top: '2cm', bottom: '2cm', left: '2.2cm', right: '2.2cm' } });
     } finally {
       await context.close();

@@ -1,4 +1,4 @@
-import { sleep } from '@temporalio/workflow';
+import { condition, sleep } from '@temporalio/workflow';
 import { acts, Run, withRun } from './run';
 import type { SupervisionContext } from '../activities';
 import type { RunMeta, RunState, TaskState } from '../shared/messages';
@@ -41,6 +41,9 @@ export interface ObservationWorkflowInput {
 }
 
 const LEAD: SscsFunction[] = ['supervision_lead'];
+const NOT_DELIVERED = 'Llegó la fecha de la visita sin esta información del gabinete (Cuadro 02): no remitida';
+/** A task's data if it was completed (a task closed as not delivered has none). */
+const given = (t: TaskState) => (t.status === 'completed' ? t.data : undefined);
 const TEAM: SscsFunction[] = ['supervision_lead', 'supervision_team'];
 const SUBSECRETARIO: SscsFunction[] = ['subsecretario'];
 
@@ -79,17 +82,33 @@ async function supervisionRun(run: Run, { input, settings }: SupervisionWorkflow
   const onTeam = (_: unknown, actor: Actor) => (members.includes(actor.sub) ? undefined : `only the Equipo Supervisor of this supervision (${members.join(', ')}) may record it (Cuadro 02, 2)`);
   const onlyLead = (_: unknown, actor: Actor) => (actor.sub === team.data.lead ? undefined : `only the Responsable de Supervisión (${team.data.lead}) may record it`);
   const modality = await run.task({ key: 'c02-3-modality', type: 'define_supervision_modality', title: 'Definir modalidad de supervisión presencial o remota (Cuadro 02, 3)', role: 'sscs', functions: SUBSECRETARIO, ...gab });
-  const [legal, attention, tickets, panel, situation, administrative] = await Promise.all([
+  // The information of 4–7 is awaited until the visit date, no longer: a center (or an SSCS area)
+  // that does not answer must not stop its own supervision. What is still open then is closed as
+  // not delivered, and the Informe says so.
+  const visitStarts = Date.parse(`${input.visitDate}T08:00:00-05:00`);
+  let gathered = false;
+  const information = run.concurrently(Promise.all([
     run.task({ key: 'c02-4-legal', type: 'supply_legal_documents', title: 'Remitir CA, ANS y contratos/convenios suscritos del Centro MAC (Cuadro 02, 4.1–4.2)', role: 'sscs', functions: ['legal'], ...gab }),
     run.task({ key: 'c02-5-attention', type: 'supply_attention_figures', title: 'Remitir atenciones, citas y ranking por entidad (Cuadro 02, 5.1–5.3)', role: 'coordinator', alsoRoles: ['supervisor'], ...gab }),
     run.task({ key: 'c02-5-tickets', type: 'supply_ticket_figures', title: 'Remitir reactivación de turnos y tiempos promedio de espera y atención (Cuadro 02, 5.4–5.6)', role: 'tic_specialist', ...gab }),
     run.task({ key: 'c02-5-panel', type: 'supply_control_panel_figures', title: 'Remitir las cifras del panel de control de la SSCS (Cuadro 02, 5)', role: 'sscs', functions: ['control_panel'], ...gab }),
     run.task({ key: 'c02-6-situation', type: 'report_center_situation', title: 'Remitir el informe técnico de situación actual (Cuadro 02, 6.1–6.5)', role: 'coordinator', alsoRoles: ['supervisor'], ...gab }),
     run.task({ key: 'c02-7-admin', type: 'supply_administrative_information', title: 'Remitir la información administrativa (Cuadro 02, 7.1–7.3)', role: 'sscs', functions: ['administration'], ...gab }),
-  ]);
+  ]).then((tasks) => ((gathered = true), tasks)));
+  if (!(await condition(() => gathered, Math.max(1, visitStarts - Date.now())))) {
+    for (const t of run.state.tasks.filter((x) => x.status === 'open' && x.id.startsWith(`${run.meta.runId}:c02-`))) await run.cancel(t, NOT_DELIVERED);
+  }
+  const [legal, attention, tickets, panel, situation, administrative] = (await information).map(given) as [
+    TaskData<'supply_legal_documents'> | undefined,
+    TaskData<'supply_attention_figures'> | undefined,
+    TaskData<'supply_ticket_figures'> | undefined,
+    TaskData<'supply_control_panel_figures'> | undefined,
+    TaskData<'report_center_situation'> | undefined,
+    TaskData<'supply_administrative_information'> | undefined,
+  ];
+  const missing = (await information).filter((t) => t.status !== 'completed').map((t) => t.title);
 
   // ---- Visita de campo (Cuadro 03, Ficha of Cuadro 04) ----------------------------------------
-  const visitStarts = Date.parse(`${input.visitDate}T08:00:00-05:00`);
   if (Date.now() < visitStarts) await sleep(visitStarts - Date.now());
   const onVisit = { dueOn: input.visitDate, remindBefore: [], escalateEvery: cfg.escalateEvery };
   const [activities, ficha, interviews] = await Promise.all([
@@ -100,7 +119,8 @@ async function supervisionRun(run: Run, { input, settings }: SupervisionWorkflow
   const entityNames = Object.fromEntries(ctx.center.entities.map((e) => [e.id, e.name]));
   const fichaDoc = await run.document('ficha', 'ficha_supervision', fichaData(ficha.data, input.visitDate, entityNames, modality.data.modality));
   const closing = await run.task({ key: 'c03-10-closing', type: 'close_supervision_visit', title: 'Reunión de cierre: resumen, entrega del Informe Expositivo y firma del acta (Cuadro 03, 10)', role: 'sscs', functions: LEAD, check: onlyLead, ...onVisit });
-  const executedOn = closing.completedAt!.slice(0, 10);
+  // The Lima date (UTC−5 all year, no daylight saving) of the closing meeting.
+  const executedOn = new Date(Date.parse(closing.completedAt!) - 5 * 3600_000).toISOString().slice(0, 10);
   const noItems = fichaNoItems(ficha.data);
   const acta = await run.document('acta', 'acta_supervision', {
     visitDate: input.visitDate,
@@ -121,7 +141,7 @@ async function supervisionRun(run: Run, { input, settings }: SupervisionWorkflow
 
   // Cuadro 05, 1: what the gabinete and the visit gathered, consolidated for the Informe's annex.
   const consolidated = {
-    gabinete: { legal: legal.data, attention: attention.data, tickets: tickets.data, panel: panel.data, situation: situation.data, administrative: administrative.data },
+    gabinete: { legal, attention, tickets, panel, situation, administrative, missing },
     visit: { activities: activities.data, interviews: interviews.data.interviews.length, noItems: noItems.length },
   };
   let returned: string | undefined;
@@ -149,11 +169,13 @@ async function supervisionRun(run: Run, { input, settings }: SupervisionWorkflow
     sections: Object.entries(REPORT_SECTIONS).map(([k, title]) => ({ title, value: sectionText(report.data, k as keyof typeof REPORT_SECTIONS) })),
     observations: observations.map((o, i) => ({ n: i + 1, ...o, addresseeName: addresseeName(o, ctx) })),
     consolidated: {
-      attentions: attention.data['5_1'],
-      appointments: attention.data['5_2'],
-      waitMinutes: tickets.data['5_5'],
-      attentionMinutes: tickets.data['5_6'],
-      reactivation: tickets.data['5_4'],
+      attentions: attention?.['5_1'] ?? 'no remitido',
+      appointments: attention?.['5_2'],
+      waitMinutes: tickets?.['5_5'] ?? 'no remitido',
+      attentionMinutes: tickets?.['5_6'] ?? 'no remitido',
+      reactivation: tickets?.['5_4'] ?? 'no remitido',
+      panelAttentions: panel?.['5_1'] ?? 'no remitido',
+      gabineteMissing: missing,
       noItems: consolidated.visit.noItems,
       interviews: consolidated.visit.interviews,
     },
@@ -215,16 +237,29 @@ async function supervisionRun(run: Run, { input, settings }: SupervisionWorkflow
       observations: observations.map((o, i) => ({ n: i + 1, ...o })).filter((o) => o.addressee.kind === 'entity' && o.addressee.entityId === e.id),
       protocol: protocol ? Object.entries(PROTOCOL_ITEMS).map(([k, label]) => ({ label, ...((protocol as Record<string, unknown>)[k] as { answer: string; observation?: string }) })) : null,
       interviews: interviews.data.interviews.filter((x) => x.entityId === e.id).length,
-      ranking: attention.data['5_3'].find((r) => r.entityId === e.id)?.attentions ?? null,
+      ranking: attention?.['5_3'].find((r) => r.entityId === e.id)?.attentions ?? null,
     });
     await run.notify(`reporte-${e.id}`, [{ kind: 'entity', entityId: e.id }], 'supervision_entity_report', { document: doc, entity: e, visitDate: input.visitDate }, [doc.id]);
   }
 
-  const results = await Promise.all(children.map((c) => c.handle.result()));
-  const overdue = results.filter((r) => (r.result as { overdue?: boolean } | undefined)?.overdue).length;
+  // An observation run that ended without its correction (terminated, failed) is counted as such,
+  // not a reason to fail the supervision it came from.
+  const results = await Promise.allSettled(children.map((c) => c.handle.result()));
+  const overdue = results.filter((r) => r.status === 'fulfilled' && (r.value.result as { overdue?: boolean } | undefined)?.overdue).length;
+  const unresolved = results.filter((r) => r.status === 'rejected' || r.value.status !== 'completed').length;
   return run.finish(
     'completed',
-    { closed: 1, achieved: 1, planned: input.plan ? 1 : 0, unscheduled: input.plan ? 0 : 1, executed: 1, observations: observations.length, observationsOverdue: overdue },
+    {
+      closed: 1,
+      achieved: unresolved === 0 && missing.length === 0 ? 1 : 0,
+      planned: input.plan ? 1 : 0,
+      unscheduled: input.plan ? 0 : 1,
+      executed: 1,
+      observations: observations.length,
+      observationsOverdue: overdue,
+      observationsUnresolved: unresolved,
+      gabineteMissing: missing.length,
+    },
     {
       visitDate: input.visitDate,
       executedOn,

@@ -1,4 +1,4 @@
-import { condition, continueAsNew, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, ParentClosePolicy, setHandler, startChild, workflowInfo, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import { acts } from './run';
 import { CenterIdAttr, planChangedSignal, ProcedureCodeAttr, RunStatusAttr, type RunMeta } from '../shared/messages';
 import type { EngineSettings } from '../shared/settings';
@@ -33,19 +33,23 @@ export async function supervisionPlanWorkflow(args: SupervisionPlanWorkflowInput
     if (!next) return { year: args.year, started };
     const wait = Date.parse(next.startAt) - Date.now();
     if (wait > 0 && (await condition(() => changed, wait))) continue;
-    // The run's number is claimed under the plan's visit, so a retry or a replay gets the same one.
-    const runId = await acts.allocateRunNumber({ code: SUPERVISION_CODE, centerId: next.centerId, owner: `plan:${args.year}:${next.visitId}` });
+    // The run's number is claimed under the plan's visit (and its date: a visit moved after a
+    // refused claim gets a number of its own), so a retry or a replay gets the same one.
+    const runId = await acts.allocateRunNumber({ code: SUPERVISION_CODE, centerId: next.centerId, owner: `plan:${args.year}:${next.visitId}:${next.date}` });
+    // The visit may have changed since it was read (moved, cancelled): the claim says, and then
+    // the plan is read again.
+    if (!(await acts.claimPlanVisit({ year: args.year, visitId: next.visitId, date: next.date, runId, at: new Date().toISOString() }))) continue;
     const meta: RunMeta = { runId, code: SUPERVISION_CODE, centerId: next.centerId, startedBy: { sub: args.approvedBy, role: 'sscs' }, searchAttributes: args.searchAttributes };
     const input: SupervisionWorkflowInput = { meta, input: { centerId: next.centerId, visitDate: next.date, plan: { year: args.year, visitId: next.visitId } }, settings: args.settings };
     await startChild('supervisionWorkflow', {
       workflowId: runId,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       args: [input],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       ...(args.searchAttributes
         ? { typedSearchAttributes: [{ key: CenterIdAttr, value: next.centerId }, { key: ProcedureCodeAttr, value: SUPERVISION_CODE }, { key: RunStatusAttr, value: 'running' }] as never }
         : {}),
     });
-    await acts.markPlanVisitStarted({ year: args.year, visitId: next.visitId, runId, at: new Date().toISOString() });
     started.push(runId);
   }
 }

@@ -46,6 +46,12 @@ describe('process catalog', () => {
     expect(canStart(pm141, 'participant_entity')).toBe(false);
     expect(canStart(findProcedure('PE1.1.1')!, 'coordinator')).toBe(false);
     expect(canStart(findProcedure('PE1.1.1')!, 'sscs')).toBe(true);
+    // PM1.3.1 (2.3.1): SSCS's Subsecretario/a or Responsable de Supervisión, nobody at the center.
+    const pm131 = findProcedure('PM1.3.1')!;
+    expect(canStart(pm131, 'sscs')).toBe(false);
+    expect(canStart(pm131, 'sscs', ['legal'])).toBe(false);
+    expect(canStart(pm131, 'sscs', ['supervision_lead'])).toBe(true);
+    expect(canStart(pm131, 'supervisor')).toBe(false);
   });
 
   test('when inputs are validated, then unknown fields and bad centers are refused', () => {

@@ -137,9 +137,13 @@ async function pdfText(documentId: string, auth: string): Promise<string> {
 }
 
 /** The gabinete (Cuadro 02, 2–7), all but `leave` completed at once. */
-async function gabinete(runId: string, center: string, leave?: string): Promise<void> {
+async function formTeam(runId: string): Promise<void> {
   await complete(runId, 'form_supervision_team', T.subsecretario, { lead: 'lead-ana', members: ['team-luis'] });
   await complete(runId, 'define_supervision_modality', T.subsecretario, { modality: 'presencial', logistics: 'Movilidad y viáticos aprobados; permiso de ingreso coordinado' });
+}
+
+async function gabinete(runId: string, center: string, leave?: string, teamFormed = false): Promise<void> {
+  if (!teamFormed) await formTeam(runId);
   const steps: [string, string, unknown][] = [
     ['supply_legal_documents', T.legal, { '4_1': 'CA y ANS vigentes de 5 entidades', '4_2': 'Contratos de limpieza, vigilancia e internet' }],
     ['supply_attention_figures', T.coordinator(center), { '5_1': 41250, '5_3': [{ entityId: 'reniec', attentions: 15200 }, { entityId: 'sunarp', attentions: 9100 }], period: { from: '2026-01-01', to: '2026-02-28' } }],
@@ -218,12 +222,13 @@ test('a year of the Plan de Supervisión Anual through the API: two supervisions
   await skipTo(new Date(`${calendar.businessDaysBefore(callaoDate, 15)}T13:05:00Z`));
   const callao = await runOfVisit(year, 'callao-1');
   // A task goes to the function the Cuadro names: the control panel cannot answer for the legal area.
+  await formTeam(callao);
   const legalTask = await openTask(callao, 'supply_legal_documents', T.legal);
   const wrong = await http.post(`/api/v1/tasks/${encodeURIComponent(legalTask)}/complete`).set('Authorization', T.panel).send({ data: { '4_1': 'x', '4_2': 'y' } });
   expect(wrong.status).toBe(403);
   expect(wrong.body.error.message).toContain('legal');
   // The coordinator's situation report (Cuadro 02, 6) is left late.
-  await gabinete(callao, 'callao', 'report_center_situation');
+  await gabinete(callao, 'callao', 'report_center_situation', true);
   const gabineteDue = calendar.businessDaysBefore(callaoDate, 2);
   await skipTo(new Date(`${addDays(gabineteDue, 1)}T14:00:00Z`));
   const late = await eventually(async () => {
@@ -314,22 +319,29 @@ test('a year of the Plan de Supervisión Anual through the API: two supervisions
     const r = await run(callao);
     return r.body.status === 'completed' ? r.body : undefined;
   }, 'the Callao supervision completed');
-  expect(done.metrics).toMatchObject({ planned: 1, executed: 1, observations: 2, observationsOverdue: 1 });
+  expect(done.metrics).toMatchObject({ planned: 1, executed: 1, achieved: 1, observations: 2, observationsOverdue: 1, observationsUnresolved: 0, gabineteMissing: 0 });
   // The history names who did each step, with the SSCS function they acted in.
   const approval = done.tasks.filter((t: { type: string }) => t.type === 'review_supervision_report').pop();
   expect(approval.completedBy).toMatchObject({ sub: 'ss-rosa', role: 'sscs' });
 
   // ---- Lima Norte (a PCM center): derived by memorándum ----
-  await skipTo(new Date(`${limaDate1}T13:30:00Z`));
+  await skipTo(new Date(`${calendar.businessDaysBefore(limaDate1, 15)}T13:05:00Z`));
   const lima = await runOfVisit(year, 'lima-norte-1');
-  await gabinete(lima, 'lima-norte');
+  // The TIC specialist never sends the figures of 5.4–5.6: on the visit date they are closed as
+  // not delivered and the visit goes ahead (the center cannot stop its own supervision).
+  await gabinete(lima, 'lima-norte', 'supply_ticket_figures');
+  await skipTo(new Date(`${limaDate1}T13:30:00Z`));
   await fieldVisit(lima, 'reniec');
+  const notDelivered = (await run(lima)).body.tasks.find((t: { type: string }) => t.type === 'supply_ticket_figures');
+  expect(notDelivered).toMatchObject({ status: 'cancelled' });
   await complete(lima, 'write_supervision_report', T.lead, report([{ type: 'SE', source: 'Cuadro 03, 6.5', addressee: { kind: 'admin_entity' }, description: 'Inducciones sin evaluación', recommendation: 'Registrar la evaluación' }]));
   await complete(lima, 'review_supervision_report', T.subsecretario, { verdict: 'approve' });
   await complete(lima, 'coordinate_entity_reports', T.macCoordination, { content: 'Resultados por entidad' });
   const memo = await eventually(async () => (await run(lima)).body.documents.find((d: { type: string }) => d.type === 'memorandum_supervision'), 'the memorándum');
   expect(memo.reference).toMatch(/^MEMORÁNDUM N° \d{3}-\d{4}-PCM\/SGP\/SSCS$/);
   expect(await pdfText(memo.id, T.lead)).toContain('Coordinador(a) del Centro MAC Lima Norte');
+  const limaInforme = (await run(lima)).body.documents.find((d: { type: string }) => d.type === 'informe_supervision');
+  expect(await pdfText(limaInforme.id, T.lead)).toMatch(/no remitida antes de la visita Remitir reactivación de turnos/);
   const [limaObs] = await eventually(async () => {
     const r = await http.get('/api/v1/runs').query({ code: 'PM1.3.1', centerId: 'lima-norte' }).set('Authorization', T.lead);
     const ids = (r.body.runs as { runId: string; workflowType: string }[]).filter((x) => x.workflowType === 'supervisionObservationWorkflow').map((x) => x.runId);

@@ -40,8 +40,9 @@ export async function startRun(
   if (!procedure.executable) {
     throw conflict('not_executable', `${procedure.code} is not executable yet: ${procedure.pending ?? 'its workflow is pending'}`);
   }
-  if (starter.kind === 'staff' && !canStart(procedure, starter.actor.role)) {
-    throw forbidden(`role ${starter.actor.role} may not start ${procedure.code} (allowed: ${['sscs', ...procedure.starters].join(', ')})`);
+  if (starter.kind === 'staff' && !canStart(procedure, starter.actor.role, starter.actor.functions)) {
+    const sscs = procedure.starterFunctions ? `sscs holding ${procedure.starterFunctions.join(' or ')}` : 'sscs';
+    throw forbidden(`role ${starter.actor.role} may not start ${procedure.code} (allowed: ${[sscs, ...procedure.starters].join(', ')})`);
   }
   const parsed = procedure.inputSchema.safeParse(body);
   if (!parsed.success) throw invalidInput(parsed.error, 'body');
@@ -215,6 +216,7 @@ export async function getRun(deps: ApiDeps, runId: string, actor: Actor) {
       status: n.status,
       attempts: n.attempts,
       lastError: n.lastError ?? null,
+      ...(n.pdfError ? { pdfError: n.pdfError } : {}),
       createdAt: n.createdAt,
       sentAt: n.sentAt ?? null,
     })),

@@ -173,9 +173,10 @@ export function registerSupervision(api: Api, deps: ApiDeps): void {
     handler: async ({ params, actor }) => {
       assertFunction(actor, ['subsecretario']);
       try {
+        // Approving an approved plan changes nothing, but makes sure its workflow runs: a first
+        // approval that answered 503 (Temporal down after the plan was saved) is completed by its retry.
         const { plan } = await changePlan(deps.models, params.year, (p) => {
-          if (p.status === 'approved') throw conflict('plan_approved', `the plan ${params.year} is already approved (by ${p.approvedBy})`);
-          Object.assign(p, { status: 'approved', approvedBy: actor.sub, approvedAt: deps.clock() });
+          if (p.status !== 'approved') Object.assign(p, { status: 'approved', approvedBy: actor.sub, approvedAt: deps.clock() });
         });
         await wakePlan(plan);
         return view(plan, actor);
@@ -197,6 +198,9 @@ export function registerSupervision(api: Api, deps: ApiDeps): void {
     responses: { 200: json(anyObject, 'the plan'), ...errorResponses(400, 401, 403, 404, 409, 503) },
     handler: async ({ params, body, actor }) => {
       assertFunction(actor, ['subsecretario', 'supervision_lead']);
+      const approved = (await loadPlan(params.year)).status === 'approved';
+      // Once approved (Cuadro 02, 1), the plan changes by the Subsecretario/a's decision only.
+      if (approved) assertFunction(actor, ['subsecretario']);
       if (body.date) {
         if (!body.date.startsWith(`${params.year}-`)) throw invalidField('body.date', `must be a date of ${params.year}`);
         if (!(await loadCalendar(deps.models)).isBusinessDay(body.date)) throw invalidField('body.date', `${body.date} is not a business day`);
@@ -208,6 +212,8 @@ export function registerSupervision(api: Api, deps: ApiDeps): void {
           if (!v) throw notFound(`visit ${params.visitId} of plan ${params.year}`);
           if (v.runId) throw conflict('visit_started', `visit ${v.id} already started as run ${v.runId}; cancel that run instead`);
           if (v.cancelled?.at) throw conflict('visit_cancelled', `visit ${v.id} was cancelled`);
+          // A visit whose date passed is executed or missed: changing it now would rewrite the indicator.
+          if (v.date < today()) throw conflict('visit_past', `visit ${v.id} was due on ${v.date}; a past visit cannot be moved or cancelled`);
           if (body.date && semesterOf(body.date) !== v.semester) throw badRequest(`invalid input: body.date: the visit belongs to semester ${v.semester} (2.3.3)`, [{ path: 'body.date', message: `must be in semester ${v.semester}`, code: 'custom' }]);
           const at = deps.clock();
           v.changes = [...(v.changes ?? []), { at, by: actor.sub, from: v.date, to: body.date ?? 'cancelada', reason: body.reason }];
