@@ -11,7 +11,7 @@
  * word). docs/design/supervision-2.3.md lists every gap of the manual and the decision taken.
  */
 import { z } from 'zod';
-import { freeTextSchema } from '../shared/schemas';
+import { freeTextSchema, verdictWithText } from '../shared/schemas';
 
 /*
  * Keys are the manual's numbers with "_" for "." ("4.1" → "4_1"): the document store refuses dotted
@@ -467,13 +467,7 @@ export const posteriorSchemas = {
     })
     .strict(),
   /** Cuadro 05 #3–4: the Subsecretario/a approves the Informe before its derivation, or returns it. */
-  review_supervision_report: z
-    .object({
-      verdict: z.enum(['approve', 'return']),
-      comments: freeTextSchema(2000).optional().describe('Obligatorios al devolver el informe'),
-    })
-    .strict()
-    .refine((d) => d.verdict === 'approve' || d.comments !== undefined, { path: ['comments'], message: 'comments are required to return the report' }),
+  review_supervision_report: verdictWithText(['approve', 'return'], 'approve', 'Aprobar o devolver el Informe', 'comments', 'Obligatorios al devolver el informe'),
   /** Cuadro 05 #6: the informe técnico of the actions taken on an observation. */
   report_observation_correction: z
     .object({
@@ -482,13 +476,7 @@ export const posteriorSchemas = {
     })
     .strict(),
   /** Cuadro 05 #5: SSCS's Coordinación de Centros MAC checks the correction. */
-  verify_observation_correction: z
-    .object({
-      verdict: z.enum(['corrected', 'not_corrected']),
-      comments: freeTextSchema(2000).optional().describe('Obligatorios si no se da por subsanada'),
-    })
-    .strict()
-    .refine((d) => d.verdict === 'corrected' || d.comments !== undefined, { path: ['comments'], message: 'comments are required unless the observation is corrected' }),
+  verify_observation_correction: verdictWithText(['corrected', 'not_corrected'], 'corrected', 'Subsanada o no', 'comments', 'Obligatorios si no se da por subsanada'),
   /** Cuadro 06 #1–2: consolidation and content of the reports for participating entities. */
   coordinate_entity_reports: z
     .object({ content: freeTextSchema(4000).describe('Contenido acordado de los reportes (Cuadro 06, 2)') })

@@ -14,3 +14,19 @@ export const freeTextSchema = (max: number) => z.string().trim().min(1).max(max)
 
 /** The keys of a labels map as the non-empty tuple `z.enum` takes (e.g. incident types). */
 export const keysOf = <K extends string>(labels: Record<K, unknown>) => Object.keys(labels) as [K, ...K[]];
+
+/**
+ * A verdict that needs a text unless it is `accept` (conformity, approval, corrected): the text's
+ * field is named by the procedure (`observations`, `comments`), and the error names that field.
+ */
+export const verdictWithText = <V extends [string, ...string[]], F extends string>(verdicts: V, accept: V[number], describe: string, field: F, fieldDescription: string) =>
+  z
+    .object({
+      verdict: z.enum(verdicts).describe(describe),
+      ...({ [field]: freeTextSchema(2000).optional().describe(fieldDescription) } as Record<F, z.ZodOptional<z.ZodString>>),
+    })
+    .strict()
+    .refine((d) => (d as Record<string, unknown>).verdict === accept || (d as Record<string, unknown>)[field] !== undefined, {
+      path: [field],
+      message: `${field} are required unless the verdict is ${accept}`,
+    });

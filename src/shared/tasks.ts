@@ -1,17 +1,11 @@
 import { z } from 'zod';
-import { freeTextSchema } from './schemas';
+import { freeTextSchema, verdictWithText } from './schemas';
 import { INCIDENT_TYPE_IDS } from './settings';
 import { fullChecklistSchema, itemCheckSchema, securityAgentsSchema } from '../domain/opening';
 import { gabineteSchemas, posteriorSchemas, visitSchemas } from '../domain/supervision';
 
 const verdictWithObservations = <V extends [string, ...string[]]>(verdicts: V, accept: V[number], describe: string) =>
-  z
-    .object({
-      verdict: z.enum(verdicts).describe(describe),
-      observations: freeTextSchema(2000).optional().describe('Obligatorias si no se da conformidad'),
-    })
-    .strict()
-    .refine((d) => d.verdict === accept || d.observations !== undefined, { path: ['observations'], message: `observations are required unless the verdict is ${accept}` });
+  verdictWithText(verdicts, accept, describe, 'observations', 'Obligatorias si no se da conformidad');
 
 /**
  * The payload each kind of human task accepts (DESIGN §7). Workflows validate completions with

@@ -93,6 +93,16 @@ export function registerSupervision(api: Api, deps: ApiDeps): void {
     };
   }
 
+  /** `changePlan`, with a plan that does not exist answered 404. */
+  async function change<T>(year: number, fn: (plan: SupervisionPlan) => T) {
+    try {
+      return await changePlan(deps.models, year, fn);
+    } catch (err) {
+      if (err instanceof PlanNotFoundError) throw notFound(`supervision plan ${year}`);
+      throw err;
+    }
+  }
+
   /** Starts the plan's workflow, or tells the running one the plan changed. */
   async function wakePlan(plan: SupervisionPlan): Promise<void> {
     const input: SupervisionPlanWorkflowInput = { year: plan.year, settings: deps.settings, searchAttributes: deps.searchAttributes, approvedBy: plan.approvedBy ?? 'sscs' };
@@ -172,18 +182,13 @@ export function registerSupervision(api: Api, deps: ApiDeps): void {
     responses: { 200: json(anyObject, 'the approved plan'), ...errorResponses(401, 403, 404, 409, 503) },
     handler: async ({ params, actor }) => {
       assertFunction(actor, ['subsecretario']);
-      try {
-        // Approving an approved plan changes nothing, but makes sure its workflow runs: a first
-        // approval that answered 503 (Temporal down after the plan was saved) is completed by its retry.
-        const { plan } = await changePlan(deps.models, params.year, (p) => {
-          if (p.status !== 'approved') Object.assign(p, { status: 'approved', approvedBy: actor.sub, approvedAt: deps.clock() });
-        });
-        await wakePlan(plan);
-        return view(plan, actor);
-      } catch (err) {
-        if (err instanceof PlanNotFoundError) throw notFound(`supervision plan ${params.year}`);
-        throw err;
-      }
+      // Approving an approved plan changes nothing, but makes sure its workflow runs: a first
+      // approval that answered 503 (Temporal down after the plan was saved) is completed by its retry.
+      const { plan } = await change(params.year, (p) => {
+        if (p.status !== 'approved') Object.assign(p, { status: 'approved', approvedBy: actor.sub, approvedAt: deps.clock() });
+      });
+      await wakePlan(plan);
+      return view(plan, actor);
     },
   });
 
@@ -206,26 +211,21 @@ export function registerSupervision(api: Api, deps: ApiDeps): void {
         if (!(await loadCalendar(deps.models)).isBusinessDay(body.date)) throw invalidField('body.date', `${body.date} is not a business day`);
         if (body.date < today()) throw invalidField('body.date', 'must not be in the past');
       }
-      try {
-        const { plan } = await changePlan(deps.models, params.year, (p) => {
-          const v = p.visits.find((x) => x.id === params.visitId);
-          if (!v) throw notFound(`visit ${params.visitId} of plan ${params.year}`);
-          if (v.runId) throw conflict('visit_started', `visit ${v.id} already started as run ${v.runId}; cancel that run instead`);
-          if (v.cancelled?.at) throw conflict('visit_cancelled', `visit ${v.id} was cancelled`);
-          // A visit whose date passed is executed or missed: changing it now would rewrite the indicator.
-          if (v.date < today()) throw conflict('visit_past', `visit ${v.id} was due on ${v.date}; a past visit cannot be moved or cancelled`);
-          if (body.date && semesterOf(body.date) !== v.semester) throw badRequest(`invalid input: body.date: the visit belongs to semester ${v.semester} (2.3.3)`, [{ path: 'body.date', message: `must be in semester ${v.semester}`, code: 'custom' }]);
-          const at = deps.clock();
-          v.changes = [...(v.changes ?? []), { at, by: actor.sub, from: v.date, to: body.date ?? 'cancelada', reason: body.reason }];
-          if (body.date) v.date = body.date;
-          else v.cancelled = { at, by: actor.sub, reason: body.reason };
-        });
-        if (plan.status === 'approved') await wakePlan(plan);
-        return view(plan, actor);
-      } catch (err) {
-        if (err instanceof PlanNotFoundError) throw notFound(`supervision plan ${params.year}`);
-        throw err;
-      }
+      const { plan } = await change(params.year, (p) => {
+        const v = p.visits.find((x) => x.id === params.visitId);
+        if (!v) throw notFound(`visit ${params.visitId} of plan ${params.year}`);
+        if (v.runId) throw conflict('visit_started', `visit ${v.id} already started as run ${v.runId}; cancel that run instead`);
+        if (v.cancelled?.at) throw conflict('visit_cancelled', `visit ${v.id} was cancelled`);
+        // A visit whose date passed is executed or missed: changing it now would rewrite the indicator.
+        if (v.date < today()) throw conflict('visit_past', `visit ${v.id} was due on ${v.date}; a past visit cannot be moved or cancelled`);
+        if (body.date && semesterOf(body.date) !== v.semester) throw badRequest(`invalid input: body.date: the visit belongs to semester ${v.semester} (2.3.3)`, [{ path: 'body.date', message: `must be in semester ${v.semester}`, code: 'custom' }]);
+        const at = deps.clock();
+        v.changes = [...(v.changes ?? []), { at, by: actor.sub, from: v.date, to: body.date ?? 'cancelada', reason: body.reason }];
+        if (body.date) v.date = body.date;
+        else v.cancelled = { at, by: actor.sub, reason: body.reason };
+      });
+      if (plan.status === 'approved') await wakePlan(plan);
+      return view(plan, actor);
     },
   });
 
