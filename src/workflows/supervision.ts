@@ -54,7 +54,8 @@ const SUBSECRETARIO: SscsFunction[] = ['subsecretario'];
  * - Gabinete (Cuadro 02, 2–7; 1 is the plan): the Subsecretario/a forms the Equipo Supervisor and
  *   sets the modality; the legal area, the center's coordinator and TIC specialist, SSCS's control
  *   panel and administrative coordinator supply what 4–7 ask, each a task due before the visit,
- *   reminded and escalated like every task of the engine.
+ *   reminded and escalated like every task of the engine, and awaited until the visit date only:
+ *   what is missing then is closed as not delivered and named in the Informe.
  * - Visita de campo (Cuadro 03, 1–10 and the Ficha of Cuadro 04), from the visit date, by the team:
  *   the reviews of 1–8, the Ficha, the interviews of 9; then the closing meeting of 10 (acta signed,
  *   Informe Expositivo handed over) and the Informe Técnico expeditivo (Cuadro 05, 2).
@@ -62,7 +63,8 @@ const SUBSECRETARIO: SscsFunction[] = ['subsecretario'];
  *   Subsecretario/a; derived by oficio to the Entidad Administradora (by memorándum for PCM's own
  *   centers) and to each participating entity with observations; each observation its own run
  *   until SSCS's Coordinación de Centros MAC accepts its correction; Cuadro 06's report to every
- *   participating entity. The run completes when every observation is corrected.
+ *   participating entity. The run completes when every observation run has ended (corrected, or
+ *   counted as unresolved if it was ended otherwise).
  */
 export async function supervisionWorkflow(args: SupervisionWorkflowInput): Promise<RunState> {
   return withRun(args.meta, (run) => supervisionRun(run, args));
