@@ -15,6 +15,7 @@ import { createActivities, type Activities } from '../../src/activities';
 import { loadTemplates } from '../../src/templates';
 import type { ClaimWorkflowInput } from '../../src/workflows/claim';
 import { seedCenters } from '../../src/db/seed';
+import { closePdfRenderer } from '../../src/documents/pdf';
 import type { Mailer, OutgoingMail } from '../../src/activities/mailer';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -134,6 +135,7 @@ export function useWorkflowTestEnv(opts: { serverPerTest?: boolean } = {}) {
     afterEach(async () => {
       await ctx.env?.teardown();
       await ctx.models?.connection.close();
+      await closePdfRenderer();
     });
   } else {
     beforeAll(async () => {
@@ -142,6 +144,7 @@ export function useWorkflowTestEnv(opts: { serverPerTest?: boolean } = {}) {
     afterAll(async () => {
       await ctx.env?.teardown();
       await ctx.models?.connection.close();
+      await closePdfRenderer();
     });
   }
   ctx.worker = async (mailer, adjust = (acts) => acts) => {

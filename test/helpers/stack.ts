@@ -13,6 +13,7 @@ import { loadTemplates } from '../../src/templates';
 import type { Models } from '../../src/db/models';
 import type { Actor, Role } from '../../src/shared/roles';
 import { createEngineWorker } from '../../worker';
+import { closePdfRenderer } from '../../src/documents/pdf';
 import { freshModels, freshNamespace, testEnv, uniqueId } from './infra';
 
 export const JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
@@ -102,6 +103,8 @@ export async function startStack(opts: { worker?: boolean; publicRateLimit?: num
       await connection.close();
       mailer.close();
       await models.connection.close();
+      // The worker's emails printed their documents: the shared browser goes with the stack.
+      await closePdfRenderer();
     },
   };
   if (opts.worker !== false) await stack.startWorker();

@@ -4,6 +4,8 @@
 import jwt from 'jsonwebtoken';
 import { congratulationBody, eventually, JWT_SECRET, mailsTo, startStack, type Stack } from '../helpers/stack';
 import { limaDate } from '../../src/calendar/businessCalendar';
+import { signToken } from '../../src/api/auth';
+import type { SscsFunction } from '../../src/shared/roles';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -119,6 +121,32 @@ describe('starting runs', () => {
     const res = await stack.http.post('/api/v1/procedures/P2.2.1/runs').set(stack.auth('sscs', '*')).send({ centerId: 'lima-norte', subject: 'Nuevo Centro MAC' });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('not_executable');
+  });
+
+  test('when SSCS starts an unscheduled supervision (2.3.3), then only the Subsecretario/a or the Responsable de Supervisión may, with a reason, and the gabinete opens for the Subsecretario/a', async () => {
+    const as = (sub: string, ...functions: SscsFunction[]) => ({ Authorization: `Bearer ${signToken(JWT_SECRET, { sub, role: 'sscs', centers: '*', ...(functions.length ? { functions } : {}) })}` });
+    const body = { centerId: 'piura', visitDate: limaDate(new Date(Date.now() + 30 * 86_400_000)), unscheduled: { category: 'emergente', reason: 'Reclamos reiterados por tiempos de espera' } };
+    const start = (auth: Record<string, string>, b: object) => stack.http.post('/api/v1/procedures/PM1.3.1/runs').set(auth).send(b);
+    expect((await start(as('sscs-plain'), body)).status).toBe(403);
+    expect((await start(as('legal-eva', 'legal'), body)).status).toBe(403);
+    expect((await start(stack.auth('supervisor', ['piura']), body)).status).toBe(403);
+    const noReason = await start(as('lead-ana', 'supervision_lead'), { ...body, unscheduled: { category: 'emergente' } });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.details.map((d: { path: string }) => d.path)).toEqual(['body.unscheduled.reason']);
+    const started = await start(as('lead-ana', 'supervision_lead'), body);
+    expect(started.status).toBe(201);
+    const runId = started.body.runId as string;
+    try {
+      const task = await eventually(async () => {
+        const res = await stack.http.get('/api/v1/tasks').query({ runId }).set(as('ss-rosa', 'subsecretario'));
+        return res.body.tasks[0];
+      }, 'the first gabinete task');
+      expect(task).toMatchObject({ type: 'form_supervision_team', role: 'sscs', functions: ['subsecretario'], status: 'open' });
+      const run = (await stack.http.get(`/api/v1/runs/${runId}`).set(as('ss-rosa', 'subsecretario'))).body;
+      expect(run.summary).toContain('no programada (emergente: Reclamos reiterados por tiempos de espera)');
+    } finally {
+      await stack.client.workflow.getHandle(runId).terminate('test over');
+    }
   });
 
   test('when ten congratulations are registered at once, then each gets its own run number and run', async () => {

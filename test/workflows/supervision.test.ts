@@ -17,7 +17,6 @@ import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { BusinessCalendar, addDays, limaDate } from '../../src/calendar/businessCalendar';
 import { FICHA_ITEMS, VISIT_ITEMS } from '../../src/domain/supervision';
 import type { Actor, Role, SscsFunction } from '../../src/shared/roles';
-import { closePdfRenderer } from '../../src/documents/pdf';
 import { onBusinessDay } from '../../src/supervision/plan';
 import { maybeRecordHistory, RecordingMailer, TEST_SSCS_EMAIL, useWorkflowTestEnv } from '../helpers/infra';
 import { eventually } from '../helpers/stack';
@@ -80,7 +79,6 @@ beforeAll(async () => {
 afterAll(async () => {
   worker?.shutdown();
   await running;
-  await closePdfRenderer();
 });
 
 // ---- builders (STYLE: tests) ----------------------------------------------------------------
