@@ -7,8 +7,10 @@
  * version of the printer did. Engine: `htmlToPdf`, one at a time and two at a time. The document
  * is a claim's constancia, the one document every claim prints. Prints a markdown table.
  */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import { chromium } from 'playwright-core';
-import { chromiumExecutable, closePdfRenderer, htmlToPdf } from '../src/documents/pdf';
+import { chromiumDir, chromiumExecutable, closePdfRenderer, htmlToPdf } from '../src/documents/pdf';
 import { loadTemplates } from '../src/templates';
 
 const N = Number(process.argv[2] ?? 40);
@@ -47,9 +49,32 @@ async function main(): Promise<void> {
     for (let i = 0; i < N; i++) await htmlToPdf(html);
   });
   const two = await timed(`htmlToPdf, all ${N} asked at once (2 print)`, () => Promise.all(Array.from({ length: N }, () => htmlToPdf(html))));
+  const memory = browserMemory();
   await closePdfRenderer();
   process.stdout.write(`| ${N} constancias | ms per document | vs baseline |\n|---|---|---|\n`);
   for (const r of [baseline, one, two]) process.stdout.write(`| ${r.label} | ${r.ms.toFixed(1)} | ${(baseline.ms / r.ms).toFixed(2)}× faster |\n`);
+  process.stdout.write(`\nThe shared browser after ${2 * N} documents: ${memory.count} processes, ${memory.pssMb} MB PSS in all (${memory.rssMb} MB summing their RSS).\n`);
+}
+
+/**
+ * Memory of every process running the unpacked Chromium (the shared browser and its helpers): RSS
+ * summed (counts shared pages once per process, so it overstates) and PSS summed (shared pages
+ * split between the processes sharing them: what the browser really adds).
+ */
+function browserMemory(): { count: number; rssMb: number; pssMb: number } {
+  const rows = execFileSync('ps', ['-eo', 'pid=,rss=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.includes(chromiumDir()))
+    .map((line) => line.trim().split(/\s+/));
+  const pss = (pid: string) => {
+    try {
+      return Number(/^Pss:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      return 0;
+    }
+  };
+  const mb = (kb: number) => Math.round(kb / 1024);
+  return { count: rows.length, rssMb: mb(rows.reduce((sum, [, rss]) => sum + Number(rss), 0)), pssMb: mb(rows.reduce((sum, [pid]) => sum + pss(pid), 0)) };
 }
 
 void main();
