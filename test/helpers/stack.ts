@@ -6,6 +6,7 @@ import http from 'node:http';
 import supertest from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/api/app';
+import type { ApiDeps } from '../../src/api/deps';
 import { signToken } from '../../src/api/auth';
 import { createSmtpMailer, type Mailer } from '../../src/activities/mailer';
 import type { ActivityDeps } from '../../src/activities';
@@ -17,6 +18,23 @@ import { closePdfRenderer } from '../../src/documents/pdf';
 import { freshModels, freshNamespace, testEnv, uniqueId } from './infra';
 
 export const JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
+
+/**
+ * The API's dependencies as the tests use them: the test secret, the claim terms of DESIGN §5, the
+ * default settings, a silent log and the real clock, unless given.
+ */
+export function testApiDeps(deps: Pick<ApiDeps, 'models' | 'temporal' | 'mailer' | 'taskQueue'> & Partial<ApiDeps>): ApiDeps {
+  return {
+    log: pino({ level: 'silent' }),
+    clock: () => new Date(),
+    jwtSecret: JWT_SECRET,
+    searchAttributes: false,
+    claimTerms: { remindBefore: [10, 3], escalateEvery: 5 },
+    settings: DEFAULT_SETTINGS,
+    publicRateLimit: 1000,
+    ...deps,
+  };
+}
 
 export interface Stack {
   app: Express;
@@ -46,19 +64,7 @@ export async function startStack(opts: { worker?: boolean; publicRateLimit?: num
   const mailer: Mailer = createSmtpMailer(testEnv.smtpUrl());
   const taskQueue = uniqueId('tq');
   const log = pino({ level: 'silent' });
-  const app = createApp({
-    models,
-    temporal: client,
-    mailer,
-    log,
-    clock: () => new Date(),
-    jwtSecret: JWT_SECRET,
-    taskQueue,
-    searchAttributes: true,
-    claimTerms: { remindBefore: [10, 3], escalateEvery: 5 },
-    settings: DEFAULT_SETTINGS,
-    publicRateLimit: opts.publicRateLimit ?? 1000,
-  });
+  const app = createApp(testApiDeps({ models, temporal: client, mailer, log, taskQueue, searchAttributes: true, publicRateLimit: opts.publicRateLimit ?? 1000 }));
 
   // One server for the stack's requests. supertest given the app listens and closes a server per
   // request, and Node's keep-alive agent could then send a request on a socket of a server that

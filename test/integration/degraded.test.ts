@@ -3,8 +3,6 @@
  * not 500 (DESIGN §6). Temporal here is an address where nothing listens.
  */
 import { Client, Connection } from '@temporalio/client';
-import { DEFAULT_SETTINGS } from '../../src/shared/settings';
-import pino from 'pino';
 import supertest from 'supertest';
 import { createApp } from '../../src/api/app';
 import { signToken } from '../../src/api/auth';
@@ -12,7 +10,7 @@ import { createSmtpMailer } from '../../src/activities/mailer';
 import { freePort } from '../../src/launcher/embedded';
 import type { Models } from '../../src/db/models';
 import { freshModels, testEnv } from '../helpers/infra';
-import { congratulationBody, JWT_SECRET } from '../helpers/stack';
+import { congratulationBody, JWT_SECRET, testApiDeps } from '../helpers/stack';
 
 let models: Models;
 let connection: Connection;
@@ -21,19 +19,7 @@ let http: supertest.Agent;
 beforeAll(async () => {
   models = await freshModels();
   connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: 1000 });
-  const app = createApp({
-    models,
-    temporal: new Client({ connection }),
-    mailer: createSmtpMailer(testEnv.smtpUrl()),
-    log: pino({ level: 'silent' }),
-    clock: () => new Date(),
-    jwtSecret: JWT_SECRET,
-    taskQueue: 'unused',
-    searchAttributes: false,
-    claimTerms: { remindBefore: [10, 3], escalateEvery: 5 },
-    settings: DEFAULT_SETTINGS,
-    publicRateLimit: 1000,
-  });
+  const app = createApp(testApiDeps({ models, temporal: new Client({ connection }), mailer: createSmtpMailer(testEnv.smtpUrl()), taskQueue: 'unused' }));
   http = supertest.agent(app);
 });
 afterAll(async () => {

@@ -8,22 +8,19 @@
  * center) derives by memorándum; Lima Norte's second-semester visit is missed and the plan
  * indicator says so at the year's end.
  */
-import pino from 'pino';
 import supertest from 'supertest';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../src/api/app';
 import { signToken } from '../../src/api/auth';
-import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { BusinessCalendar, addDays, limaDate } from '../../src/calendar/businessCalendar';
 import { FICHA_ITEMS, VISIT_ITEMS } from '../../src/domain/supervision';
 import type { Actor, Role, SscsFunction } from '../../src/shared/roles';
 import { onBusinessDay } from '../../src/supervision/plan';
 import { maybeRecordHistory, RecordingMailer, TEST_SSCS_EMAIL, useWorkflowTestEnv } from '../helpers/infra';
-import { eventually } from '../helpers/stack';
+import { eventually, JWT_SECRET, testApiDeps } from '../helpers/stack';
 import { pdfToText } from '../helpers/pdf';
 
 const ctx = useWorkflowTestEnv();
-const SECRET = 'test-secret-that-is-long-enough-0123456789';
 const mailer = new RecordingMailer();
 let worker: Worker;
 let running: Promise<void>;
@@ -31,7 +28,7 @@ let http: supertest.Agent;
 /** The API's clock follows the time-skipping server's (updated after every skip). */
 let now = new Date();
 
-const token = (role: Role, sub: string, extra: Partial<Actor> = {}) => `Bearer ${signToken(SECRET, { sub, role, centers: '*', ...extra } as Actor)}`;
+const token = (role: Role, sub: string, extra: Partial<Actor> = {}) => `Bearer ${signToken(JWT_SECRET, { sub, role, centers: '*', ...extra } as Actor)}`;
 const sscs = (sub: string, ...functions: SscsFunction[]) => token('sscs', sub, { functions });
 const T = {
   subsecretario: sscs('ss-rosa', 'subsecretario'),
@@ -60,19 +57,7 @@ beforeAll(async () => {
   const w = await ctx.worker(mailer);
   worker = w.worker;
   running = worker.run();
-  const app = createApp({
-    models: ctx.models,
-    temporal: ctx.env.client,
-    mailer,
-    log: pino({ level: 'silent' }),
-    clock: () => now,
-    jwtSecret: SECRET,
-    taskQueue: w.taskQueue,
-    searchAttributes: false,
-    claimTerms: { remindBefore: [10, 3], escalateEvery: 5 },
-    settings: DEFAULT_SETTINGS,
-    publicRateLimit: 1000,
-  });
+  const app = createApp(testApiDeps({ models: ctx.models, temporal: ctx.env.client, mailer, taskQueue: w.taskQueue, clock: () => now }));
   http = supertest.agent(app);
 });
 
