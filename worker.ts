@@ -30,7 +30,15 @@ export interface EngineWorkerOptions {
 
 /** The production wiring of the activities' dependencies. */
 export function activityDepsFromConfig(config: Config, models: ActivityDeps['models'], mailer: ActivityDeps['mailer'], client: ActivityDeps['client']): ActivityDeps {
-  return { models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: config.MAIL_FROM, sscsEmail: config.SSCS_EMAIL }, client };
+  return {
+    models,
+    mailer,
+    templates: loadTemplates(),
+    clock: () => new Date(),
+    mail: { from: config.MAIL_FROM, sscsEmail: config.SSCS_EMAIL },
+    client,
+    openingSchedules: { taskQueue: config.TEMPORAL_TASK_QUEUE, searchAttributes: true, settings: settingsFromConfig(config) },
+  };
 }
 
 export async function createEngineWorker(o: EngineWorkerOptions): Promise<Worker> {

@@ -20,6 +20,8 @@ import { INCIDENT_TYPE_IDS } from './shared/settings';
 import { OPENING_ITEM_IDS } from './domain/opening';
 import { INVOLVED_KIND_IDS } from './domain/conflicts';
 import { unscheduledSchema } from './domain/supervision';
+import { ENTITY_PROFILES, STAFF_PROFILE_IDS } from './domain/staff';
+import type { AssetDomain } from './domain/assets';
 
 export type WorkflowType =
   | 'procedureWorkflow'
@@ -29,7 +31,24 @@ export type WorkflowType =
   | 'maintenanceWorkflow'
   | 'conflictWorkflow'
   | 'incidentWorkflow'
-  | 'supervisionWorkflow';
+  | 'supervisionWorkflow'
+  | 'incorporationWorkflow'
+  | 'inductionWorkflow'
+  | 'cessationWorkflow'
+  | 'preventivePlanWorkflow'
+  | 'preventiveMaintenanceWorkflow'
+  | 'preOperativeWorkflow';
+
+/**
+ * What a procedure does for other procedures, so that a workflow asks the catalog which procedure
+ * (code, workflow type, responsibles) to start instead of naming it: a finding goes to the
+ * corrective maintenance of the asset's domain, a plan item to the preventive one, an
+ * incorporation to the induction, a grave conflict to the incident.
+ */
+export type ProcedureRole =
+  | { kind: 'corrective_maintenance' | 'preventive_maintenance'; domain: AssetDomain; fixer: Role; confirmer: Role }
+  | { kind: 'induction' | 'incident' };
+export type ProcedureRoleKind = ProcedureRole['kind'];
 
 /** A human task of the catalog-driven procedure workflow. */
 export interface StepDefinition {
@@ -55,8 +74,11 @@ export interface IndicatorDefinition {
   formula: string;
   /** A sum of hours rather than a count (hours a center stayed closed). */
   unit?: 'hours';
-  /** The procedure whose runs carry the figures, when not this one (PM1.3.2 reads PM1.4.2's). */
-  from?: string;
+  /**
+   * The procedures whose runs carry the figures, when not (only) this one: PM1.3.2 reads PM1.4.2's;
+   * PA1.1.4's share of correctives counts PA1.1.3's preventive runs too.
+   */
+  from?: string | string[];
   /** Computed from other data than the runs' metrics: the Plan de Supervisión Anual (PM1.3.1). */
   source?: 'supervision_plan';
 }
@@ -86,6 +108,10 @@ export interface ProcedureDefinition {
   legalTerm?: { businessDays: number; reference: string };
   /** The SSCS supervision functions one of which an SSCS member needs to start a run (PM1.3.1). */
   starterFunctions?: SscsFunction[];
+  /** What it does for other procedures (see ProcedureRole). */
+  serves?: ProcedureRole;
+  /** Runs on a center in its pre-operative stage (P2.2.1) instead of an operating one. */
+  centerStage?: 'pre_operative';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -155,6 +181,70 @@ export const maintenanceInputSchema = z
     description: freeTextSchema(2000).describe('Falla o deterioro observado'),
     itemId: z.enum(OPENING_ITEM_IDS).optional().describe('Recurso de la verificación diaria (2.2.2), si corresponde'),
     sourceRunId: z.string().max(120).optional(),
+  })
+  .strict();
+
+/** PA2.2.3 / PA1.1.4 with an asset of the register (src/domain/assets.ts). */
+export const correctiveInputSchema = maintenanceInputSchema.extend({
+  assetId: z.string().max(120).optional().describe('Activo del registro del centro (clave, p. ej. "aire-acondicionado"); define quién lo repara'),
+});
+
+/** PA3.1.1: the coordinator's requirement of a person for a job profile (2.1.5, Cuadro 01). */
+export const incorporationInputSchema = z
+  .object({
+    centerId: centerIdSchema,
+    profile: z.enum(STAFF_PROFILE_IDS).describe('Perfil de puesto requerido (2.1.5)'),
+    entityId: entityIdSchema.optional().describe('Entidad participante, para un Asesor de Servicio'),
+    justification: freeTextSchema(2000).describe('Sustento del requerimiento (dotación mínima, demanda)'),
+  })
+  .strict()
+  .refine((i) => !ENTITY_PROFILES.includes(i.profile) || i.entityId !== undefined, { path: ['entityId'], message: 'the entity is required for a service advisor' });
+
+/** PA3.1.2: the induction of a member of the staff (started by the incorporation, or by the supervisor). */
+export const inductionInputSchema = z
+  .object({
+    centerId: centerIdSchema,
+    staffMemberId: z.string().min(1).max(120).describe('Persona del personal del centro (GET /centers/{id}/staff)'),
+  })
+  .strict();
+
+/** PA3.1.4: the cese of a member of the staff. */
+export const cessationInputSchema = z
+  .object({
+    centerId: centerIdSchema,
+    staffMemberId: z.string().min(1).max(120).describe('Persona del personal del centro que cesa'),
+    reason: freeTextSchema(2000).describe('Motivo del cese'),
+  })
+  .strict();
+
+/** PA2.2.1: the annual preventive maintenance plan of a center. */
+export const preventivePlanInputSchema = z
+  .object({
+    centerId: centerIdSchema,
+    year: z.number().int().min(2020).max(2100).describe('Año del plan'),
+  })
+  .strict();
+
+/** PA2.2.2 / PA1.1.3: one scheduled preventive maintenance (the plan starts them; or directly). */
+export const preventiveMaintenanceInputSchema = z
+  .object({
+    centerId: centerIdSchema,
+    date: isoDateSchema.describe('Fecha programada'),
+    description: freeTextSchema(300).describe('Qué se mantiene y en qué consiste'),
+    assetKey: z.string().max(80).optional(),
+    contractor: freeTextSchema(200).optional(),
+    planRunId: z.string().max(120).optional().describe('La ejecución del plan anual (PA2.2.1) que la programó'),
+  })
+  .strict();
+
+/** P2.2.1: the pre-operative stage of a new center, from its Acta de Entrega del Inmueble Acondicionado. */
+export const preOperativeInputSchema = z
+  .object({
+    centerId: centerIdSchema,
+    actaEntrega: z
+      .object({ date: isoDateSchema.describe('Fecha de suscripción del acta'), reference: freeTextSchema(200).describe('Número o referencia del acta') })
+      .strict()
+      .describe('Acta de Entrega del Inmueble Acondicionado, suscrita por el contratista y la Entidad Administradora'),
   })
   .strict();
 
@@ -241,7 +331,7 @@ const pctAchieved = (id: string, name: string, formula?: string): IndicatorDefin
 const countOf = (id: string, name: string, numerator: string, formula: string): IndicatorDefinition => ({ id, name, numerator, formula });
 const hoursOf = (id: string, name: string, numerator: string, formula: string): IndicatorDefinition => ({ id, name, numerator, formula, unit: 'hours' });
 /** A percentage of two figures runs record; `from` when they are another procedure's runs. */
-const ratio = (id: string, name: string, numerator: string, denominator: string, formula: string, from?: string): IndicatorDefinition => ({
+const ratio = (id: string, name: string, numerator: string, denominator: string, formula: string, from?: string | string[]): IndicatorDefinition => ({
   id,
   name,
   numerator,
@@ -293,6 +383,8 @@ interface DedicatedArgs extends Omit<GenericArgs, 'steps' | 'l2'> {
   numberPrefix?: string;
   legalTerm?: ProcedureDefinition['legalTerm'];
   starterFunctions?: SscsFunction[];
+  serves?: ProcedureRole;
+  centerStage?: ProcedureDefinition['centerStage'];
 }
 
 /** A procedure with rules of its own in the manual: its dedicated workflow, or why it is pending. */
@@ -316,6 +408,8 @@ function dedicated(a: DedicatedArgs): ProcedureDefinition {
     ...(a.numberPrefix ? { numberPrefix: a.numberPrefix } : {}),
     ...(a.legalTerm ? { legalTerm: a.legalTerm } : {}),
     ...(a.starterFunctions ? { starterFunctions: a.starterFunctions } : {}),
+    ...(a.serves ? { serves: a.serves } : {}),
+    ...(a.centerStage ? { centerStage: a.centerStage } : {}),
   };
 }
 
@@ -500,6 +594,7 @@ const PROCEDURES: ProcedureDefinition[] = [
       countOf('incidents_escalated', 'N° de incidentes escalados por vencimiento del plazo', 'escalated', 'incidentes escalados a la Entidad Administradora y la SSCS'),
     ],
     workflow: { type: 'incidentWorkflow', inputSchema: incidentInputSchema },
+    serves: { kind: 'incident' },
     manual: ['Glosario: Incidencia', '2.1.6 (roles de las entidades participantes, vi)', '2.2.4', '2.4.1 Cuadros 07–08', '2.4.2 Listado'],
   }),
   dedicated({
@@ -545,16 +640,19 @@ const PROCEDURES: ProcedureDefinition[] = [
   dedicated({
     code: 'PA1.1.3', name: 'Gestión del mantenimiento preventivo de TICs', l1: PA1, l2: 'PA1.1',
     owner: ['tic_specialist'], ownerFromManual: true,
-    indicators: [pctAchieved('tic_preventive_plan', '% Cumplimiento del Plan anual de Mantenimiento Preventivo de Infraestructura y Equipos TICs')],
-    pending: 'Familia de mantenimiento (plan anual, ejecución y cierre)',
+    indicators: [ratio('tic_preventive_plan', '% Cumplimiento del Plan anual de Mantenimiento Preventivo de Infraestructura y Equipos TICs', 'executedOnTime', 'planned', 'mantenimientos preventivos de TIC ejecutados hasta su fecha programada / mantenimientos programados (con fecha en el periodo) × 100')],
+    workflow: { type: 'preventiveMaintenanceWorkflow', inputSchema: preventiveMaintenanceInputSchema },
+    serves: { kind: 'preventive_maintenance', domain: 'tic', fixer: 'tic_specialist', confirmer: 'supervisor' },
+    manual: ['2.1.5 (Especialista TIC e, g)', '2.4.1 Cuadros 07–08', '2.4.2 Listado'],
   }),
   dedicated({
     code: 'PA1.1.4', name: 'Gestión del mantenimiento correctivo de TICs', l1: PA1, l2: 'PA1.1',
     owner: ['tic_specialist'], ownerFromManual: false,
     starters: ['tic_specialist', 'supervisor', 'coordinator'],
-    indicators: [ratio('tic_corrective_share', '% de mantenimientos correctivos respecto al total de mantenimientos ejecutados', 'corrective', 'maintenance', 'mantenimientos correctivos de TIC / mantenimientos de TIC ejecutados × 100 (los preventivos de PA1.1.3 se sumarán cuando su flujo exista)')],
-    workflow: { type: 'maintenanceWorkflow', inputSchema: maintenanceInputSchema },
-    manual: ['2.2.2 (Servicios TIC)', '2.4.1 Cuadros 07–08', '2.4.2 Listado'],
+    indicators: [ratio('tic_corrective_share', '% de mantenimientos correctivos respecto al total de mantenimientos ejecutados', 'corrective', 'maintenance', 'mantenimientos correctivos de TIC / mantenimientos de TIC ejecutados (correctivos de PA1.1.4 y preventivos de PA1.1.3) × 100', ['PA1.1.4', 'PA1.1.3'])],
+    workflow: { type: 'maintenanceWorkflow', inputSchema: correctiveInputSchema },
+    serves: { kind: 'corrective_maintenance', domain: 'tic', fixer: 'tic_specialist', confirmer: 'supervisor' },
+    manual: ['2.1.5 (Especialista TIC e, g, k)', '2.2.2 (Servicios TIC)', '2.4.1 Cuadros 07–08', '2.4.2 Listado'],
   }),
   generic({
     code: 'PA1.1.5', name: 'Soporte técnico interno', l1: PA1, l2: 'PA1.1',
@@ -584,38 +682,40 @@ const PROCEDURES: ProcedureDefinition[] = [
   dedicated({
     code: 'PA2.2.1', name: 'Formulación del plan de mantenimiento preventivo', l1: PA2, l2: 'PA2.2',
     owner: ['supervisor'], ownerFromManual: false,
-    indicators: [pctAchieved('preventive_plan_on_time', 'Plan de mantenimiento preventivo formulado en plazo')],
-    pending: 'Familia de mantenimiento (plan anual, ejecución y cierre)',
+    indicators: [ratio('preventive_plan_on_time', 'Plan de mantenimiento preventivo formulado en plazo', 'onTime', 'closed', 'planes formulados (infraestructura y TIC) hasta la fecha límite / planes cerrados × 100')],
+    workflow: { type: 'preventivePlanWorkflow', inputSchema: preventivePlanInputSchema },
+    manual: ['2.1.5 (Supervisor c; Especialista TIC e)', '2.4.1 Cuadros 07–08', '2.4.2 Listado'],
   }),
   dedicated({
     code: 'PA2.2.2', name: 'Ejecución del plan de mantenimiento preventivo', l1: PA2, l2: 'PA2.2',
     owner: ['supervisor'], ownerFromManual: true,
-    indicators: [pctAchieved('preventive_plan_execution', '% Ejecución del Plan de Mantenimiento de la infraestructura')],
-    pending: 'Familia de mantenimiento (plan anual, ejecución y cierre)',
+    indicators: [ratio('preventive_plan_execution', '% Ejecución del Plan de Mantenimiento de la infraestructura', 'executed', 'planned', 'mantenimientos preventivos de infraestructura ejecutados / programados (con fecha en el periodo) × 100')],
+    workflow: { type: 'preventiveMaintenanceWorkflow', inputSchema: preventiveMaintenanceInputSchema },
+    serves: { kind: 'preventive_maintenance', domain: 'infrastructure', fixer: 'supervisor', confirmer: 'coordinator' },
+    manual: ['2.1.5 (Supervisor c)', '2.4.1 Cuadros 07–08', '2.4.2 Listado'],
   }),
   dedicated({
     code: 'PA2.2.3', name: 'Ejecución del mantenimiento correctivo', l1: PA2, l2: 'PA2.2',
     owner: ['supervisor'], ownerFromManual: true,
     indicators: [countOf('corrective_attended', 'Número de mantenimientos correctivos atendidos', 'achieved', 'mantenimientos correctivos cerrados con conformidad')],
-    workflow: { type: 'maintenanceWorkflow', inputSchema: maintenanceInputSchema },
-    manual: ['2.2.2', '2.4.1 Cuadros 07–08', '2.4.2 Listado'],
+    workflow: { type: 'maintenanceWorkflow', inputSchema: correctiveInputSchema },
+    serves: { kind: 'corrective_maintenance', domain: 'infrastructure', fixer: 'supervisor', confirmer: 'coordinator' },
+    manual: ['2.1.5 (Supervisor c)', '2.2.2', '2.4.1 Cuadros 07–08', '2.4.2 Listado'],
   }),
-  generic({
+  dedicated({
     code: 'PA3.1.1', name: 'Requerimiento e incorporación de personal', l1: PA3, l2: 'PA3.1',
     owner: ['coordinator'], ownerFromManual: true,
     indicators: [pctAchieved('staff_incorporated', '% de personal incorporado', 'requerimientos cerrados con personal incorporado / requerimientos cerrados × 100')],
-    steps: [
-      step('request', 'coordinator', 5, 'Formular el requerimiento de personal según la dotación mínima (Cuadro 01)'),
-      step('incorporate', 'admin_entity', 20, 'Seleccionar e incorporar al personal requerido'),
-    ],
+    workflow: { type: 'incorporationWorkflow', inputSchema: incorporationInputSchema },
     manual: ['2.1.4 Cuadro 01', '2.1.5', '2.4.1 Cuadros 07–08'],
   }),
   dedicated({
     code: 'PA3.1.2', name: 'Inducción de personal', l1: PA3, l2: 'PA3.1',
     owner: ['supervisor'], ownerFromManual: true,
-    indicators: [pctAchieved('inductions_completed', '% de inducciones completadas satisfactoriamente')],
-    pending: 'Inducción con su propio flujo (perfiles de 2.1.5)',
-    manual: ['2.1.5', '2.4.1 Cuadros 07–08'],
+    indicators: [ratio('inductions_completed', '% de inducciones completadas satisfactoriamente', 'satisfactory', 'closed', 'inducciones cerradas con evaluación satisfactoria / inducciones cerradas × 100')],
+    workflow: { type: 'inductionWorkflow', inputSchema: inductionInputSchema },
+    serves: { kind: 'induction' },
+    manual: ['2.1.5 (Supervisor i)', '2.2.3', '2.1.7', '2.4.1 Cuadros 07–08'],
   }),
   generic({
     code: 'PA3.1.3', name: 'Programación y control de turnos de personal', l1: PA3, l2: 'PA3.1',
@@ -626,15 +726,12 @@ const PROCEDURES: ProcedureDefinition[] = [
       step('control_shifts', 'supervisor', 20, 'Controlar el cumplimiento de los turnos programados'),
     ],
   }),
-  generic({
+  dedicated({
     code: 'PA3.1.4', name: 'Cese de personal', l1: PA3, l2: 'PA3.1',
     owner: ['coordinator'], ownerFromManual: false,
     indicators: [countOf('staff_ceased', '% de personal retirado/cesado del cargo', 'achieved', 'ceses concluidos en el periodo (el porcentaje se obtiene sobre la dotación del centro)')],
-    steps: [
-      step('communicate', 'coordinator', 3, 'Comunicar el cese a la Entidad Administradora'),
-      step('handover', 'supervisor', 5, 'Recibir cargos, accesos y bienes asignados'),
-      step('revoke_access', 'tic_specialist', 2, 'Retirar accesos a sistemas y equipos'),
-    ],
+    workflow: { type: 'cessationWorkflow', inputSchema: cessationInputSchema },
+    manual: ['2.1.4 Cuadro 01', '2.4.1 Cuadros 07–08'],
   }),
   generic({
     code: 'PA3.1.5', name: 'Control de asistencia del personal', l1: PA3, l2: 'PA3.1',
@@ -666,9 +763,10 @@ const PROCEDURES: ProcedureDefinition[] = [
   }),
   dedicated({
     code: 'P2.2.1', name: 'Etapa pre-operativa de un nuevo Centro MAC', l1: PROTOCOLS, l2: { code: 'P2.2', name: 'Protocolos para Centros MAC', objective: 'Asegurar que un nuevo Centro MAC cumpla las condiciones para iniciar operaciones (2.2.1).' },
-    owner: ['sscs', 'admin_entity'], ownerFromManual: false, starters: ['sscs'],
-    indicators: [pctAchieved('preoperative_ready', 'Lista de verificación completa y marcha blanca aprobada')],
-    pending: 'Protocolo pre-operativo de 2.2.1',
+    owner: ['sscs', 'admin_entity'], ownerFromManual: false, starters: ['sscs', 'admin_entity'],
+    indicators: [pctAchieved('preoperative_ready', 'Lista de verificación completa y marcha blanca aprobada', 'etapas pre-operativas concluidas con el centro en operación / etapas cerradas × 100')],
+    workflow: { type: 'preOperativeWorkflow', inputSchema: preOperativeInputSchema },
+    centerStage: 'pre_operative',
     manual: ['2.2.1'],
   }),
   dedicated({
@@ -707,6 +805,21 @@ export function listProcedures(): readonly ProcedureDefinition[] {
 export function findProcedure(code: string): ProcedureDefinition | undefined {
   return BY_CODE.get(code);
 }
+
+/**
+ * The procedure that does `kind` (for a maintenance, of `domain`): workflows start other
+ * procedures through this, so their codes and workflow types live only here.
+ */
+export function procedureFor(kind: 'corrective_maintenance' | 'preventive_maintenance', domain: AssetDomain): ProcedureDefinition & { serves: Extract<ProcedureRole, { domain: AssetDomain }> };
+export function procedureFor(kind: 'induction' | 'incident'): ProcedureDefinition;
+export function procedureFor(kind: ProcedureRoleKind, domain?: AssetDomain): ProcedureDefinition {
+  const found = PROCEDURES.find((p) => p.serves?.kind === kind && (!domain || ('domain' in p.serves && p.serves.domain === domain)));
+  if (!found) throw new Error(`no procedure of the catalog serves ${kind}${domain ? ` (${domain})` : ''}`);
+  return found;
+}
+
+/** The codes of the procedures that do `kind` (e.g. every corrective maintenance). */
+export const codesServing = (kind: ProcedureRoleKind): string[] => PROCEDURES.filter((p) => p.serves?.kind === kind).map((p) => p.code);
 
 /** Whether someone may start a run of `procedure`: SSCS may start any (holding its `starterFunctions`, if any). */
 export function canStart(procedure: ProcedureDefinition, role: Role, functions: readonly SscsFunction[] = []): boolean {

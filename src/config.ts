@@ -62,6 +62,13 @@ export const configSchema = z
     SUPERVISION_GABINETE_LEAD_DAYS: z.coerce.number().int().min(3).max(60).default(DEFAULT_SETTINGS.supervision.gabineteLeadDays),
     /** Business days to correct an observation of a supervision (Cuadro 05, 5–6), unless the Informe sets another. */
     SUPERVISION_OBSERVATION_DAYS: z.coerce.number().int().min(1).max(120).default(DEFAULT_SETTINGS.supervision.observationDays),
+    /** Business days the Supervisor has to give a new person's induction (PA3.1.2). */
+    INDUCTION_TERM_DAYS: z.coerce.number().int().min(1).max(60).default(DEFAULT_SETTINGS.staff.inductionDays),
+    /** The day (MM-DD of the plan's year) the annual preventive maintenance plan is due (PA2.2.1). */
+    PREVENTIVE_PLAN_DEADLINE: z
+      .string()
+      .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be MM-DD')
+      .default(DEFAULT_SETTINGS.preventive.planDeadline),
     /** Minutes between passes of the reconciliation of run records (the `reconcile-runs` Schedule). */
     RECONCILE_RUNS_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
     /** Requests per 15 minutes and address on the public (unauthenticated) claim routes. */
@@ -106,6 +113,9 @@ export function settingsFromConfig(config: Config): EngineSettings {
   return {
     opening: { verificationLeadMinutes: config.OPENING_VERIFICATION_LEAD_MINUTES, escalateEveryHours: config.OPENING_ESCALATE_EVERY_HOURS },
     maintenance: { businessDays: config.MAINTENANCE_TERM_DAYS },
+    staff: { ...DEFAULT_SETTINGS.staff, inductionDays: config.INDUCTION_TERM_DAYS },
+    preventive: { ...DEFAULT_SETTINGS.preventive, planDeadline: config.PREVENTIVE_PLAN_DEADLINE },
+    preOperative: { ...DEFAULT_SETTINGS.preOperative },
     supervision: { ...DEFAULT_SETTINGS.supervision, gabineteLeadDays: config.SUPERVISION_GABINETE_LEAD_DAYS, observationDays: config.SUPERVISION_OBSERVATION_DAYS },
     incidents: { termDays: { ...DEFAULT_SETTINGS.incidents.termDays, ...config.INCIDENT_TERM_DAYS } },
   };

@@ -15,6 +15,9 @@ import { createDecreeActivities } from './decrees';
 export type { AnnounceDecreeInput } from './decrees';
 import { createRecordActivities } from './records';
 import { createSupervisionActivities } from './supervision';
+import { createCenterActivities } from './centers';
+export type { CenterFacts } from './centers';
+import type { EngineSettings } from '../shared/settings';
 export type { PlannedVisit, SupervisionContext } from './supervision';
 import { documentFileName, documentPdf } from '../documents/store';
 
@@ -33,6 +36,11 @@ export interface ActivityDeps {
   mail: { from: string; sscsEmail: string };
   /** Temporal, for activities that act on other runs (signals, reconciliation); built by the caller. */
   client: Client;
+  /**
+   * Where the daily opening schedules live (2.2.2), for a center that starts operating (P2.2.1).
+   * Unset where the worker manages no schedules (the time-skipping test server has none).
+   */
+  openingSchedules?: { taskQueue: string; searchAttributes: boolean; settings: EngineSettings };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -294,6 +302,7 @@ export function createActivities(deps: ActivityDeps) {
   const activities = {
     ...createDecreeActivities(deps),
     ...createRecordActivities(deps),
+    ...createCenterActivities(deps),
     ...createSupervisionActivities(deps),
 
     /** Due date, reminders and escalation instants of a human task, on the business calendar. */

@@ -31,8 +31,8 @@ const centerSchema = new Schema(
     participatingEntities: { type: [entitySchema], default: [] },
     /** Role mailboxes of the Equipo MAC, for tasks, reminders and escalations. */
     contacts: { type: Map, of: String, default: {} },
-    /** Staff assigned per role, checked against Cuadro 01. */
-    staff: { type: Map, of: Number, default: {} },
+    /** Where the center is: its pre-operative stage (2.2.1, no daily opening yet) or operating. */
+    stage: { type: String, default: 'operating' },
     /** Opening hours override; the presentation's defaults apply where unset. */
     hours: { type: Schema.Types.Mixed },
   },
@@ -194,6 +194,53 @@ const planVisitSchema = new Schema(
   { _id: false },
 );
 
+/**
+ * A person of a center's staff (2.1.5): added when an incorporation (PA3.1.1) completes, ceased by
+ * a cese (PA3.1.4). Cuadro 01's check counts the active ones by profile. The induction (PA3.1.2)
+ * writes its state here: the Registro de Inducciones (Cuadro 03, 6.5) is a view of these.
+ */
+const staffMemberSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    centerId: { type: String, required: true, index: true },
+    name: { type: String, required: true },
+    profile: { type: String, required: true },
+    entityId: String,
+    status: { type: String, required: true, index: true },
+    joinedOn: { type: String, required: true },
+    incorporationRunId: String,
+    ceasedOn: String,
+    cessationRunId: String,
+    induction: {
+      runId: String,
+      status: String,
+      result: String,
+      rounds: Number,
+      startedOn: String,
+      closedOn: String,
+    },
+  },
+  { versionKey: false },
+);
+
+/** An asset of a center's register (src/domain/assets.ts): who owns it and who services it. */
+const assetSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    centerId: { type: String, required: true, index: true },
+    key: { type: String, required: true },
+    name: { type: String, required: true },
+    location: { type: String, required: true },
+    domain: { type: String, required: true },
+    item: String,
+    preoperativeItem: Number,
+    owner: { kind: { type: String, required: true }, entityId: String },
+    servicer: { type: String, required: true },
+    contract: { contractor: String, reference: String },
+  },
+  { versionKey: false },
+);
+
 const supervisionPlanSchema = new Schema(
   {
     _id: { type: String, required: true },
@@ -312,8 +359,22 @@ export interface CenterRecord {
   adminEntity: EntityRecord;
   participatingEntities: EntityRecord[];
   contacts: Record<string, string>;
-  staff: Record<string, number>;
+  stage?: 'pre_operative' | 'operating';
   hours?: unknown;
+}
+
+export interface StaffMemberRecord {
+  _id: string;
+  centerId: string;
+  name: string;
+  profile: string;
+  entityId?: string;
+  status: 'active' | 'ceased';
+  joinedOn: string;
+  incorporationRunId?: string;
+  ceasedOn?: string;
+  cessationRunId?: string;
+  induction?: { runId?: string; status?: string; result?: string; rounds?: number; startedOn?: string; closedOn?: string };
 }
 export type RunDoc = InferSchemaType<typeof runSchema>;
 export type TaskDoc = InferSchemaType<typeof taskSchema>;
@@ -331,6 +392,8 @@ export interface Models {
   Claim: Model<InferSchemaType<typeof claimSchema>>;
   Opening: Model<InferSchemaType<typeof openingSchema>>;
   SupervisionPlan: Model<InferSchemaType<typeof supervisionPlanSchema>>;
+  StaffMember: Model<InferSchemaType<typeof staffMemberSchema>>;
+  Asset: Model<InferSchemaType<typeof assetSchema>>;
   Counter: Model<InferSchemaType<typeof counterSchema>>;
   Checkpoint: Model<InferSchemaType<typeof checkpointSchema>>;
   SequenceClaim: Model<InferSchemaType<typeof sequenceClaimSchema>>;
@@ -349,6 +412,8 @@ export function createModels(connection: Connection): Models {
     Claim: connection.model('Claim', claimSchema, 'claims'),
     Opening: connection.model('Opening', openingSchema, 'openings'),
     SupervisionPlan: connection.model('SupervisionPlan', supervisionPlanSchema, 'supervision_plans'),
+    StaffMember: connection.model('StaffMember', staffMemberSchema, 'staff_members'),
+    Asset: connection.model('Asset', assetSchema, 'assets'),
     Counter: connection.model('Counter', counterSchema, 'counters'),
     Checkpoint: connection.model('Checkpoint', checkpointSchema, 'checkpoints'),
     SequenceClaim: connection.model('SequenceClaim', sequenceClaimSchema, 'sequence_claims'),

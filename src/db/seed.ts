@@ -1,5 +1,5 @@
 import type { Models } from './models';
-import { centerType, MINIMUM_STAFF } from '../domain/centers';
+import { seedAssets, seedRoster } from '../staff/roster';
 
 /**
  * The four centers of the 2015 presentation (seed 003): daily attentions, entities and modules
@@ -58,12 +58,18 @@ export const SEED_CENTERS = [
   },
 ];
 
+/** Callao (type C) has two Orientadores of the three Cuadro 01 asks: the demo of a center below minimum. */
+const SEED_SHORT_STAFF = { callao: { orientador: 2 } };
+
 export async function seedCenters(models: Models): Promise<number> {
   let created = 0;
   for (const { entityCount: _published, ...c } of SEED_CENTERS) {
-    const staff = MINIMUM_STAFF[centerType(c.dailyAttentions)];
-    const res = await models.Center.updateOne({ _id: c._id }, { $setOnInsert: { ...c, staff, active: true } }, { upsert: true });
+    const res = await models.Center.updateOne({ _id: c._id }, { $setOnInsert: { ...c, active: true, stage: 'operating' } }, { upsert: true });
     created += res.upsertedCount;
+    // A roster and an asset register for a seeded center that has none (a store from before them);
+    // one that has them keeps its own.
+    if (!(await models.StaffMember.exists({ centerId: c._id }))) await seedRoster(models, [c], SEED_SHORT_STAFF);
+    if (!(await models.Asset.exists({ centerId: c._id }))) await seedAssets(models, c._id, c.participatingEntities.map((e) => e.id));
   }
   return created;
 }

@@ -19,14 +19,17 @@ export const MINIMUM_STAFF: Record<CenterType, Partial<Record<Role, number>>> = 
 export interface StaffingCheck {
   ok: boolean;
   roles: { role: Role; minimum: number; assigned: number; ok: boolean }[];
+  /** What the center lacks to reach the minimum of its type, profile by profile. */
+  missing: { role: Role; missing: number }[];
 }
 
+/** Cuadro 01 against the active staff per profile (the real roster, src/staff/roster.ts). */
 export function staffingCheck(type: CenterType, staff: Record<string, number>): StaffingCheck {
   const roles = Object.entries(MINIMUM_STAFF[type]).map(([role, minimum]) => {
     const assigned = staff[role] ?? 0;
     return { role: role as Role, minimum: minimum!, assigned, ok: assigned >= minimum! };
   });
-  return { ok: roles.every((r) => r.ok), roles };
+  return { ok: roles.every((r) => r.ok), roles, missing: roles.filter((r) => !r.ok).map((r) => ({ role: r.role, missing: r.minimum - r.assigned })) };
 }
 
 /** One day's opening hours, Lima wall-clock `HH:MM`; `null` where the center does not open that day. */

@@ -49,7 +49,7 @@ export async function computeIndicators(
   }
   const planFigures = await supervisionPlanFigures(models, scope);
   return procedures.map((p) => {
-    const sumOf = (code: string, k: string) => byCode.get(code)?.[k] ?? 0;
+    const sumOf = (codes: string | string[], k: string) => [codes].flat().reduce((sum, code) => sum + (byCode.get(code)?.[k] ?? 0), 0);
     return {
       code: p.code,
       name: p.name,

@@ -104,6 +104,11 @@ export const itemCheckSchema = z
   .object({
     status: z.enum(['ok', 'missing', 'damaged']),
     observation: freeTextSchema(500).optional(),
+    asset: z
+      .string()
+      .max(120)
+      .optional()
+      .describe('Activo del registro del centro al que se refiere (p. ej. "computadoras-sunat": la de una entidad); si falta, el del ítem'),
   })
   .strict()
   .refine((c) => c.status === 'ok' || c.observation !== undefined, { path: ['observation'], message: 'an observation is required when the item is missing or damaged' });
@@ -120,7 +125,7 @@ export interface VerificationOutcome {
   /** Critical resources not available (missing or damaged), vigilance included: the center does not open. */
   critical: { id: string; label: string; observation?: string }[];
   /** Everything else not ok: the center opens, and each one goes to corrective maintenance. */
-  findings: { id: OpeningItemId; label: string; zone: string; status: ItemStatus; observation?: string; tic: boolean }[];
+  findings: { id: OpeningItemId; label: string; zone: string; status: ItemStatus; observation?: string; tic: boolean; asset?: string }[];
 }
 
 /** The decision of 2.2.2 on a (possibly partial, for re-verification) checklist. */
@@ -131,7 +136,7 @@ export function assessVerification(items: Partial<Record<OpeningItemId, ItemChec
     const check = items[item.id];
     if (!check || check.status === 'ok') continue;
     if (CRITICAL_ITEMS.includes(item.id)) critical.push({ id: item.id, label: item.label, observation: check.observation });
-    else findings.push({ id: item.id, label: item.label, zone: item.zoneName, status: check.status, observation: check.observation, tic: item.zone === 'tic' });
+    else findings.push({ id: item.id, label: item.label, zone: item.zoneName, status: check.status, observation: check.observation, tic: item.zone === 'tic', ...(check.asset ? { asset: check.asset } : {}) });
   }
   if (securityAgents !== undefined && securityAgents < 1) {
     critical.push({ id: VIGILANCE.id, label: VIGILANCE.label, observation: 'Sin agentes de seguridad presentes (2.1.2)' });

@@ -29,6 +29,20 @@ export interface EngineSettings {
   };
   /** Corrective maintenance (PA2.2.3, PA1.1.4): business days to get a finding fixed. */
   maintenance: { businessDays: number };
+  /**
+   * Staff (PA3.1.1, PA3.1.2): business days for the Entidad Administradora to incorporate the
+   * person required; for the Supervisor to give the induction, evaluate it, and for the
+   * coordinator's decision after a not satisfactory one.
+   */
+  staff: { incorporationDays: number; inductionDays: number; evaluationDays: number; decisionDays: number };
+  /**
+   * Preventive maintenance (PA2.2.1, PA2.2.2, PA1.1.3): the plan of a year is due on
+   * `planDeadline` (MM-DD of that year); each scheduled maintenance opens `leadDays` business days
+   * before its date, for the coordination with the contractor.
+   */
+  preventive: { planDeadline: string; approvalDays: number; leadDays: number };
+  /** The pre-operative stage (P2.2.1, 2.2.1): business days for each of its activities. */
+  preOperative: { checklistDays: number; enablementDays: number; marchaBlancaDays: number; inaugurationDays: number };
   /** Incidents (PM1.3.3): business days the entity has to report a solution, per type (ANS). */
   incidents: { termDays: Record<IncidentType, number> };
   /**
@@ -57,6 +71,9 @@ export interface EngineSettings {
 export const DEFAULT_SETTINGS: EngineSettings = {
   opening: { verificationLeadMinutes: 30, escalateEveryHours: 2 },
   maintenance: { businessDays: 5 },
+  staff: { incorporationDays: 20, inductionDays: 5, evaluationDays: 2, decisionDays: 3 },
+  preventive: { planDeadline: '01-31', approvalDays: 3, leadDays: 5 },
+  preOperative: { checklistDays: 10, enablementDays: 10, marchaBlancaDays: 15, inaugurationDays: 10 },
   supervision: { gabineteLeadDays: 15, gabineteDueBefore: 2, reportDays: 10, reviewDays: 3, observationDays: 20, verificationDays: 5, entityReportsDays: 10, escalateEvery: 5 },
   incidents: {
     termDays: {

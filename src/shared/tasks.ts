@@ -3,6 +3,9 @@ import { freeTextSchema, verdictWithText } from './schemas';
 import { INCIDENT_TYPE_IDS } from './settings';
 import { fullChecklistSchema, itemCheckSchema, securityAgentsSchema } from '../domain/opening';
 import { gabineteSchemas, posteriorSchemas, visitSchemas } from '../domain/supervision';
+import { communicateCessationSchema, decideInductionSchema, deliverInductionSchema, evaluateInductionSchema, incorporateStaffSchema } from '../domain/staff';
+import { coordinatePreventiveSchema, executePreventiveSchema, formulatePreventivePlanSchema } from '../domain/preventive';
+import { agreeInaugurationSchema, enableEntityModulesSchema, marchaBlancaSchema, preoperativeChecklistSchema, solvePreoperativeSchema } from '../domain/preoperative';
 
 const verdictWithObservations = <V extends [string, ...string[]]>(verdicts: V, accept: V[number], describe: string) =>
   verdictWithText(verdicts, accept, describe, 'observations', 'Obligatorias si no se da conformidad');
@@ -103,6 +106,27 @@ export const taskDataSchemas = {
   ...gabineteSchemas,
   ...visitSchemas,
   ...posteriorSchemas,
+  /** PA3.1.1: the Entidad Administradora incorporates the person required (or says why not). */
+  incorporate_staff: incorporateStaffSchema,
+  /** PA3.1.2: the Supervisor gives the induction, topic by topic (2.1.5 i, 2.2.3, 2.1.7). */
+  deliver_induction: deliverInductionSchema,
+  evaluate_induction: evaluateInductionSchema,
+  decide_induction: decideInductionSchema,
+  /** PA3.1.4: the cese communicated; the person leaves the roster. */
+  communicate_cessation: communicateCessationSchema,
+  /** PA2.2.1: each part of the annual preventive plan, and its approval. */
+  formulate_preventive_plan: formulatePreventivePlanSchema,
+  approve_preventive_plan: verdictWithObservations(['approved', 'returned'], 'approved', 'Aprobación del plan de mantenimiento preventivo'),
+  /** PA2.2.2 / PA1.1.3: one scheduled maintenance, coordinated with the contractor and executed. */
+  coordinate_preventive: coordinatePreventiveSchema,
+  execute_preventive: executePreventiveSchema,
+  confirm_preventive: verdictWithObservations(['conforme', 'no_conforme'], 'conforme', 'Conformidad del mantenimiento preventivo'),
+  /** P2.2.1 (2.2.1): the pre-operative stage of a new center. */
+  verify_preoperative_checklist: preoperativeChecklistSchema,
+  solve_preoperative_observations: solvePreoperativeSchema,
+  enable_entity_modules: enableEntityModulesSchema,
+  run_marcha_blanca: marchaBlancaSchema,
+  agree_inauguration: agreeInaugurationSchema,
 } as const;
 
 export type TaskType = keyof typeof taskDataSchemas;

@@ -1,3 +1,4 @@
+import { procedureFor } from '../catalog';
 import { acts, Run, withRun } from './run';
 import type { RunMeta, RunState } from '../shared/messages';
 import type { EngineSettings } from '../shared/settings';
@@ -90,7 +91,8 @@ async function conflictRun(run: Run, { meta, input, settings }: ConflictWorkflow
 
   let incidentRunId: string | null = null;
   if (entity && attention.data.incidentType) {
-    incidentRunId = await run.spawn('incident', 'PM1.3.3', 'incidentWorkflow', {
+    const incident = procedureFor('incident');
+    incidentRunId = await run.spawn('incident', incident.code, incident.workflowType, {
       input: { centerId: meta.centerId, entityId: entity.id, type: attention.data.incidentType, description: input.description, occurredAt: input.occurredAt, sourceRunId: meta.runId, ...(input.module ? { module: input.module } : {}) },
       settings,
     });

@@ -10,3 +10,6 @@ export { decreeWorkflow } from './decree';
 export { reconcileRunsWorkflow } from './reconcile';
 export { supervisionWorkflow, supervisionObservationWorkflow } from './supervision';
 export { supervisionPlanWorkflow } from './supervisionPlan';
+export { incorporationWorkflow, inductionWorkflow, cessationWorkflow } from './staff';
+export { preventivePlanWorkflow, preventiveScheduleWorkflow, preventiveMaintenanceWorkflow } from './preventive';
+export { preOperativeWorkflow } from './preoperative';

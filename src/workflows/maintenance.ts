@@ -1,18 +1,13 @@
-import { Run, withRun } from './run';
+import { patched } from '@temporalio/workflow';
+import { acts, ESCALATION_PATH, Run, withRun } from './run';
 import type { RunMeta, RunState } from '../shared/messages';
 import type { EngineSettings } from '../shared/settings';
 import type { Role } from '../shared/roles';
+import { codesServing, findProcedure, type correctiveInputSchema } from '../catalog';
+import { servicerRole } from '../domain/assets';
+import type { z } from 'zod';
 
-export interface MaintenanceInput {
-  centerId: string;
-  /** The resource or equipment to repair, as the verification names it. */
-  asset: string;
-  description: string;
-  /** The item of the daily checklist (2.2.2), when a verification found it. */
-  itemId?: string;
-  /** The run that found it (a daily opening). */
-  sourceRunId?: string;
-}
+export type MaintenanceInput = z.infer<typeof correctiveInputSchema>;
 
 export interface MaintenanceWorkflowInput {
   meta: RunMeta;
@@ -22,39 +17,54 @@ export interface MaintenanceWorkflowInput {
 
 /** How a maintenance of a checklist item is found while it runs: one at a time per center and item. */
 export const maintenanceRef = (itemId: string) => `item:${itemId}`;
+/** …and of an asset of the register. */
+export const assetRef = (assetId: string) => `asset:${assetId}`;
 
 /** The arguments of a corrective maintenance run started by another run (`Run.spawn` adds meta). */
 export function startMaintenanceArgs(centerId: string, settings: EngineSettings, rest: Omit<MaintenanceInput, 'centerId'>) {
   return { input: { centerId, ...rest }, settings };
 }
 
-/**
- * Who gets it done and who gives conformity: the Especialista TIC and the supervisor for TICs
- * (PA1.1.4, ours: Cuadro 08 names no owner), the supervisor (owner, Cuadro 08) and the coordinator
- * for the rest (PA2.2.3).
- */
-const RESPONSIBLES: Record<string, { fixer: Role; confirmer: Role }> = {
-  'PA1.1.4': { fixer: 'tic_specialist', confirmer: 'supervisor' },
-  'PA2.2.3': { fixer: 'supervisor', confirmer: 'coordinator' },
-};
+/** Every corrective maintenance procedure (PA2.2.3, PA1.1.4), from the catalog. */
+export const MAINTENANCE_CODES = codesServing('corrective_maintenance');
 
-/** The maintenance procedure a finding goes to: PA1.1.4 for Servicios TIC, PA2.2.3 for the rest. */
-export const maintenanceCodeFor = (tic: boolean) => (tic ? 'PA1.1.4' : 'PA2.2.3');
-export const MAINTENANCE_CODES = Object.keys(RESPONSIBLES);
+/** Runs that started before the asset register route by the procedure's own responsibles. */
+export const ASSET_ROUTING_PATCH = 'corrective-by-asset';
 
 /**
  * PA2.2.3 Ejecución del mantenimiento correctivo / PA1.1.4 Gestión del mantenimiento correctivo
- * de TICs (Cuadros 07–08, Listado). The responsible gets the repair done within the configured
- * business days (reminder the day before; escalation to the coordinator, then the Entidad
- * Administradora); the confirmer gives conformity or returns it with observations.
+ * de TICs (Cuadros 07–08, Listado). Whoever services the asset (2.1.5: the Especialista TIC for
+ * informatics, communications and electronic equipment such as air conditioning; the Supervisor
+ * for the infrastructure; the entity's own TIC staff, through its contact, for its equipment)
+ * gets the repair done within the configured business days, reminded the day before and escalated
+ * Coordinador → Entidad Administradora → SSCS; the confirmer of the catalog gives conformity or
+ * returns it with observations.
  */
 export async function maintenanceWorkflow(args: MaintenanceWorkflowInput): Promise<RunState> {
   return withRun(args.meta, (run) => maintenanceRun(run, args));
 }
 
 async function maintenanceRun(run: Run, { meta, input, settings }: MaintenanceWorkflowInput): Promise<RunState> {
-  const { fixer, confirmer } = RESPONSIBLES[meta.code] ?? RESPONSIBLES['PA2.2.3'];
-  await run.begin(`Mantenimiento correctivo: ${input.asset}`, {}, input.itemId ? maintenanceRef(input.itemId) : undefined);
+  const serves = findProcedure(meta.code)?.serves;
+  const roles = serves && 'fixer' in serves ? serves : { fixer: 'supervisor' as Role, confirmer: 'coordinator' as Role };
+  let fixer: { role: Role; entityId?: string; levels: typeof ESCALATION_PATH } = { role: roles.fixer, levels: ['coordinator', 'admin_entity'] };
+  let asset = input.asset;
+  let ref = input.itemId ? maintenanceRef(input.itemId) : undefined;
+  if (patched(ASSET_ROUTING_PATCH)) {
+    const found = input.assetId || input.itemId ? await acts.resolveAsset({ centerId: meta.centerId, assetKey: input.assetId, itemId: input.itemId }) : null;
+    const role = found ? (servicerRole(found) as Role) : roles.fixer;
+    fixer = {
+      role,
+      ...(found?.owner.kind === 'entity' ? { entityId: found.owner.entityId } : {}),
+      // The full path of the manual above whoever holds it; an entity's contact starts at the coordinator.
+      levels: role === 'participant_entity' ? [...ESCALATION_PATH] : ESCALATION_PATH.slice(ESCALATION_PATH.indexOf(role as never) + 1),
+    };
+    if (found) {
+      asset = `${found.name} (${found.location})`;
+      ref = input.assetId ? assetRef(found.id) : ref;
+    }
+  }
+  await run.begin(`Mantenimiento correctivo: ${asset}`, {}, ref);
   let observations: string | undefined;
   let rounds = 0;
   for (;;) {
@@ -62,21 +72,22 @@ async function maintenanceRun(run: Run, { meta, input, settings }: MaintenanceWo
     await run.task({
       key: `fix-${rounds}`,
       type: 'fix_maintenance',
-      title: observations ? `Corregir el mantenimiento de ${input.asset}: ${observations}` : `Ejecutar el mantenimiento correctivo de ${input.asset}`,
-      role: fixer,
+      title: observations ? `Corregir el mantenimiento de ${asset}: ${observations}` : `Ejecutar el mantenimiento correctivo de ${asset}`,
+      role: fixer.role,
+      ...(fixer.entityId ? { entityId: fixer.entityId } : {}),
       dueBusinessDays: settings.maintenance.businessDays,
       remindBefore: [1],
-      levels: ['coordinator', 'admin_entity'],
+      levels: fixer.levels,
     });
     const confirmation = await run.task({
       key: `confirm-${rounds}`,
       type: 'confirm_maintenance',
-      title: `Dar conformidad al mantenimiento correctivo de ${input.asset}`,
-      role: confirmer,
+      title: `Dar conformidad al mantenimiento correctivo de ${asset}`,
+      role: roles.confirmer,
       dueBusinessDays: 2,
     });
     if (confirmation.data.verdict === 'conforme') break;
     observations = confirmation.data.observations;
   }
-  return run.finish('completed', { closed: 1, achieved: 1, corrective: 1, maintenance: 1 }, { asset: input.asset, rounds, sourceRunId: input.sourceRunId ?? null });
+  return run.finish('completed', { closed: 1, achieved: 1, corrective: 1, maintenance: 1 }, { asset, rounds, sourceRunId: input.sourceRunId ?? null, ...(fixer.entityId ? { entityId: fixer.entityId } : {}) });
 }

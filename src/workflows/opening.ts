@@ -1,4 +1,4 @@
-import { sleep, workflowInfo } from '@temporalio/workflow';
+import { patched, sleep, workflowInfo } from '@temporalio/workflow';
 import { acts, Run, withRun } from './run';
 import type { OpeningDay, Recipient } from '../activities';
 import type { RunMeta, RunState, TaskState } from '../shared/messages';
@@ -6,7 +6,8 @@ import type { EngineSettings } from '../shared/settings';
 import type { TaskData } from '../shared/tasks';
 import { ROLE_TITLES } from '../shared/roles';
 import { assessVerification, CRITICAL_ITEMS, OPENING_ZONES, STATUS_LABELS, VIGILANCE, type ItemCheck, type OpeningItemId, type VerificationOutcome } from '../domain/opening';
-import { MAINTENANCE_CODES, maintenanceCodeFor, maintenanceRef, startMaintenanceArgs } from './maintenance';
+import { ASSET_ROUTING_PATCH, MAINTENANCE_CODES, assetRef, maintenanceRef, startMaintenanceArgs } from './maintenance';
+import { procedureFor } from '../catalog';
 
 export interface OpeningInput {
   centerId: string;
@@ -191,20 +192,27 @@ function missingFromReverification(expected: string[], data: TaskData<'reverify_
 }
 
 /**
- * One corrective maintenance run per non-critical finding (PA1.1.4 for Servicios TIC, else
- * PA2.2.3), unless one for that item is still running: a TV broken for a week is one maintenance.
+ * One corrective maintenance run per non-critical finding, unless one for that item (or asset) is
+ * still running: a TV broken for a week is one maintenance. The procedure is the one of the
+ * asset's domain in the register (PA1.1.4 for TIC equipment such as air conditioning, PA2.2.3 for
+ * the infrastructure, 2.1.5); runs that started before the register went by the checklist zone.
  */
 async function correctiveRuns(run: Run, date: string, outcome: VerificationOutcome, settings: EngineSettings): Promise<string[]> {
   const ids: string[] = [];
+  const byAsset = patched(ASSET_ROUTING_PATCH);
   for (const f of outcome.findings) {
-    const code = maintenanceCodeFor(f.tic);
-    const running = await acts.findOpenRun({ codes: MAINTENANCE_CODES, centerId: run.meta.centerId, ref: maintenanceRef(f.id) });
+    const asset = byAsset ? await acts.resolveAsset({ centerId: run.meta.centerId, assetKey: f.asset, itemId: f.id }) : null;
+    const procedure = procedureFor('corrective_maintenance', asset?.domain ?? (f.tic ? 'tic' : 'infrastructure'));
+    const named = asset && f.asset ? asset : null;
+    const ref = named ? assetRef(named.id) : maintenanceRef(f.id);
+    const running = await acts.findOpenRun({ codes: MAINTENANCE_CODES, centerId: run.meta.centerId, ref });
     ids.push(
       running ??
-        (await run.spawn(`maintenance-${f.id}`, code, 'maintenanceWorkflow', startMaintenanceArgs(run.meta.centerId, settings, {
+        (await run.spawn(named ? `maintenance-${f.id}-${named.key}` : `maintenance-${f.id}`, procedure.code, procedure.workflowType, startMaintenanceArgs(run.meta.centerId, settings, {
           asset: `${f.label} (${f.zone})`,
           description: `${STATUS_LABELS[f.status]}${f.observation ? `: ${f.observation}` : ''}. Hallado en la verificación diaria (2.2.2).`,
           itemId: f.id,
+          ...(named ? { assetId: named.key } : {}),
           sourceRunId: run.meta.runId,
         }))),
     );

@@ -70,6 +70,9 @@ const delivery = proxyActivities<Activities>({
   },
 });
 
+/** A Lima date (Peru: UTC−5 all year, no daylight saving time) of an instant, workflow-safe. */
+export const limaDay = (at: number | string = Date.now()): string => new Date((typeof at === 'string' ? Date.parse(at) : at) - 5 * 3600_000).toISOString().slice(0, 10);
+
 /** The escalation path of the manual: Coordinador del Centro → Entidad Administradora → SSCS-SGP. */
 export const ESCALATION_PATH: EscalationLevel[] = ['coordinator', 'admin_entity', 'sscs'];
 
@@ -137,6 +140,29 @@ export async function withRun(meta: RunMeta, body: (run: Run) => Promise<RunStat
     await CancellationScope.nonCancellable(() => run.close(status, status === 'failed' ? reasonOf(err) : undefined));
     throw err;
   }
+}
+
+/**
+ * Starts a run of `code` as a child that outlives its parent. Its business number is claimed under
+ * `owner`, so a retry or a replay gets the same number and the child starts once.
+ */
+export async function startRunChild(
+  from: { centerId: string; searchAttributes?: boolean; owner: string; startedBy: RunMeta['startedBy'] },
+  code: string,
+  workflowType: string,
+  args: Record<string, unknown>,
+) {
+  const runId = await acts.allocateRunNumber({ code, centerId: from.centerId, owner: from.owner });
+  const meta = { runId, code, centerId: from.centerId, startedBy: from.startedBy, searchAttributes: from.searchAttributes } as RunMeta;
+  const handle = await startChild<(a: any) => Promise<RunState>>(workflowType, {
+    workflowId: runId,
+    args: [{ meta, ...args }],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    ...(from.searchAttributes
+      ? { typedSearchAttributes: [{ key: CenterIdAttr, value: from.centerId }, { key: ProcedureCodeAttr, value: code }, { key: RunStatusAttr, value: 'running' }] as never }
+      : {}),
+  });
+  return { runId, handle };
 }
 
 export class Run {
@@ -291,17 +317,7 @@ export class Run {
 
   /** `spawn`, with the child's handle: a run that waits for its children's results (supervision's observations). */
   async spawnChild(key: string, code: string, workflowType: string, args: Record<string, unknown>) {
-    const runId = await acts.allocateRunNumber({ code, centerId: this.meta.centerId, owner: `run:${this.meta.runId}:${key}` });
-    const meta: RunMeta = { runId, code, centerId: this.meta.centerId, startedBy: { sub: this.meta.runId, role: 'run' }, searchAttributes: this.meta.searchAttributes };
-    const handle = await startChild<(a: any) => Promise<RunState>>(workflowType, {
-      workflowId: runId,
-      args: [{ meta, ...args }],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      ...(this.meta.searchAttributes
-        ? { typedSearchAttributes: [{ key: CenterIdAttr, value: this.meta.centerId }, { key: ProcedureCodeAttr, value: code }, { key: RunStatusAttr, value: 'running' }] as never }
-        : {}),
-    });
-    return { runId, handle };
+    return startRunChild({ centerId: this.meta.centerId, searchAttributes: this.meta.searchAttributes, owner: `run:${this.meta.runId}:${key}`, startedBy: { sub: this.meta.runId, role: 'run' } }, code, workflowType, args);
   }
 
   /** A numbered document (same number on retry). */

@@ -1,5 +1,5 @@
 import { condition, sleep } from '@temporalio/workflow';
-import { acts, Run, withRun } from './run';
+import { acts, limaDay, Run, withRun } from './run';
 import type { SupervisionContext } from '../activities';
 import type { RunMeta, RunState, TaskState } from '../shared/messages';
 import type { EngineSettings } from '../shared/settings';
@@ -122,7 +122,7 @@ async function supervisionRun(run: Run, { input, settings }: SupervisionWorkflow
   const fichaDoc = await run.document('ficha', 'ficha_supervision', fichaData(ficha.data, input.visitDate, entityNames, modality.data.modality));
   const closing = await run.task({ key: 'c03-10-closing', type: 'close_supervision_visit', title: 'Reunión de cierre: resumen, entrega del Informe Expositivo y firma del acta (Cuadro 03, 10)', role: 'sscs', functions: LEAD, check: onlyLead, ...onVisit });
   // The Lima date (UTC−5 all year, no daylight saving) of the closing meeting.
-  const executedOn = new Date(Date.parse(closing.completedAt!) - 5 * 3600_000).toISOString().slice(0, 10);
+  const executedOn = limaDay(closing.completedAt!);
   const noItems = fichaNoItems(ficha.data);
   const acta = await run.document('acta', 'acta_supervision', {
     visitDate: input.visitDate,

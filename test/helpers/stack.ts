@@ -91,7 +91,7 @@ export async function startStack(opts: { worker?: boolean; publicRateLimit?: num
         namespace,
         taskQueue,
         workflowBundle: testEnv.workflowBundle(),
-        deps: (opts.activityDeps ?? ((d) => d))({ models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: 'Centro MAC <no-responder@mac.gob.pe>', sscsEmail: 'sscs@pcm.gob.pe' }, client }),
+        deps: (opts.activityDeps ?? ((d) => d))({ models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: 'Centro MAC <no-responder@mac.gob.pe>', sscsEmail: 'sscs@pcm.gob.pe' }, client, openingSchedules: { taskQueue, searchAttributes: true, settings: DEFAULT_SETTINGS } }),
       });
       running = worker.run();
     },

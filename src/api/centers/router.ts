@@ -2,11 +2,13 @@ import { z } from 'zod';
 import type { Api } from '../route';
 import { errorResponses, json } from '../route';
 import type { ApiDeps } from '../deps';
-import { forgetCenter, type CenterRecord } from '../../db/models';
-import { centerHours, centerType, staffingCheck, type CenterHours } from '../../domain/centers';
+import { forgetCenter, isDuplicateKey, type CenterRecord, type StaffMemberRecord } from '../../db/models';
+import { centerHours, centerType, type CenterHours, type StaffingCheck } from '../../domain/centers';
+import { seedAssets, serializeMember, staffingOf } from '../../staff/roster';
+import { centerIdSchema, emailSchema, freeTextSchema, isoDateSchema } from '../../shared/schemas';
 import { ensureOpeningSchedules, OpeningHoursError, openingScheduleId, openingScheduleSpec } from '../../schedules/opening';
 import { assertCenter } from '../auth';
-import { invalidField, notFound } from '../errors';
+import { conflict, invalidField, notFound } from '../errors';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a Lima time HH:MM');
 const dayHoursSchema = z
@@ -26,7 +28,7 @@ const hoursBodySchema = z
 
 const anyObject = z.record(z.string(), z.unknown());
 
-function serialize(c: CenterRecord) {
+function serialize(c: CenterRecord, staffing: StaffingCheck | undefined) {
   const type = centerType(c.dailyAttentions);
   return {
     id: c._id,
@@ -34,6 +36,7 @@ function serialize(c: CenterRecord) {
     city: c.city,
     address: c.address ?? null,
     active: c.active,
+    stage: c.stage ?? 'operating',
     type,
     dailyAttentions: c.dailyAttentions,
     modules: c.modules,
@@ -41,9 +44,36 @@ function serialize(c: CenterRecord) {
     adminEntity: c.adminEntity,
     participatingEntities: c.participatingEntities,
     hours: centerHours(c.hours as Partial<CenterHours> | undefined),
-    staffing: staffingCheck(type, c.staff ?? {}),
+    /** Cuadro 01's minimum for the type against the active roster (PA3.1.1 adds, PA3.1.4 ceases). */
+    staffing,
   };
 }
+
+const entityBodySchema = z
+  .object({ id: z.string().regex(/^[a-z0-9-]+$/, 'must be an entity id').max(60), name: freeTextSchema(200), email: emailSchema })
+  .strict();
+
+/** A new center, created by SSCS in its pre-operative stage (2.2.1): P2.2.1 then brings it into operation. */
+const newCenterSchema = z
+  .object({
+    id: centerIdSchema,
+    name: freeTextSchema(120).describe('Nombre, sin "Centro MAC" (p. ej. "Arequipa")'),
+    city: freeTextSchema(120),
+    address: freeTextSchema(200).optional(),
+    dailyAttentions: z.number().int().min(1).max(100_000).describe('Atenciones diarias previstas: fija el tipo A/B/C (2.1.4)'),
+    modules: z.number().int().min(1).max(500),
+    pcmOwned: z.boolean().default(false),
+    adminEntity: entityBodySchema.describe('Entidad Administradora'),
+    participatingEntities: z.array(entityBodySchema).min(1).max(40),
+    contacts: z
+      .object({ coordinator: emailSchema, supervisor: emailSchema, tic_specialist: emailSchema, orientador: emailSchema.optional(), mac_express_advisor: emailSchema.optional() })
+      .strict()
+      .describe('Buzones del Equipo MAC'),
+  })
+  .strict()
+  .refine((b) => new Set(b.participatingEntities.map((e) => e.id)).size === b.participatingEntities.length, { path: ['participatingEntities'], message: 'each entity once' });
+
+const centerParams = z.object({ centerId: z.string().min(1).openapi({ example: 'lima-norte' }) });
 
 export function registerCenters(api: Api, deps: ApiDeps): void {
   api.route({
@@ -55,7 +85,8 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
     handler: async ({ actor }) => {
       const filter = actor.centers === '*' ? {} : { _id: { $in: actor.centers } };
       const centers = await deps.models.Center.find(filter).sort({ _id: 1 }).lean<CenterRecord[]>();
-      return { centers: centers.map(serialize) };
+      const staffing = await staffingOf(deps.models, centers);
+      return { centers: centers.map((c) => serialize(c, staffing.get(c._id))) };
     },
   });
 
@@ -70,7 +101,93 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
       assertCenter(actor, params.centerId);
       const c = await deps.models.Center.findById(params.centerId).lean<CenterRecord>();
       if (!c) throw notFound(`center ${params.centerId}`);
-      return serialize(c);
+      return serialize(c, (await staffingOf(deps.models, [c])).get(c._id));
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/centers',
+    summary: 'Create a new center in its pre-operative stage (2.2.1): inactive, no daily opening, its asset register seeded; start P2.2.1 on it',
+    tags: ['centers'],
+    roles: ['sscs'],
+    status: 201,
+    body: newCenterSchema,
+    responses: { 201: json(anyObject, 'the new center'), ...errorResponses(400, 401, 403, 409) },
+    handler: async ({ body }) => {
+      const { id, ...rest } = body;
+      const doc = { _id: id, ...rest, active: false, stage: 'pre_operative' as const };
+      try {
+        await deps.models.Center.create(doc);
+      } catch (err) {
+        if (isDuplicateKey(err)) throw conflict('center_exists', `center ${id} already exists`);
+        throw err;
+      }
+      forgetCenter(deps.models, id);
+      await seedAssets(deps.models, id, body.participatingEntities.map((e) => e.id));
+      const c = await deps.models.Center.findById(id).lean<CenterRecord>();
+      return serialize(c!, (await staffingOf(deps.models, [c!])).get(id));
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/centers/{centerId}/staff',
+    summary: "The center's staff (2.1.5): who joined through PA3.1.1, who ceased through PA3.1.4, each one's induction",
+    tags: ['centers'],
+    params: centerParams,
+    query: z.object({ status: z.enum(['active', 'ceased', 'all']).default('active') }),
+    responses: { 200: json(z.object({ staff: z.array(anyObject) }), 'the roster'), ...errorResponses(401, 403, 404) },
+    handler: async ({ params, query, actor }) => {
+      assertCenter(actor, params.centerId);
+      const filter = { centerId: params.centerId, ...(query.status === 'all' ? {} : { status: query.status }) };
+      const staff = await deps.models.StaffMember.find(filter).sort({ _id: 1 }).lean<StaffMemberRecord[]>();
+      return { staff: staff.map(serializeMember) };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/centers/{centerId}/inductions',
+    summary: 'Registro de Inducciones (Cuadro 03, 6.5): every person who joined since `from`, with their induction (PA3.1.2) and its result',
+    tags: ['centers'],
+    params: centerParams,
+    query: z.object({ from: isoDateSchema.optional(), to: isoDateSchema.optional() }),
+    responses: { 200: json(z.object({ inductions: z.array(anyObject) }), 'the register'), ...errorResponses(401, 403, 404) },
+    handler: async ({ params, query, actor }) => {
+      assertCenter(actor, params.centerId);
+      const joined = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lte: query.to } : {}) };
+      const staff = await deps.models.StaffMember.find({ centerId: params.centerId, ...(query.from || query.to ? { joinedOn: joined } : {}) })
+        .sort({ joinedOn: 1, _id: 1 })
+        .lean<StaffMemberRecord[]>();
+      return {
+        inductions: staff.map((m) => ({
+          staffMemberId: m._id,
+          name: m.name,
+          profile: m.profile,
+          entityId: m.entityId ?? null,
+          joinedOn: m.joinedOn,
+          runId: m.induction?.runId ?? null,
+          status: m.induction?.status ?? 'none',
+          result: m.induction?.result ?? null,
+          rounds: m.induction?.rounds ?? 0,
+          closedOn: m.induction?.closedOn ?? null,
+        })),
+      };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/centers/{centerId}/assets',
+    summary: "The center's asset register: owner (the center or an entity) and who services each asset (2.1.5)",
+    tags: ['centers'],
+    params: centerParams,
+    responses: { 200: json(z.object({ assets: z.array(anyObject) }), 'the register'), ...errorResponses(401, 403, 404) },
+    handler: async ({ params, actor }) => {
+      assertCenter(actor, params.centerId);
+      const assets = await deps.models.Asset.find({ centerId: params.centerId }).sort({ _id: 1 }).lean();
+      return { assets: assets.map(({ _id, ...a }) => ({ id: _id, ...a })) };
     },
   });
 
@@ -104,7 +221,7 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
         .describe()
         .then((d) => d.info.nextActionTimes.slice(0, 5).map((t) => t.toISOString()))
         .catch(() => []);
-      return { ...serialize({ ...c, hours }), dailyOpening: { scheduleId: openingScheduleId(c._id), nextVerifications: next } };
+      return { ...serialize({ ...c, hours }, (await staffingOf(deps.models, [c])).get(c._id)), dailyOpening: { scheduleId: openingScheduleId(c._id), nextVerifications: next } };
     },
   });
 }

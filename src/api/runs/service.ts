@@ -50,7 +50,15 @@ export async function startRun(
   if (starter.kind === 'staff') assertCenter(starter.actor, input.centerId);
   const startedBy: RunMeta['startedBy'] = starter.kind === 'staff' ? { sub: starter.actor.sub, role: starter.actor.role } : { sub: 'ciudadano', role: 'citizen' };
   const center = await findCenter(deps.models, input.centerId);
-  if (!center || !center.active) throw invalidField('body.centerId', `unknown center ${input.centerId}`);
+  if (!center) throw invalidField('body.centerId', `unknown center ${input.centerId}`);
+  // P2.2.1 runs on a center in its pre-operative stage; every other procedure on an operating one.
+  const stage = center.stage ?? 'operating';
+  if (procedure.centerStage === 'pre_operative' && stage !== 'pre_operative') {
+    throw conflict('center_not_pre_operative', `${procedure.code} runs on a new center in its pre-operative stage; ${center._id} is ${stage}`);
+  }
+  if (procedure.centerStage !== 'pre_operative' && !center.active) {
+    throw conflict('center_not_operating', `${center._id} is not operating yet (${stage}): ${procedure.code} cannot run on it until its pre-operative stage (P2.2.1) ends`);
+  }
   if (input.entityId && !center.participatingEntities.some((e) => e.id === input.entityId)) {
     throw invalidField('body.entityId', `${input.entityId} is not a participating entity of ${center._id}`);
   }

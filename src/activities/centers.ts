@@ -1,0 +1,101 @@
+import type { ActivityDeps } from './index';
+import { findCenter, forgetCenter, type StaffMemberRecord } from '../db/models';
+import { loadCalendar } from '../calendar/service';
+import { addStaffMember, ceaseStaffMember } from '../staff/roster';
+import { ensureOpeningSchedules, openingScheduleId } from '../schedules/opening';
+import type { AssetInfo } from '../domain/assets';
+import type { StaffMemberInfo, StaffProfile } from '../domain/staff';
+
+export interface CenterFacts {
+  id: string;
+  name: string;
+  active: boolean;
+  stage: 'pre_operative' | 'operating';
+  adminEntity: { id: string; name: string };
+  entities: { id: string; name: string }[];
+}
+
+/**
+ * The activities of the center's own life: its staff (PA3.1.1, PA3.1.2, PA3.1.4), its asset
+ * register (PA2.2.3, PA1.1.4, PA2.2.1) and its start of operations (P2.2.1). Store reads and
+ * writes happen here, never in workflow code; each write is idempotent by the run that makes it.
+ */
+export function createCenterActivities(deps: ActivityDeps) {
+  const { models } = deps;
+  return {
+    async centerFacts(input: { centerId: string }): Promise<CenterFacts | null> {
+      const c = await findCenter(models, input.centerId);
+      if (!c) return null;
+      return {
+        id: c._id,
+        name: c.name,
+        active: c.active,
+        stage: c.stage ?? 'operating',
+        adminEntity: { id: c.adminEntity.id, name: c.adminEntity.name },
+        entities: c.participatingEntities.map((e) => ({ id: e.id, name: e.name })),
+      };
+    },
+
+    async staffMember(input: { staffMemberId: string; centerId: string }): Promise<(StaffMemberInfo & { status: string }) | null> {
+      const m = (await models.StaffMember.findOne({ _id: input.staffMemberId, centerId: input.centerId }).lean()) as StaffMemberRecord | null;
+      if (!m) return null;
+      return { id: m._id, centerId: m.centerId, name: m.name, profile: m.profile as StaffProfile, status: m.status, ...(m.entityId ? { entityId: m.entityId } : {}) };
+    },
+
+    async addStaffMember(input: { runId: string; centerId: string; name: string; profile: string; entityId?: string; joinedOn: string }): Promise<string> {
+      return addStaffMember(models, input);
+    },
+
+    async ceaseStaffMember(input: { staffMemberId: string; runId: string; on: string }): Promise<boolean> {
+      return ceaseStaffMember(models, input);
+    },
+
+    /** The induction's state on the person: the Registro de Inducciones reads it. */
+    async recordInduction(input: { staffMemberId: string; runId: string; status: 'in_progress' | 'completed'; result?: string; rounds: number; on: string }): Promise<void> {
+      const set: Record<string, unknown> = { 'induction.runId': input.runId, 'induction.status': input.status, 'induction.rounds': input.rounds };
+      if (input.status === 'in_progress') set['induction.startedOn'] = input.on;
+      else Object.assign(set, { 'induction.closedOn': input.on, 'induction.result': input.result });
+      // Only this run's induction, or a person without one yet: a later induction run is not overwritten by an older one.
+      await models.StaffMember.updateOne({ _id: input.staffMemberId, $or: [{ 'induction.runId': { $exists: false } }, { 'induction.runId': input.runId }] }, { $set: set });
+    },
+
+    /**
+     * The asset a finding or a plan item names: by its key in the center's register, else the
+     * center's asset for the checklist item (2.2.2). Null when the register has neither.
+     */
+    async resolveAsset(input: { centerId: string; assetKey?: string; itemId?: string }): Promise<AssetInfo | null> {
+      const doc = input.assetKey
+        ? await models.Asset.findById(`${input.centerId}:${input.assetKey}`).lean()
+        : input.itemId
+          ? await models.Asset.findOne({ centerId: input.centerId, item: input.itemId, 'owner.kind': 'center' }).sort({ _id: 1 }).lean()
+          : null;
+      if (!doc) return null;
+      const { _id, ...a } = doc as unknown as AssetInfo & { _id: string };
+      return {
+        ...a,
+        id: _id,
+        owner: a.owner.kind === 'entity' ? { kind: 'entity', entityId: (a.owner as { entityId: string }).entityId } : { kind: 'center' },
+        ...(a.contract?.contractor ? { contract: a.contract } : {}),
+      } as AssetInfo;
+    },
+
+    /** `days` business days before `date` (a plan item's lead), as a Lima date. */
+    async businessDaysBefore(input: { date: string; days: number }): Promise<string> {
+      const calendar = await loadCalendar(models);
+      return calendar.businessDaysBefore(input.date, input.days);
+    },
+
+    /**
+     * P2.2.1's end: the center operates from `operatingSince` and its daily opening schedule
+     * (2.2.2) exists. Returns the schedule's id, or null where this worker manages no schedules
+     * (the time-skipping test server has none).
+     */
+    async activateCenter(input: { centerId: string; runId: string; operatingSince: string }): Promise<{ scheduleId: string | null }> {
+      await models.Center.updateOne({ _id: input.centerId }, { $set: { active: true, stage: 'operating', operatingSince: input.operatingSince } });
+      forgetCenter(models, input.centerId);
+      if (!deps.openingSchedules) return { scheduleId: null };
+      await ensureOpeningSchedules(deps.client, { models, ...deps.openingSchedules });
+      return { scheduleId: openingScheduleId(input.centerId) };
+    },
+  };
+}
