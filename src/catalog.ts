@@ -173,21 +173,21 @@ const entityIdSchema = z.string().regex(/^[a-z0-9-]+$/, 'must be an entity id');
 /** P2.2.2: the daily opening of a center (the schedule starts it; the API can too). */
 export const openingInputSchema = z.object({ centerId: centerIdSchema }).strict();
 
-/** PA2.2.3 / PA1.1.4: a corrective maintenance (from a daily verification, or reported directly). */
-export const maintenanceInputSchema = z
+/**
+ * PA2.2.3 / PA1.1.4: a corrective maintenance (from a daily verification, or reported directly),
+ * of an asset of the register (src/domain/assets.ts) when it names one. (No `.extend()` of another
+ * schema here: the catalog loads in the workflow sandbox, whose frozen objects zod cannot clone.)
+ */
+export const correctiveInputSchema = z
   .object({
     centerId: centerIdSchema,
     asset: freeTextSchema(200).describe('Recurso, equipo o instalación a reparar'),
     description: freeTextSchema(2000).describe('Falla o deterioro observado'),
     itemId: z.enum(OPENING_ITEM_IDS).optional().describe('Recurso de la verificación diaria (2.2.2), si corresponde'),
+    assetId: z.string().max(120).optional().describe('Activo del registro del centro (clave, p. ej. "aire-acondicionado"); define quién lo repara'),
     sourceRunId: z.string().max(120).optional(),
   })
   .strict();
-
-/** PA2.2.3 / PA1.1.4 with an asset of the register (src/domain/assets.ts). */
-export const correctiveInputSchema = maintenanceInputSchema.extend({
-  assetId: z.string().max(120).optional().describe('Activo del registro del centro (clave, p. ej. "aire-acondicionado"); define quién lo repara'),
-});
 
 /** PA3.1.1: the coordinator's requirement of a person for a job profile (2.1.5, Cuadro 01). */
 export const incorporationInputSchema = z
@@ -274,7 +274,9 @@ export const supervisionInputSchema = z
   .object({
     centerId: centerIdSchema,
     visitDate: isoDateSchema.describe('Fecha de la visita de campo'),
-    unscheduled: unscheduledSchema.describe('Motivo de la visita no programada (2.3.3)'),
+    // Described where it is defined: a ZodObject of another module is not cloned here (the catalog
+    // also loads in the workflow sandbox, where cloning a frozen object's schema throws).
+    unscheduled: unscheduledSchema,
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { freeTextSchema, isoDateSchema, keysOf } from '../shared/schemas';
+import { freeTextSchema, taskDateSchema, keysOf } from '../shared/schemas';
 
 /**
  * The pre-operative stage of a new center (2.2.1): from the Acta de Entrega del Inmueble
@@ -124,8 +124,8 @@ export const marchaBlancaSchema = z
     training: z
       .object(
         Object.fromEntries(
-          TRAINING_COMPONENT_IDS.map((id) => [id, z.object({ date: isoDateSchema, participants: z.number().int().min(1).max(2000) }).strict()]),
-        ) as Record<(typeof TRAINING_COMPONENT_IDS)[number], z.ZodObject<{ date: typeof isoDateSchema; participants: z.ZodNumber }>>,
+          TRAINING_COMPONENT_IDS.map((id) => [id, z.object({ date: taskDateSchema, participants: z.number().int().min(1).max(2000) }).strict()]),
+        ) as Record<(typeof TRAINING_COMPONENT_IDS)[number], z.ZodObject<{ date: typeof taskDateSchema; participants: z.ZodNumber }>>,
       )
       .strict()
       .describe('Los cuatro componentes de la capacitación, con fecha y participantes'),
@@ -143,7 +143,7 @@ export const marchaBlancaSchema = z
 /** The inauguration agreed between PCM and the Entidad Administradora. */
 export const agreeInaugurationSchema = z
   .object({
-    date: isoDateSchema.describe('Fecha del evento protocolar de inauguración; el centro opera desde ese día'),
+    date: taskDateSchema.describe('Fecha del evento protocolar de inauguración; el centro opera desde ese día'),
     agreedWith: freeTextSchema(300).describe('Representantes de la PCM y de la Entidad Administradora que lo acordaron'),
     notes: freeTextSchema(2000).optional(),
   })

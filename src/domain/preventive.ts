@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { freeTextSchema, isoDateSchema } from '../shared/schemas';
+import { freeTextSchema, taskDateSchema } from '../shared/schemas';
 
 /**
  * The annual preventive maintenance plan of a center (PA2.2.1; executed by PA2.2.2 for the
@@ -13,7 +13,7 @@ export const preventivePlanItemSchema = z
   .object({
     assetKey: z.string().max(80).optional().describe('Activo del registro del centro (clave), si corresponde'),
     description: freeTextSchema(300).describe('Qué se mantiene y en qué consiste el mantenimiento'),
-    dates: z.array(isoDateSchema).min(1).max(24).describe('Fechas programadas en el año del plan'),
+    dates: z.array(taskDateSchema).min(1).max(24).describe('Fechas programadas en el año del plan'),
     contractor: freeTextSchema(200).optional().describe('Contratista o proveedor a cargo'),
   })
   .strict();
@@ -31,14 +31,14 @@ export const formulatePreventivePlanSchema = z
 export const coordinatePreventiveSchema = z
   .object({
     contractor: freeTextSchema(200).describe('Contratista o responsable de la ejecución'),
-    confirmedDate: isoDateSchema.describe('Fecha confirmada con el contratista'),
+    confirmedDate: taskDateSchema.describe('Fecha confirmada con el contratista'),
     notes: freeTextSchema(1000).optional(),
   })
   .strict();
 
 export const executePreventiveSchema = z
   .object({
-    executedOn: isoDateSchema.describe('Fecha de ejecución'),
+    executedOn: taskDateSchema.describe('Fecha de ejecución'),
     work: freeTextSchema(2000).describe('Trabajos realizados'),
     evidence: freeTextSchema(1000).describe('Evidencia: informe técnico, acta de conformidad, fotos (referencias)'),
   })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { freeTextSchema, isoDateSchema, keysOf, personNameSchema } from '../shared/schemas';
+import { freeTextSchema, taskDateSchema, keysOf, personNameSchema } from '../shared/schemas';
 
 /**
  * The people who work in a center (2.1.5, Cuadro 01) and what their induction must cover (2.1.5
@@ -68,7 +68,7 @@ export const incorporateStaffSchema = z.discriminatedUnion('outcome', [
     .object({
       outcome: z.literal('incorporated'),
       name: personNameSchema.describe('Nombre de la persona incorporada'),
-      startDate: isoDateSchema.describe('Fecha de incorporación al Centro MAC'),
+      startDate: taskDateSchema.describe('Fecha de incorporación al Centro MAC'),
       notes: freeTextSchema(2000).optional(),
     })
     .strict(),
@@ -86,7 +86,7 @@ export const deliverInductionSchema = z
     topics: z
       .partialRecord(z.enum(INDUCTION_TOPIC_IDS), z.object({ covered: z.literal(true), notes: freeTextSchema(500).optional() }).strict())
       .describe('Cada tema de la inducción impartido (los que corresponden al perfil son obligatorios)'),
-    deliveredOn: isoDateSchema.describe('Fecha en que se impartió la inducción'),
+    deliveredOn: taskDateSchema.describe('Fecha en que se impartió la inducción'),
     materials: freeTextSchema(1000).optional().describe('Materiales entregados'),
   })
   .strict();
@@ -111,7 +111,7 @@ export const decideInductionSchema = z
 /** PA3.1.4: the coordinator communicates the cese to the Entidad Administradora. */
 export const communicateCessationSchema = z
   .object({
-    lastDay: isoDateSchema.describe('Último día de labores'),
+    lastDay: taskDateSchema.describe('Último día de labores'),
     communication: freeTextSchema(2000).describe('Comunicación remitida a la Entidad Administradora'),
   })
   .strict();

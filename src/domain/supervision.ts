@@ -11,7 +11,7 @@
  * word). docs/design/supervision-2.3.md lists every gap of the manual and the decision taken.
  */
 import { z } from 'zod';
-import { freeTextSchema, verdictWithText } from '../shared/schemas';
+import { freeTextSchema, pattern, verdictWithText } from '../shared/schemas';
 
 /*
  * Keys are the manual's numbers with "_" for "." ("4.1" → "4_1"): the document store refuses dotted
@@ -19,7 +19,6 @@ import { freeTextSchema, verdictWithText } from '../shared/schemas';
  * objects: zod's `.regex()` resets its RegExp's lastIndex before testing and throws on a frozen one.
  * Patterns here are plain `test()` calls in refinements, which never write to the RegExp.
  */
-const pattern = (re: RegExp, message: string) => z.string().max(500).refine((s) => re.test(s), message);
 const entityIdSchema = pattern(/^[a-z0-9-]+$/, 'must be an entity id');
 const dateSchema = pattern(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 
@@ -486,4 +485,5 @@ export const posteriorSchemas = {
 /** An unscheduled visit (2.3.3: "visitas no programadas, derivadas de situaciones coyunturales y/o emergentes"). */
 export const unscheduledSchema = z
   .object({ category: z.enum(['coyuntural', 'emergente']), reason: freeTextSchema(2000) })
-  .strict();
+  .strict()
+  .describe('Motivo de la visita no programada (2.3.3)');

@@ -8,6 +8,15 @@ export const centerIdSchema = z
 
 export const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 
+/**
+ * A string checked by a pattern inside a refinement. Task schemas run in workflow update
+ * validators, where the sandbox freezes module-level objects: zod's `.regex()` resets its RegExp's
+ * lastIndex before testing and throws on a frozen one; a plain `test()` never writes to it.
+ */
+export const pattern = (re: RegExp, message: string) => z.string().max(500).refine((s) => re.test(s), message);
+/** `isoDateSchema` for task schemas (see `pattern`). */
+export const taskDateSchema = pattern(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+
 export const personNameSchema = z.string().trim().min(2).max(120);
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email());
 export const freeTextSchema = (max: number) => z.string().trim().min(1).max(max);
