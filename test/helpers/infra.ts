@@ -108,7 +108,7 @@ export const TEST_SSCS_EMAIL = 'sscs@pcm.gob.pe';
  * One time-skipping server and one fresh database per workflow test file; `worker(mailer)` gives
  * a fresh worker on its own task queue running the real activities (STYLE: tests).
  */
-export function useWorkflowTestEnv(opts: { serverPerTest?: boolean } = {}) {
+export function useWorkflowTestEnv(opts: { serverPerTest?: boolean; hooks?: 'none' } = {}) {
   const ctx = {} as {
     env: TestWorkflowEnvironment;
     models: Models;
@@ -116,36 +116,39 @@ export function useWorkflowTestEnv(opts: { serverPerTest?: boolean } = {}) {
     worker(mailer: Mailer, adjust?: (acts: Activities) => Activities): Promise<{ worker: Worker; taskQueue: string }>;
     /** Terminated after the test if still running. */
     track<H extends WorkflowHandle>(handle: H): H;
+    /** With `hooks: 'none'`, the caller opens and closes the server and database. */
+    open(): Promise<void>;
+    close(): Promise<void>;
   };
   const tracked: WorkflowHandle[] = [];
   ctx.track = (handle) => {
     tracked.push(handle);
     return handle;
   };
-  afterEach(async () => {
-    for (const h of tracked.splice(0)) await h.terminate('test over').catch(() => undefined);
-  });
-  if (opts.serverPerTest) {
+  ctx.open = async () => {
+    [ctx.env, ctx.models] = await Promise.all([createTimeSkippingEnv(), freshModels()]);
+  };
+  ctx.close = async () => {
+    await ctx.env?.teardown();
+    await ctx.models?.connection.close();
+    await closePdfRenderer();
+  };
+  if (opts.hooks !== 'none') {
+    afterEach(async () => {
+      for (const h of tracked.splice(0)) await h.terminate('test over').catch(() => undefined);
+    });
+  }
+  if (opts.hooks === 'none') {
+    // The caller's hooks open and close.
+  } else if (opts.serverPerTest) {
     // Runs that leave child runs or rejected updates behind can stop the Java test server from
     // skipping time for whatever comes next (observed, not understood): each test gets its own
     // server, and its own database (each server's clock starts today again).
-    beforeEach(async () => {
-      [ctx.env, ctx.models] = await Promise.all([createTimeSkippingEnv(), freshModels()]);
-    });
-    afterEach(async () => {
-      await ctx.env?.teardown();
-      await ctx.models?.connection.close();
-      await closePdfRenderer();
-    });
+    beforeEach(ctx.open);
+    afterEach(ctx.close);
   } else {
-    beforeAll(async () => {
-      [ctx.env, ctx.models] = await Promise.all([createTimeSkippingEnv(), freshModels()]);
-    });
-    afterAll(async () => {
-      await ctx.env?.teardown();
-      await ctx.models?.connection.close();
-      await closePdfRenderer();
-    });
+    beforeAll(ctx.open);
+    afterAll(ctx.close);
   }
   ctx.worker = async (mailer, adjust = (acts) => acts) => {
     const taskQueue = uniqueId('tq');
