@@ -292,4 +292,30 @@ describe('P2.2.2 daily opening', () => {
     expect(mailer.sent).toHaveLength(0);
     expect(await ctx.models.Opening.findById(`lima-norte:${day}`).lean()).toMatchObject({ status: 'open', maintenanceRuns: maintenance.map((m) => m.id) });
   });
+
+  test("when an entity's PC and the air conditioning are found damaged, then each maintenance goes to whoever services the asset: the entity's contact, and the Especialista TIC (2.1.5 e)", async () => {
+    const { worker, taskQueue, args } = await morning();
+    const tasks = await worker.runUntil(async () => {
+      const handle = await startOpening(taskQueue, args);
+      const { task } = await verificationAt0745(handle);
+      await completeTask(handle, task.id, supervisor, {
+        items: checklist({
+          computadoras_asesores: { status: 'damaged', observation: 'La PC del módulo 12 de SUNAT no enciende', asset: 'computadoras-sunat' },
+          aire_acondicionado: { status: 'damaged', observation: 'El equipo de la zona de atención gotea' },
+        }),
+        securityAgents: 1,
+      });
+      const out = await handle.result();
+      const ids = out.result!.maintenance as string[];
+      return Promise.all(ids.map(async (id) => (await waitForTask(ctx.track(ctx.env.client.workflow.getHandle(id)), 'fix_maintenance')).task));
+    });
+    expect(tasks.map((t) => ({ code: t.id.slice(0, 7), role: t.role, entityId: t.entityId }))).toEqual([
+      { code: 'PA1.1.4', role: 'participant_entity', entityId: 'sunat' },
+      { code: 'PA1.1.4', role: 'tic_specialist', entityId: undefined },
+    ]);
+    expect(tasks[0].title).toContain('Computadoras de Asesores de Servicio');
+    expect(tasks[1].title).toContain('Equipos de aire acondicionado');
+    const runs = await ctx.models.Run.find({ code: 'PA1.1.4' }).sort({ _id: 1 }).lean();
+    expect(runs.map((r) => r.ref).sort()).toEqual(['asset:lima-norte:computadoras-sunat', 'item:aire_acondicionado']);
+  });
 });
