@@ -19,6 +19,7 @@ export function useApiFlow(opts: { serverPerTest?: boolean } = {}) {
   const mailer = new RecordingMailer();
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
+  const roleOf = new Map<string, Role>();
   const flow = {
     ctx,
     mailer,
@@ -26,7 +27,9 @@ export function useApiFlow(opts: { serverPerTest?: boolean } = {}) {
     /** The server's time, updated after every skip. */
     now: new Date(),
     token(role: Role, sub: string, extra: Partial<Actor> = {}) {
-      return `Bearer ${signToken(JWT_SECRET, { sub, role, centers: '*', ...extra } as Actor)}`;
+      const token = `Bearer ${signToken(JWT_SECRET, { sub, role, centers: '*', ...extra } as Actor)}`;
+      roleOf.set(token, role);
+      return token;
     },
     async skip(ms: number) {
       await ctx.env.sleep(ms);
@@ -35,11 +38,16 @@ export function useApiFlow(opts: { serverPerTest?: boolean } = {}) {
     async skipTo(instant: Date) {
       await flow.skip(Math.max(1, instant.getTime() - (await ctx.env.currentTimeMs())));
     },
+    /** The open task of `type` that the token's role holds (or may complete). */
     async openTask(runId: string, type: string, auth: string, nth = 1): Promise<string> {
+      const role = roleOf.get(auth);
       return eventually(async () => {
         const res = await flow.http.get('/api/v1/tasks').query({ runId, status: 'open' }).set('Authorization', auth);
         if (res.status !== 200) throw new Error(`GET /tasks: ${res.status} ${JSON.stringify(res.body)}`);
-        return (res.body.tasks as { id: string; type: string }[]).filter((t) => t.type === type)[nth - 1]?.id;
+        const mine = (res.body.tasks as { id: string; type: string; role: string; alsoRoles?: string[] }[]).filter(
+          (t) => t.type === type && (!role || t.role === role || t.alsoRoles?.includes(role)),
+        );
+        return mine[nth - 1]?.id;
       }, `open ${type} in ${runId}`);
     },
     /** Completes the open task of `type`; returns the response (200 or the refusal). */

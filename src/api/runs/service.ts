@@ -241,6 +241,8 @@ export function serializeTask(t: { _id: string } & Record<string, unknown>) {
     type: t.type,
     title: t.title,
     role: t.role,
+    ...(Array.isArray(t.alsoRoles) && t.alsoRoles.length ? { alsoRoles: t.alsoRoles } : {}),
+    ...(t.entityId ? { entityId: t.entityId } : {}),
     ...(Array.isArray(t.functions) && t.functions.length ? { functions: t.functions } : {}),
     status: t.status,
     createdAt: t.createdAt,
