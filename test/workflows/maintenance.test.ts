@@ -42,8 +42,8 @@ test('when the air conditioning is not repaired in its term, then the Especialis
   const runId = await flow.start('PA1.1.4', T.supervisor, { centerId: 'callao', asset: 'Aire acondicionado', description: 'El equipo de la zona de atención gotea', assetId: 'aire-acondicionado' });
   const taskId = await flow.openTask(runId, 'fix_maintenance', T.tic);
   expect(taskId).toContain(runId);
-  // 5 business days, then every 2: three levels within 15 calendar days.
-  await flow.skip(16 * DAY);
+  // 5 business days, then every 2: three levels within three weeks, holidays included.
+  await flow.skip(21 * DAY);
   const late = await eventually(async () => {
     const r = await flow.run(runId, T.sscs);
     return r.escalations.length === 3 ? r : undefined;

@@ -45,7 +45,7 @@ test('when the incorporation and the induction are late, then they are reminded 
   const runId = await flow.start('PA3.1.1', T.coordinator, { centerId: 'callao', profile: 'orientador', justification: 'Reemplazo de la persona que cesó.' });
   await flow.openTask(runId, 'incorporate_staff', T.admin);
   // 20 business days and two more: reminded (3 and 1 days before), then escalated to SSCS.
-  await flow.skip(32 * DAY);
+  await flow.skip(40 * DAY);
   const late = await eventually(async () => {
     const r = await flow.run(runId, T.sscs);
     return r.escalations.some((e: { level: string }) => e.level === 'sscs') ? r : undefined;
@@ -58,7 +58,7 @@ test('when the incorporation and the induction are late, then they are reminded 
 
   // The induction is not given in its 5 business days: coordinator, Entidad Administradora, SSCS.
   await flow.openTask(inductionRunId, 'deliver_induction', T.supervisor);
-  await flow.skip(16 * DAY);
+  await flow.skip(21 * DAY);
   const overdue = await eventually(async () => {
     const r = await flow.run(inductionRunId, T.sscs);
     return r.escalations.length === 3 ? r : undefined;
@@ -96,7 +96,7 @@ test('when the coordinator communicates a cese late, then it is reminded and esc
   const staffMemberId = 'seed:callao:supervisor:2';
   const cese = await flow.start('PA3.1.4', T.coordinator, { centerId: 'callao', staffMemberId, reason: 'Término de contrato' });
   await flow.openTask(cese, 'communicate_cessation', T.coordinator);
-  await flow.skip(12 * DAY);
+  await flow.skip(14 * DAY);
   const late = await eventually(async () => {
     const r = await flow.run(cese, T.sscs);
     return r.escalations.length === 2 ? r : undefined;
