@@ -39,7 +39,7 @@ export async function preventivePlanWorkflow(args: PreventivePlanWorkflowInput):
   return withRun(args.meta, (run) => planRun(run, args));
 }
 
-async function planRun(run: Run, { meta, input, settings }: PreventivePlanWorkflowInput): Promise<RunState> {
+async function planRun(run: Run, { input, settings }: PreventivePlanWorkflowInput): Promise<RunState> {
   const deadline = `${input.year}-${settings.preventive.planDeadline}`;
   await run.begin(`Plan de mantenimiento preventivo ${input.year}`, {}, `preventive-plan:${input.year}`);
   const inYear = (data: TaskData<'formulate_preventive_plan'>) => {

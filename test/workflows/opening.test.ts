@@ -306,6 +306,7 @@ describe('P2.2.2 daily opening', () => {
         securityAgents: 1,
       });
       const out = await handle.result();
+      await maybeRecordHistory('opening-findings-by-asset', handle);
       const ids = out.result!.maintenance as string[];
       return Promise.all(ids.map(async (id) => (await waitForTask(ctx.track(ctx.env.client.workflow.getHandle(id)), 'fix_maintenance')).task));
     });

@@ -6,11 +6,10 @@
  * entity to enable its modules (one entity late: reminded, escalated to the Entidad Administradora
  * and SSCS); the marcha blanca; the inauguration agreed; on its date the center operates.
  */
-import { PREOPERATIVE_ITEM_IDS } from '../../src/domain/preoperative';
-import { TRAINING_COMPONENT_IDS } from '../../src/domain/preoperative';
 import { maybeRecordHistory, TEST_SSCS_EMAIL } from '../helpers/infra';
 import { eventually } from '../helpers/stack';
 import { useApiFlow } from '../helpers/apiFlow';
+import { checklist, enabled, marchaBlanca, NEW_CENTER } from '../helpers/newCenter';
 
 const flow = useApiFlow({ serverPerTest: true });
 const DAY = 24 * 3600_000;
@@ -21,36 +20,6 @@ const T = {
   sunarp: flow.token('participant_entity', 'tec-sunarp', { centers: ['arequipa'], entity: 'sunarp' }),
   coordinator: flow.token('coordinator', 'coord-arequipa', { centers: ['arequipa'] }),
 };
-
-export const NEW_CENTER = {
-  id: 'arequipa',
-  name: 'Arequipa',
-  city: 'Arequipa',
-  address: 'Av. Porongoche 500',
-  dailyAttentions: 1200,
-  modules: 32,
-  adminEntity: { id: 'gore-arequipa', name: 'Gobierno Regional de Arequipa', email: 'centromac@regionarequipa.gob.pe' },
-  participatingEntities: [
-    { id: 'reniec', name: 'Registro Nacional de Identificación y Estado Civil (RENIEC)', email: 'mac@reniec.gob.pe' },
-    { id: 'sunarp', name: 'Superintendencia Nacional de los Registros Públicos (SUNARP)', email: 'mac@sunarp.gob.pe' },
-  ],
-  contacts: { coordinator: 'coordinacion.arequipa@mac.gob.pe', supervisor: 'supervision.arequipa@mac.gob.pe', tic_specialist: 'tic.arequipa@mac.gob.pe' },
-};
-
-export const checklist = (observed: Record<string, string> = {}) => ({
-  items: Object.fromEntries(PREOPERATIVE_ITEM_IDS.map((id) => [id, observed[id] ? { hw: 'observed', sw: 'ok', observation: observed[id] } : { hw: 'ok', sw: id === 'i23_extintores' ? 'na' : 'ok' }])),
-  entityModules: { reniec: { hw: 'ok', sw: 'ok' }, sunarp: { hw: 'ok', sw: 'ok' } },
-});
-export const enabled = { installation: true, links: true, credentials: true, internalTests: true, modules: 4 };
-export const marchaBlanca = (date: string) => ({
-  training: Object.fromEntries(TRAINING_COMPONENT_IDS.map((id) => [id, { date, participants: 24 }])),
-  unitTests: 'passed',
-  integralTests: 'passed',
-  openingServices: [
-    { entityId: 'reniec', services: ['Duplicado de DNI'] },
-    { entityId: 'sunarp', services: ['Publicidad registral'] },
-  ],
-});
 
 test('when a new center is created, then it cannot open until its pre-operative stage ends; the stage runs from the Acta de Entrega to the inauguration, and then the center operates', async () => {
   const created = await flow.http.post('/api/v1/centers').set('Authorization', T.sscs).send(NEW_CENTER);

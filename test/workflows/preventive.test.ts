@@ -12,7 +12,6 @@ import { eventually } from '../helpers/stack';
 import { useApiFlow } from '../helpers/apiFlow';
 
 const flow = useApiFlow({ serverPerTest: true });
-const DAY = 24 * 3600_000;
 const T = {
   sscs: flow.token('sscs', 'sscs-ana'),
   coordinator: flow.token('coordinator', 'coord-callao', { centers: ['callao'] }),

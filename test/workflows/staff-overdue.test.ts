@@ -26,10 +26,6 @@ const staffing = async () => (await flow.http.get('/api/v1/centers/callao').set(
 const allTopics = () => Object.fromEntries(INDUCTION_TOPIC_IDS.map((t) => [t, { covered: true }]));
 const history = (runId: string) => flow.ctx.env.client.workflow.getHandle(runId);
 
-async function incorporate(name: string): Promise<{ runId: string; staffMemberId: string; inductionRunId: string }> {
-  const runId = await flow.start('PA3.1.1', T.coordinator, { centerId: 'callao', profile: 'orientador', justification: 'Cuadro 01: un centro tipo C requiere 03-04 orientadores; cuenta con 02.' });
-  return { runId, ...(await incorporated(runId, name)) };
-}
 async function incorporated(runId: string, name: string) {
   await flow.complete(runId, 'incorporate_staff', T.admin, { outcome: 'incorporated', name, startDate: flow.now.toISOString().slice(0, 10) });
   const run = await flow.runStatus(runId, T.coordinator, 'completed');

@@ -6,12 +6,11 @@
  * path is in staff-overdue.test.ts.
  */
 import { INDUCTION_TOPIC_IDS } from '../../src/domain/staff';
-import { maybeRecordHistory, TEST_SSCS_EMAIL } from '../helpers/infra';
+import { maybeRecordHistory } from '../helpers/infra';
 import { eventually } from '../helpers/stack';
 import { useApiFlow } from '../helpers/apiFlow';
 
 const flow = useApiFlow();
-const DAY = 24 * 3600_000;
 const T = {
   sscs: flow.token('sscs', 'sscs-ana'),
   coordinator: flow.token('coordinator', 'coord-callao', { centers: ['callao'] }),
@@ -19,7 +18,6 @@ const T = {
   tic: flow.token('tic_specialist', 'tic-callao', { centers: ['callao'] }),
   admin: flow.token('admin_entity', 'adm-callao', { centers: ['callao'] }),
 };
-const MAILBOX = { coordinator: 'coordinacion.callao@mac.gob.pe', supervisor: 'supervision.callao@mac.gob.pe', admin: 'centromac@regioncallao.gob.pe' };
 
 const staffing = async () => (await flow.http.get('/api/v1/centers/callao').set('Authorization', T.sscs)).body.staffing as { ok: boolean; missing: { role: string; missing: number }[] };
 const allTopics = () => Object.fromEntries(INDUCTION_TOPIC_IDS.map((t) => [t, { covered: true }]));
