@@ -289,6 +289,7 @@ export const incidentInputSchema = z
     type: z.enum(INCIDENT_TYPE_IDS).describe('Tipo de incidencia: fija el plazo de solución (ANS)'),
     description: freeTextSchema(4000),
     occurredAt: z.iso.datetime({ offset: true }).optional(),
+    sourceRunId: z.string().max(120).optional().describe('La ejecución que la originó (un conflicto grave, 2.2.4)'),
   })
   .strict();
 

@@ -1,15 +1,12 @@
 import { condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { z } from 'zod';
+import type { claimInputSchema } from '../catalog';
 import { acts, ESCALATION_PATH, Run, withRun } from './run';
 import type { TaskPlan, TimelineEvent } from '../activities';
 import { calendarChangedSignal, type CalendarChange, type RunMeta, type RunState, type TaskState, type TermState } from '../shared/messages';
 
-export interface ClaimInput {
-  centerId: string;
-  citizen: { name: string; documentType: string; documentNumber: string; email: string; phone?: string };
-  entityId?: string;
-  description: string;
-  request: string;
-}
+/** A claim as the catalog's schema parses it (one definition: src/catalog.ts). */
+export type ClaimInput = z.infer<typeof claimInputSchema>;
 
 export interface ClaimWorkflowInput {
   meta: RunMeta;

@@ -1,22 +1,13 @@
-import { procedureFor } from '../catalog';
+import { procedureFor, type conflictInputSchema } from '../catalog';
+import type { z } from 'zod';
 import { acts, Run, withRun } from './run';
 import type { RunMeta, RunState } from '../shared/messages';
 import type { EngineSettings } from '../shared/settings';
 import { ROLE_TITLES, starterTitle } from '../shared/roles';
-import { INVOLVED_KINDS, type InvolvedKind } from '../domain/conflicts';
+import { INVOLVED_KINDS } from '../domain/conflicts';
 
 
-export interface ConflictInput {
-  centerId: string;
-  occurredAt: string;
-  place: string;
-  description: string;
-  involved: { kind: InvolvedKind; name?: string }[];
-  severity: 'minor' | 'grave';
-  /** The participating entity whose service is involved, if any. */
-  entityId?: string;
-  module?: string;
-}
+export type ConflictInput = z.infer<typeof conflictInputSchema>;
 
 export interface ConflictWorkflowInput {
   meta: RunMeta;

@@ -1,9 +1,11 @@
+import type { z } from 'zod';
+import type { congratulationInputSchema } from '../catalog';
 import { acts, Run, withRun } from './run';
 import type { RunMeta, RunState } from '../shared/messages';
 
 export interface CongratulationWorkflowInput {
   meta: RunMeta;
-  input: { centerId: string; citizen: { name: string; email: string }; entityId?: string; message: string };
+  input: z.infer<typeof congratulationInputSchema>;
 }
 
 /** Business days the coordinator has to acknowledge a congratulation (ours: the manual sets none). */

@@ -1,19 +1,11 @@
+import type { z } from 'zod';
+import type { incidentInputSchema } from '../catalog';
 import { acts, Run, withRun } from './run';
 import type { RunMeta, RunState, TaskState } from '../shared/messages';
-import { INCIDENT_TYPES, type EngineSettings, type IncidentType } from '../shared/settings';
+import { INCIDENT_TYPES, type EngineSettings } from '../shared/settings';
 import { starterTitle } from '../shared/roles';
 
-export interface IncidentInput {
-  centerId: string;
-  entityId: string;
-  /** The module(s) of the entity where it happened. */
-  module?: string;
-  type: IncidentType;
-  description: string;
-  occurredAt?: string;
-  /** The run that originated it (a grave conflict, 2.2.4). */
-  sourceRunId?: string;
-}
+export type IncidentInput = z.infer<typeof incidentInputSchema>;
 
 export interface IncidentWorkflowInput {
   meta: RunMeta;

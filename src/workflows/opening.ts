@@ -7,11 +7,10 @@ import type { TaskData } from '../shared/tasks';
 import { ROLE_TITLES } from '../shared/roles';
 import { assessVerification, CRITICAL_ITEMS, OPENING_ZONES, STATUS_LABELS, VIGILANCE, type ItemCheck, type OpeningItemId, type VerificationOutcome } from '../domain/opening';
 import { ASSET_ROUTING_PATCH, MAINTENANCE_CODES, assetRef, maintenanceRef, startMaintenanceArgs } from './maintenance';
-import { procedureFor } from '../catalog';
+import { procedureFor, type openingInputSchema } from '../catalog';
+import type { z } from 'zod';
 
-export interface OpeningInput {
-  centerId: string;
-}
+export type OpeningInput = z.infer<typeof openingInputSchema>;
 
 export interface DailyOpeningWorkflowInput {
   /** Without `runId` when a Schedule starts it: the run is then named by its workflow id. */

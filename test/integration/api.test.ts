@@ -117,10 +117,21 @@ describe('starting runs', () => {
     expect(res.status).toBe(400);
   });
 
-  test('when a procedure whose dedicated workflow is pending is started, then 409 says so', async () => {
-    const res = await stack.http.post('/api/v1/procedures/P2.2.1/runs').set(stack.auth('sscs', '*')).send({ centerId: 'lima-norte', subject: 'Nuevo Centro MAC' });
+  test('when the pre-operative stage (P2.2.1) is started on an operating center, then 409 says the center is not new; a bad Acta is 400 naming the field', async () => {
+    const sscs = stack.auth('sscs', '*');
+    const res = await stack.http.post('/api/v1/procedures/P2.2.1/runs').set(sscs).send({ centerId: 'lima-norte', actaEntrega: { date: '2026-11-20', reference: 'Acta 1' } });
     expect(res.status).toBe(409);
-    expect(res.body.error.code).toBe('not_executable');
+    expect(res.body.error.code).toBe('center_not_pre_operative');
+    const bad = await stack.http.post('/api/v1/procedures/P2.2.1/runs').set(sscs).send({ centerId: 'lima-norte', actaEntrega: { date: '20/11/2026', reference: 'Acta 1' } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.error.details)).toContain('body.actaEntrega.date');
+  });
+
+  test('when every procedure of the catalog is listed, then each one is executable', async () => {
+    const res = await stack.http.get('/api/v1/procedures').set(stack.auth('sscs', '*'));
+    expect(res.status).toBe(200);
+    expect(res.body.procedures.filter((p: { executable: boolean }) => !p.executable).map((p: { code: string }) => p.code)).toEqual([]);
+    expect(res.body.procedures).toHaveLength(39);
   });
 
   test('when SSCS starts an unscheduled supervision (2.3.3), then only the Subsecretario/a or the Responsable de Supervisión may, with a reason, and the gabinete opens for the Subsecretario/a', async () => {
@@ -331,12 +342,13 @@ describe('catalog-driven procedures', () => {
 });
 
 describe('centers', () => {
-  test('when SSCS lists centers, then the four seeded centers have the types of 2.1.4 and pass the Cuadro 01 staffing check', async () => {
+  test('when SSCS lists centers, then the four seeded centers have the types of 2.1.4 and the Cuadro 01 check of their rosters: Callao is seeded one Orientador short', async () => {
     const res = await stack.http.get('/api/v1/centers').set(stack.auth('sscs', '*'));
     expect(res.status).toBe(200);
     const types = Object.fromEntries(res.body.centers.map((c: { id: string; type: string }) => [c.id, c.type]));
     expect(types).toEqual({ callao: 'C', 'lima-norte': 'C', piura: 'A', ventanilla: 'B' });
-    for (const c of res.body.centers) expect(c.staffing.ok).toBe(true);
+    const staffing = Object.fromEntries(res.body.centers.map((c: { id: string; staffing: { ok: boolean; missing: unknown[] } }) => [c.id, c.staffing.missing]));
+    expect(staffing).toEqual({ callao: [{ role: 'orientador', missing: 1 }], 'lima-norte': [], piura: [], ventanilla: [] });
     const ln = res.body.centers.find((c: { id: string }) => c.id === 'lima-norte');
     expect(ln.adminEntity.name).toContain('PCM');
     expect(ln.participatingEntities.length).toBeGreaterThan(2);

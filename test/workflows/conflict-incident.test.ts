@@ -147,7 +147,7 @@ describe('PM1.3.3 incidents', () => {
 });
 
 describe('PA2.2.3 / PA1.1.4 corrective maintenance', () => {
-  test('when the repair is late, then the coordinator and then the Entidad Administradora are alerted; without conformity it goes back, with it the run closes as attended', async () => {
+  test('when the repair is late, then the coordinator, the Entidad Administradora and SSCS are alerted in turn; without conformity it goes back, with it the run closes as attended', async () => {
     const mailer = new RecordingMailer();
     const { worker, taskQueue } = await ctx.worker(mailer);
     const m = meta('PA1.1.4');
@@ -163,13 +163,15 @@ describe('PA2.2.3 / PA1.1.4 corrective maintenance', () => {
       await completeTask(handle, (await waitForTask(handle, 'fix_maintenance', 2)).task.id, tic, { actions: 'Se cambió el parlante 3.' });
       await completeTask(handle, (await waitForTask(handle, 'confirm_maintenance', 2)).task.id, supervisor, { verdict: 'conforme' });
       const out = await handle.result();
-      await maybeRecordHistory('maintenance-tic', handle);
+      // (maintenance-tic.history.pb is the recording of the path before the full escalation path.)
+      await maybeRecordHistory('maintenance-tic-full-path', handle);
       return { state, result: out };
     });
-    expect(state.tasks[0].events.filter((e) => e.kind === 'escalation').map((e) => e.level)).toEqual(['coordinator', 'admin_entity']);
+    // 14 days: the term (5 business days) and two steps of 2; the path goes on to SSCS (2.2.2, issue 10).
+    expect(state.tasks[0].events.filter((e) => e.kind === 'escalation').map((e) => e.level)).toEqual(['coordinator', 'admin_entity', 'sscs']);
     expect(mailer.to('coordinacion.limanorte@mac.gob.pe').filter((mail) => mail.subject.startsWith('Escalamiento'))).toHaveLength(1);
     expect(mailer.to(ADMIN_ENTITY).filter((mail) => mail.subject.startsWith('Escalamiento'))).toHaveLength(1);
-    expect(mailer.to(TEST_SSCS_EMAIL)).toHaveLength(0);
+    expect(mailer.to(TEST_SSCS_EMAIL).filter((mail) => mail.subject.startsWith('Escalamiento'))).toHaveLength(1);
     expect(result.result).toMatchObject({ rounds: 2 });
     expect(await ctx.models.Run.findById(m.runId).lean()).toMatchObject({ metrics: { closed: 1, achieved: 1, corrective: 1, maintenance: 1 } });
   });

@@ -40,9 +40,13 @@ async function incorporated(runId: string, name: string) {
 
 test('when an Orientador is incorporated at a type-C center below minimum, then the staffing check is complete and their induction runs; a cese makes it incomplete again', async () => {
   expect(await staffing()).toMatchObject({ ok: false, missing: [{ role: 'orientador', missing: 1 }] });
+  // SSCS sees which centers are below the minimum.
+  const below = async () => (await flow.http.get('/api/v1/centers').query({ belowMinimum: 'true' }).set('Authorization', T.sscs)).body.centers.map((c: { id: string }) => c.id);
+  expect(await below()).toEqual(['callao']);
 
   const { runId, staffMemberId, inductionRunId } = await incorporate('Rosa Quispe Mamani');
   expect(await staffing()).toMatchObject({ ok: true, missing: [] });
+  expect(await below()).toEqual([]);
 
   // The induction: the Supervisor's task names every topic of an Orientador's profile.
   await flow.openTask(inductionRunId, 'deliver_induction', T.supervisor);

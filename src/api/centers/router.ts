@@ -79,14 +79,16 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
   api.route({
     method: 'get',
     path: '/centers',
-    summary: 'Centers your token covers, with type A/B/C (2.1.4) and the staffing check of Cuadro 01',
+    summary: 'Centers your token covers, with type A/B/C (2.1.4) and the staffing check of Cuadro 01 against the real roster; `belowMinimum=true` lists only those short of it',
     tags: ['centers'],
-    responses: { 200: json(z.object({ centers: z.array(anyObject) }), 'centers'), ...errorResponses(401) },
-    handler: async ({ actor }) => {
+    query: z.object({ belowMinimum: z.enum(['true', 'false']).optional().describe('Solo los centros por debajo de la dotación mínima (Cuadro 01)') }),
+    responses: { 200: json(z.object({ centers: z.array(anyObject) }), 'centers'), ...errorResponses(400, 401) },
+    handler: async ({ actor, query }) => {
       const filter = actor.centers === '*' ? {} : { _id: { $in: actor.centers } };
       const centers = await deps.models.Center.find(filter).sort({ _id: 1 }).lean<CenterRecord[]>();
       const staffing = await staffingOf(deps.models, centers);
-      return { centers: centers.map((c) => serialize(c, staffing.get(c._id))) };
+      const listed = query.belowMinimum === 'true' ? centers.filter((c) => c.active && !staffing.get(c._id)?.ok) : centers;
+      return { centers: listed.map((c) => serialize(c, staffing.get(c._id))) };
     },
   });
 
