@@ -90,6 +90,10 @@ test('when the incorporation and the induction are late, then they are reminded 
 
 test('when the coordinator communicates a cese late, then it is reminded and escalated to the Entidad Administradora and SSCS, and the person leaves the roster when it is communicated', async () => {
   const staffMemberId = 'seed:callao:supervisor:2';
+  // Someone not on the roster is refused before any run starts.
+  const unknown = await flow.http.post('/api/v1/procedures/PA3.1.4/runs').set('Authorization', T.coordinator).send({ centerId: 'callao', staffMemberId: 'seed:piura:supervisor:1', reason: 'x' });
+  expect(unknown.status).toBe(400);
+  expect(unknown.body.error.details).toEqual([expect.objectContaining({ path: 'body.staffMemberId' })]);
   const cese = await flow.start('PA3.1.4', T.coordinator, { centerId: 'callao', staffMemberId, reason: 'Término de contrato' });
   await flow.openTask(cese, 'communicate_cessation', T.coordinator);
   await flow.skip(14 * DAY);

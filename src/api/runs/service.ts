@@ -62,6 +62,11 @@ export async function startRun(
   if (input.entityId && !center.participatingEntities.some((e) => e.id === input.entityId)) {
     throw invalidField('body.entityId', `${input.entityId} is not a participating entity of ${center._id}`);
   }
+  // An induction or a cese is about a person of this center's active staff (PA3.1.2, PA3.1.4).
+  const staffMemberId = (parsed.data as { staffMemberId?: string }).staffMemberId;
+  if (staffMemberId && !(await deps.models.StaffMember.exists({ _id: staffMemberId, centerId: center._id, status: 'active' }))) {
+    throw invalidField('body.staffMemberId', `${staffMemberId} is not active staff of ${center._id} (GET /centers/${center._id}/staff)`);
+  }
 
   const now = deps.clock();
   /** The run's business number; an idempotent request owns its number, so a replay finds it. */
