@@ -110,8 +110,17 @@ export interface ProcedureDefinition {
   starterFunctions?: SscsFunction[];
   /** What it does for other procedures (see ProcedureRole). */
   serves?: ProcedureRole;
-  /** Runs on a center in its pre-operative stage (P2.2.1) instead of an operating one. */
-  centerStage?: 'pre_operative';
+  /**
+   * The stage of the center it runs on: operating (default), pre-operative only (P2.2.1), or
+   * either (the staff of a new center is incorporated before it opens).
+   */
+  centerStage?: 'pre_operative' | 'any';
+  /**
+   * One run at a time per center and `ref` (the `ref` its workflow records): the API refuses a
+   * second one with 409 while one is running — or ever, with `once` (a year's plan, a center's
+   * pre-operative stage).
+   */
+  single?: { ref: (input: Record<string, unknown>) => string; once?: boolean };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -388,6 +397,7 @@ interface DedicatedArgs extends Omit<GenericArgs, 'steps' | 'l2'> {
   starterFunctions?: SscsFunction[];
   serves?: ProcedureRole;
   centerStage?: ProcedureDefinition['centerStage'];
+  single?: ProcedureDefinition['single'];
 }
 
 /** A procedure with rules of its own in the manual: its dedicated workflow, or why it is pending. */
@@ -413,6 +423,7 @@ function dedicated(a: DedicatedArgs): ProcedureDefinition {
     ...(a.starterFunctions ? { starterFunctions: a.starterFunctions } : {}),
     ...(a.serves ? { serves: a.serves } : {}),
     ...(a.centerStage ? { centerStage: a.centerStage } : {}),
+    ...(a.single ? { single: a.single } : {}),
   };
 }
 
@@ -687,6 +698,7 @@ const PROCEDURES: ProcedureDefinition[] = [
     owner: ['supervisor'], ownerFromManual: false,
     indicators: [ratio('preventive_plan_on_time', 'Plan de mantenimiento preventivo formulado en plazo', 'onTime', 'closed', 'planes formulados (infraestructura y TIC) hasta la fecha límite / planes cerrados × 100')],
     workflow: { type: 'preventivePlanWorkflow', inputSchema: preventivePlanInputSchema },
+    single: { ref: (i) => `preventive-plan:${i.year}`, once: true },
     manual: ['2.1.5 (Supervisor c; Especialista TIC e)', '2.4.1 Cuadros 07–08', '2.4.2 Listado'],
   }),
   dedicated({
@@ -710,6 +722,7 @@ const PROCEDURES: ProcedureDefinition[] = [
     owner: ['coordinator'], ownerFromManual: true,
     indicators: [pctAchieved('staff_incorporated', '% de personal incorporado', 'requerimientos cerrados con personal incorporado / requerimientos cerrados × 100')],
     workflow: { type: 'incorporationWorkflow', inputSchema: incorporationInputSchema },
+    centerStage: 'any',
     manual: ['2.1.4 Cuadro 01', '2.1.5', '2.4.1 Cuadros 07–08'],
   }),
   dedicated({
@@ -717,6 +730,8 @@ const PROCEDURES: ProcedureDefinition[] = [
     owner: ['supervisor'], ownerFromManual: true,
     indicators: [ratio('inductions_completed', '% de inducciones completadas satisfactoriamente', 'satisfactory', 'closed', 'inducciones cerradas con evaluación satisfactoria / inducciones cerradas × 100')],
     workflow: { type: 'inductionWorkflow', inputSchema: inductionInputSchema },
+    centerStage: 'any',
+    single: { ref: (i) => `staff:${i.staffMemberId}` },
     serves: { kind: 'induction' },
     manual: ['2.1.5 (Supervisor i)', '2.2.3', '2.1.7', '2.4.1 Cuadros 07–08'],
   }),
@@ -734,6 +749,8 @@ const PROCEDURES: ProcedureDefinition[] = [
     owner: ['coordinator'], ownerFromManual: false,
     indicators: [countOf('staff_ceased', '% de personal retirado/cesado del cargo', 'achieved', 'ceses concluidos en el periodo (el porcentaje se obtiene sobre la dotación del centro)')],
     workflow: { type: 'cessationWorkflow', inputSchema: cessationInputSchema },
+    centerStage: 'any',
+    single: { ref: (i) => `staff:${i.staffMemberId}` },
     manual: ['2.1.4 Cuadro 01', '2.4.1 Cuadros 07–08'],
   }),
   generic({
@@ -770,6 +787,7 @@ const PROCEDURES: ProcedureDefinition[] = [
     indicators: [pctAchieved('preoperative_ready', 'Lista de verificación completa y marcha blanca aprobada', 'etapas pre-operativas concluidas con el centro en operación / etapas cerradas × 100')],
     workflow: { type: 'preOperativeWorkflow', inputSchema: preOperativeInputSchema },
     centerStage: 'pre_operative',
+    single: { ref: (i) => `preoperative:${i.centerId}`, once: true },
     manual: ['2.2.1'],
   }),
   dedicated({

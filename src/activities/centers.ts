@@ -55,8 +55,12 @@ export function createCenterActivities(deps: ActivityDeps) {
       const set: Record<string, unknown> = { 'induction.runId': input.runId, 'induction.status': input.status, 'induction.rounds': input.rounds };
       if (input.status === 'in_progress') set['induction.startedOn'] = input.on;
       else Object.assign(set, { 'induction.closedOn': input.on, 'induction.result': input.result });
-      // Only this run's induction, or a person without one yet: a later induction run is not overwritten by an older one.
-      await models.StaffMember.updateOne({ _id: input.staffMemberId, $or: [{ 'induction.runId': { $exists: false } }, { 'induction.runId': input.runId }] }, { $set: set });
+      // This run's induction, or the person's first, or a new one once the previous closed: an
+      // induction still in progress is not taken over by another run.
+      await models.StaffMember.updateOne(
+        { _id: input.staffMemberId, $or: [{ 'induction.runId': { $exists: false } }, { 'induction.runId': input.runId }, { 'induction.status': 'completed' }] },
+        { $set: set },
+      );
     },
 
     /**
@@ -91,7 +95,8 @@ export function createCenterActivities(deps: ActivityDeps) {
      * (the time-skipping test server has none).
      */
     async activateCenter(input: { centerId: string; runId: string; operatingSince: string }): Promise<{ scheduleId: string | null }> {
-      await models.Center.updateOne({ _id: input.centerId }, { $set: { active: true, stage: 'operating', operatingSince: input.operatingSince } });
+      // Once: a second pre-operative run of the same center cannot move its start of operations.
+      await models.Center.updateOne({ _id: input.centerId, stage: 'pre_operative' }, { $set: { active: true, stage: 'operating', operatingSince: input.operatingSince } });
       forgetCenter(models, input.centerId);
       if (!deps.openingSchedules) return { scheduleId: null };
       await ensureOpeningSchedules(deps.client, { models, ...deps.openingSchedules });

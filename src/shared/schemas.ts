@@ -6,7 +6,16 @@ export const centerIdSchema = z
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a center id such as "lima-norte"')
   .max(60);
 
-export const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+/** Whether `YYYY-MM-DD` names a day of the calendar (not 2025-02-30). */
+export const isRealDate = (s: string): boolean => {
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
+};
+
+export const isoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine(isRealDate, 'must be a day of the calendar');
 
 /**
  * A string checked by a pattern inside a refinement. Task schemas run in workflow update
@@ -15,7 +24,7 @@ export const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a 
  */
 export const pattern = (re: RegExp, message: string) => z.string().max(500).refine((s) => re.test(s), message);
 /** `isoDateSchema` for task schemas (see `pattern`). */
-export const taskDateSchema = pattern(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+export const taskDateSchema = pattern(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine(isRealDate, 'must be a day of the calendar');
 
 export const personNameSchema = z.string().trim().min(2).max(120);
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email());

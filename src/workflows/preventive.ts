@@ -42,9 +42,15 @@ export async function preventivePlanWorkflow(args: PreventivePlanWorkflowInput):
 async function planRun(run: Run, { input, settings }: PreventivePlanWorkflowInput): Promise<RunState> {
   const deadline = `${input.year}-${settings.preventive.planDeadline}`;
   await run.begin(`Plan de mantenimiento preventivo ${input.year}`, {}, `preventive-plan:${input.year}`);
-  const inYear = (data: TaskData<'formulate_preventive_plan'>) => {
+  /** Dates in the plan's year and not past (a past date would start a maintenance already overdue); a bounded part. */
+  const checkPart = (data: TaskData<'formulate_preventive_plan'>) => {
     const outside = data.items.flatMap((i, n) => i.dates.filter((d) => !d.startsWith(`${input.year}-`)).map((d) => `items.${n}.dates (${d})`));
-    return outside.length ? `every date must be in ${input.year}: ${outside.join(', ')}` : undefined;
+    if (outside.length) return `every date must be in ${input.year}: ${outside.join(', ')}`;
+    const today = limaDay();
+    const past = data.items.flatMap((i, n) => i.dates.filter((d) => d < today).map((d) => `items.${n}.dates (${d})`));
+    if (past.length) return `a date cannot be before today (${today}): ${past.join(', ')}`;
+    const n = planOccurrences(data.items).length;
+    return n > MAX_PLAN_OCCURRENCES / 2 ? `this part schedules ${n} maintenances; at most ${MAX_PLAN_OCCURRENCES / 2}` : undefined;
   };
   let onTime = true;
   let observations: string | undefined;
@@ -59,7 +65,7 @@ async function planRun(run: Run, { input, settings }: PreventivePlanWorkflowInpu
           role: p.role,
           ...(round === 1 ? { dueOn: deadline, remindBefore: [5, 1] } : { dueBusinessDays: settings.preventive.approvalDays }),
           levels: [...ESCALATION_PATH],
-          check: inYear,
+          check: checkPart,
         });
         if (round === 1 && limaDay(task.completedAt!) > deadline) onTime = false;
         return { domain: p.domain, items: task.data.items };
@@ -71,10 +77,6 @@ async function planRun(run: Run, { input, settings }: PreventivePlanWorkflowInpu
       title: `Aprobar el plan de mantenimiento preventivo ${input.year}`,
       role: 'coordinator',
       dueBusinessDays: settings.preventive.approvalDays,
-      check: () => {
-        const n = parts.reduce((sum, p) => sum + planOccurrences(p.items).length, 0);
-        return n > MAX_PLAN_OCCURRENCES ? `the plan schedules ${n} maintenances; at most ${MAX_PLAN_OCCURRENCES}` : undefined;
-      },
     });
     if (approval.data.verdict === 'approved') break;
     observations = approval.data.observations;
@@ -169,6 +171,7 @@ async function preventiveRun(run: Run, { meta, input, settings }: PreventiveMain
       ...(round === 1 ? { dueOn: input.date } : { dueBusinessDays: settings.maintenance.businessDays }),
       remindBefore: [1],
       ...holder,
+      check: (data) => (data.executedOn > limaDay() ? `executedOn: ${data.executedOn} is after today (${limaDay()})` : undefined),
     });
     executedOn = executed.data.executedOn;
     const confirmation = await run.task({ key: `confirm-${round}`, type: 'confirm_preventive', title: `Dar conformidad al mantenimiento preventivo: ${what}`, role: roles.confirmer, dueBusinessDays: 2 });

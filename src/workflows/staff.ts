@@ -133,8 +133,10 @@ async function cessationRun(run: Run, { meta, input }: CessationWorkflowInput): 
   await run.begin(`Cese de ${person.name} (${STAFF_PROFILES[person.profile as StaffProfile]})`, {}, `staff:${person.id}`);
   const communicated = await run.task({ key: 'communicate', type: 'communicate_cessation', title: `Comunicar el cese de ${person.name} a la Entidad Administradora`, role: 'coordinator', dueBusinessDays: 3 });
   const ceased = await acts.ceaseStaffMember({ staffMemberId: person.id, runId: meta.runId, on: communicated.data.lastDay });
+  // Ceased meanwhile by another cese: nothing to hand over twice.
+  if (!ceased) return run.finish('cancelled', { closed: 0 }, { staffMemberId: person.id, reason: `${person.id} was ceased by another run` });
   const handover = await run.task({ key: 'handover', type: 'procedure_step', title: `Recibir cargos, accesos y bienes asignados a ${person.name}`, role: 'supervisor', dueBusinessDays: 5 });
   const revoke = await run.task({ key: 'revoke_access', type: 'procedure_step', title: `Retirar los accesos de ${person.name} a sistemas y equipos`, role: 'tic_specialist', dueBusinessDays: 2 });
-  const done = ceased && handover.data.outcome === 'done' && revoke.data.outcome === 'done';
-  return run.finish('completed', { closed: 1, achieved: done ? 1 : 0, notAchieved: done ? 0 : 1 }, { staffMemberId: person.id, ceasedOn: communicated.data.lastDay, ceased });
+  const done = handover.data.outcome === 'done' && revoke.data.outcome === 'done';
+  return run.finish('completed', { closed: 1, achieved: done ? 1 : 0, notAchieved: done ? 0 : 1 }, { staffMemberId: person.id, ceasedOn: communicated.data.lastDay });
 }

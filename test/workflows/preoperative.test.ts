@@ -33,6 +33,10 @@ test('when a new center is created, then it cannot open until its pre-operative 
 
   const today = flow.now.toISOString().slice(0, 10);
   const runId = await flow.start('P2.2.1', T.sscs, { centerId: 'arequipa', actaEntrega: { date: today, reference: 'Acta N° 001-2026-GRA' } });
+  // One pre-operative stage per center.
+  await flow.openTask(runId, 'verify_preoperative_checklist', T.admin);
+  const again = await flow.http.post('/api/v1/procedures/P2.2.1/runs').set('Authorization', T.sscs).send({ centerId: 'arequipa', actaEntrega: { date: today, reference: 'Acta N° 001-2026-GRA' } });
+  expect(again.status).toBe(409);
   // 1. The check list: the entities' modules must all be there.
   const short = await flow.tryComplete(runId, 'verify_preoperative_checklist', T.admin, { ...checklist(), entityModules: { reniec: { hw: 'ok', sw: 'ok' } } });
   expect(short.status).toBe(400);

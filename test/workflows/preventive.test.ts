@@ -44,12 +44,20 @@ test('when the plan is formulated in term and approved, then each scheduled main
   const wrong = await flow.tryComplete(planRun, 'formulate_preventive_plan', T.supervisor, { items: [{ description: 'x', dates: ['2026-12-01'] }] });
   expect(wrong.status).toBe(400);
   expect(JSON.stringify(wrong.body)).toContain('items.0.dates (2026-12-01)');
+  // Not a day of the calendar.
+  const impossible = await flow.tryComplete(planRun, 'formulate_preventive_plan', T.supervisor, { items: [{ description: 'x', dates: [`${YEAR}-02-30`] }] });
+  expect(impossible.status).toBe(400);
+  expect(JSON.stringify(impossible.body)).toContain('data.items.0.dates.0');
   await flow.complete(planRun, 'formulate_preventive_plan', T.supervisor, infrastructurePart);
   await flow.complete(planRun, 'formulate_preventive_plan', T.tic, ticPart);
   await flow.complete(planRun, 'approve_preventive_plan', T.coordinator, { verdict: 'approved' });
   const plan = await flow.runStatus(planRun, T.coordinator, 'completed');
   expect(plan.metrics).toMatchObject({ closed: 1, onTime: 1 });
   expect(await indicator('PA2.2.1')).toMatchObject({ id: 'preventive_plan_on_time', numerator: 1, denominator: 1, value: 100 });
+  // One plan per center and year.
+  const again = await flow.http.post('/api/v1/procedures/PA2.2.1/runs').set('Authorization', T.supervisor).send({ centerId: 'callao', year: YEAR });
+  expect(again.status).toBe(409);
+  expect(again.body.error.message).toContain(planRun);
 
   // Nothing starts before its lead: the first maintenance (10 Feb) opens 5 business days before.
   expect((await flow.http.get('/api/v1/runs').query({ code: 'PA1.1.3' }).set('Authorization', T.sscs)).body.runs).toEqual([]);
@@ -59,6 +67,11 @@ test('when the plan is formulated in term and approved, then each scheduled main
   expect(acRun.summary).toContain(`${YEAR}-02-10`);
   expect(acRun.summary).toContain('Equipos de aire acondicionado');
   await flow.complete(ac, 'coordinate_preventive', T.tic, { contractor: 'Climatización SAC', confirmedDate: `${YEAR}-02-10` });
+  // An execution cannot be dated in the future.
+  const early = await flow.tryComplete(ac, 'execute_preventive', T.tic, { executedOn: `${YEAR}-02-09`, work: 'x', evidence: 'y' });
+  expect(early.status).toBe(400);
+  expect(JSON.stringify(early.body)).toContain('executedOn');
+  await flow.skipTo(new Date(`${YEAR}-02-09T20:00:00Z`));
   await flow.complete(ac, 'execute_preventive', T.tic, { executedOn: `${YEAR}-02-09`, work: 'Limpieza de filtros de 6 equipos; presión de gas conforme', evidence: 'Informe técnico N° 014-2027 y acta de conformidad' });
   await flow.complete(ac, 'confirm_preventive', T.supervisor, { verdict: 'conforme' });
   expect((await flow.runStatus(ac, T.tic, 'completed')).metrics).toMatchObject({ planned: 1, executed: 1, executedOnTime: 1, maintenance: 1, corrective: 0 });

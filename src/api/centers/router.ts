@@ -119,6 +119,9 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
     handler: async ({ body }) => {
       const { id, ...rest } = body;
       const doc = { _id: id, ...rest, active: false, stage: 'pre_operative' as const };
+      if (await deps.models.Center.exists({ _id: id })) throw conflict('center_exists', `center ${id} already exists`);
+      // The register first (idempotent): a center never exists without it.
+      await seedAssets(deps.models, id, body.participatingEntities.map((e) => e.id));
       try {
         await deps.models.Center.create(doc);
       } catch (err) {
@@ -126,7 +129,6 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
         throw err;
       }
       forgetCenter(deps.models, id);
-      await seedAssets(deps.models, id, body.participatingEntities.map((e) => e.id));
       const c = await deps.models.Center.findById(id).lean<CenterRecord>();
       return serialize(c!, (await staffingOf(deps.models, [c!])).get(id));
     },

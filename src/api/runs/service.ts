@@ -56,11 +56,18 @@ export async function startRun(
   if (procedure.centerStage === 'pre_operative' && stage !== 'pre_operative') {
     throw conflict('center_not_pre_operative', `${procedure.code} runs on a new center in its pre-operative stage; ${center._id} is ${stage}`);
   }
-  if (procedure.centerStage !== 'pre_operative' && !center.active) {
+  if (procedure.centerStage === undefined && !center.active) {
     throw conflict('center_not_operating', `${center._id} is not operating yet (${stage}): ${procedure.code} cannot run on it until its pre-operative stage (P2.2.1) ends`);
   }
   if (input.entityId && !center.participatingEntities.some((e) => e.id === input.entityId)) {
     throw invalidField('body.entityId', `${input.entityId} is not a participating entity of ${center._id}`);
+  }
+  // One at a time (a person's induction or cese), or once (a year's plan, a center's pre-operative stage).
+  if (procedure.single) {
+    const ref = procedure.single.ref(parsed.data as Record<string, unknown>);
+    const statuses = procedure.single.once ? ['running', 'completed'] : ['running'];
+    const other = await deps.models.Run.findOne({ code: procedure.code, centerId: center._id, ref, status: { $in: statuses } }, { _id: 1 }).lean();
+    if (other) throw conflict('run_exists', `${other._id} already ${procedure.single.once ? 'covers' : 'is running for'} ${ref}`);
   }
   // An induction or a cese is about a person of this center's active staff (PA3.1.2, PA3.1.4).
   const staffMemberId = (parsed.data as { staffMemberId?: string }).staffMemberId;
