@@ -51,7 +51,7 @@ export async function startRun(
   const startedBy: RunMeta['startedBy'] = starter.kind === 'staff' ? { sub: starter.actor.sub, role: starter.actor.role } : { sub: 'ciudadano', role: 'citizen' };
   const center = await findCenter(deps.models, input.centerId);
   if (!center) throw invalidField('body.centerId', `unknown center ${input.centerId}`);
-  // P2.2.1 runs on a center in its pre-operative stage; every other procedure on an operating one.
+  // P2.2.1 runs on a center in its pre-operative stage, the staff procedures on either, the rest on an operating one.
   const stage = center.stage ?? 'operating';
   if (procedure.centerStage === 'pre_operative' && stage !== 'pre_operative') {
     throw conflict('center_not_pre_operative', `${procedure.code} runs on a new center in its pre-operative stage; ${center._id} is ${stage}`);
