@@ -20,7 +20,7 @@ import { INCIDENT_TYPE_IDS } from './shared/settings';
 import { OPENING_ITEM_IDS } from './domain/opening';
 import { INVOLVED_KIND_IDS } from './domain/conflicts';
 import { unscheduledSchema } from './domain/supervision';
-import { ENTITY_PROFILES, STAFF_PROFILE_IDS } from './domain/staff';
+import { ENTITY_PROFILES, STAFF_PROFILE_IDS, staffRef } from './domain/staff';
 import type { AssetDomain } from './domain/assets';
 
 export type WorkflowType =
@@ -731,7 +731,7 @@ const PROCEDURES: ProcedureDefinition[] = [
     indicators: [ratio('inductions_completed', '% de inducciones completadas satisfactoriamente', 'satisfactory', 'closed', 'inducciones cerradas con evaluación satisfactoria / inducciones cerradas × 100')],
     workflow: { type: 'inductionWorkflow', inputSchema: inductionInputSchema },
     centerStage: 'any',
-    single: { ref: (i) => `staff:${i.staffMemberId}` },
+    single: { ref: (i) => staffRef(String(i.staffMemberId)) },
     serves: { kind: 'induction' },
     manual: ['2.1.5 (Supervisor i)', '2.2.3', '2.1.7', '2.4.1 Cuadros 07–08'],
   }),
@@ -750,7 +750,7 @@ const PROCEDURES: ProcedureDefinition[] = [
     indicators: [countOf('staff_ceased', '% de personal retirado/cesado del cargo', 'achieved', 'ceses concluidos en el periodo (el porcentaje se obtiene sobre la dotación del centro)')],
     workflow: { type: 'cessationWorkflow', inputSchema: cessationInputSchema },
     centerStage: 'any',
-    single: { ref: (i) => `staff:${i.staffMemberId}` },
+    single: { ref: (i) => staffRef(String(i.staffMemberId)) },
     manual: ['2.1.4 Cuadro 01', '2.4.1 Cuadros 07–08'],
   }),
   generic({

@@ -51,8 +51,8 @@ export function createCenterActivities(deps: ActivityDeps) {
     },
 
     /** The induction's state on the person: the Registro de Inducciones reads it. */
-    async recordInduction(input: { staffMemberId: string; runId: string; status: 'in_progress' | 'completed'; result?: string; rounds: number; on: string }): Promise<void> {
-      const set: Record<string, unknown> = { 'induction.runId': input.runId, 'induction.status': input.status, 'induction.rounds': input.rounds };
+    async recordInduction(input: { staffMemberId: string; runId: string; status: 'in_progress' | 'completed'; result?: string; rounds?: number; on: string }): Promise<void> {
+      const set: Record<string, unknown> = { 'induction.runId': input.runId, 'induction.status': input.status, ...(input.rounds !== undefined ? { 'induction.rounds': input.rounds } : {}) };
       if (input.status === 'in_progress') set['induction.startedOn'] = input.on;
       else Object.assign(set, { 'induction.closedOn': input.on, 'induction.result': input.result });
       // This run's induction, or the person's first, or a new one once the previous closed: an

@@ -53,6 +53,9 @@ export function inductionTopicsFor(profile: StaffProfile): InductionTopic[] {
   return [...INDUCTION_TOPIC_IDS];
 }
 
+/** How a person's induction or cese run is found (the catalog's one-at-a-time; a cese stopping an induction). */
+export const staffRef = (staffMemberId: string) => `staff:${staffMemberId}`;
+
 /** A member of a center's staff as runs and the API pass it around. */
 export interface StaffMemberInfo {
   id: string;

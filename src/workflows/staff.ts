@@ -1,9 +1,10 @@
+import { getExternalWorkflowHandle } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { acts, ESCALATION_PATH, limaDay, Run, withRun } from './run';
 import type { RunMeta, RunState } from '../shared/messages';
 import type { EngineSettings } from '../shared/settings';
 import { procedureFor, type cessationInputSchema, type incorporationInputSchema, type inductionInputSchema } from '../catalog';
-import { INDUCTION_TOPICS, inductionTopicsFor, STAFF_PROFILES, type StaffProfile } from '../domain/staff';
+import { INDUCTION_TOPICS, inductionTopicsFor, STAFF_PROFILES, staffRef, type StaffProfile } from '../domain/staff';
 
 interface Args<S extends z.ZodType> {
   meta: RunMeta;
@@ -69,7 +70,7 @@ async function inductionRun(run: Run, { meta, input, settings }: InductionWorkfl
   }
   const profile = person.profile as StaffProfile;
   const topics = inductionTopicsFor(profile);
-  await run.begin(`Inducción de ${person.name} (${STAFF_PROFILES[profile]})`, {}, `staff:${person.id}`);
+  await run.begin(`Inducción de ${person.name} (${STAFF_PROFILES[profile]})`, {}, staffRef(person.id));
   let rounds = 0;
   let result: 'satisfactory' | 'not_satisfactory' = 'not_satisfactory';
   let decision: { decision: string; reason: string } | undefined;
@@ -130,13 +131,22 @@ async function cessationRun(run: Run, { meta, input }: CessationWorkflowInput): 
     await run.begin(`Cese de ${input.staffMemberId}`);
     return run.finish('cancelled', { closed: 0 }, { reason: `${input.staffMemberId} is not active staff of ${meta.centerId}` });
   }
-  await run.begin(`Cese de ${person.name} (${STAFF_PROFILES[person.profile as StaffProfile]})`, {}, `staff:${person.id}`);
+  await run.begin(`Cese de ${person.name} (${STAFF_PROFILES[person.profile as StaffProfile]})`, {}, staffRef(person.id));
   const communicated = await run.task({ key: 'communicate', type: 'communicate_cessation', title: `Comunicar el cese de ${person.name} a la Entidad Administradora`, role: 'coordinator', dueBusinessDays: 3 });
   const ceased = await acts.ceaseStaffMember({ staffMemberId: person.id, runId: meta.runId, on: communicated.data.lastDay });
   // Ceased meanwhile by another cese: nothing to hand over twice.
   if (!ceased) return run.finish('cancelled', { closed: 0 }, { staffMemberId: person.id, reason: `${person.id} was ceased by another run` });
+  // An induction still running for the person stops: nobody is to be inducted, reminded or escalated for someone who left.
+  const induction = procedureFor('induction');
+  const inducting = await acts.findOpenRun({ codes: [induction.code], centerId: meta.centerId, ref: staffRef(person.id) });
+  if (inducting) {
+    await acts.recordInduction({ staffMemberId: person.id, runId: inducting, status: 'completed', result: 'cancelled_by_cessation', on: communicated.data.lastDay });
+    await getExternalWorkflowHandle(inducting)
+      .cancel()
+      .catch(() => undefined); // closed meanwhile: nothing to stop
+  }
   const handover = await run.task({ key: 'handover', type: 'procedure_step', title: `Recibir cargos, accesos y bienes asignados a ${person.name}`, role: 'supervisor', dueBusinessDays: 5 });
   const revoke = await run.task({ key: 'revoke_access', type: 'procedure_step', title: `Retirar los accesos de ${person.name} a sistemas y equipos`, role: 'tic_specialist', dueBusinessDays: 2 });
   const done = handover.data.outcome === 'done' && revoke.data.outcome === 'done';
-  return run.finish('completed', { closed: 1, achieved: done ? 1 : 0, notAchieved: done ? 0 : 1 }, { staffMemberId: person.id, ceasedOn: communicated.data.lastDay });
+  return run.finish('completed', { closed: 1, achieved: done ? 1 : 0, notAchieved: done ? 0 : 1 }, { staffMemberId: person.id, ceasedOn: communicated.data.lastDay, ...(inducting ? { inductionCancelled: inducting } : {}) });
 }

@@ -164,3 +164,22 @@ test('when the coordinator communicates a cese late, then it is reminded and esc
   expect((await staffing()).missing).toContainEqual({ role: 'supervisor', missing: 1 });
   await maybeRecordHistory('cessation-overdue', history(cese));
 });
+
+test('when a person ceases while their induction runs, then the induction stops (its task cancelled, nobody escalated for someone who left) and the Registro says why', async () => {
+  const { staffMemberId, inductionRunId } = await incorporate('Carla Ríos Vega');
+  await flow.openTask(inductionRunId, 'deliver_induction', T.supervisor);
+  // A second induction of the same person while one runs is refused.
+  const twice = await flow.http.post('/api/v1/procedures/PA3.1.2/runs').set('Authorization', T.supervisor).send({ centerId: 'callao', staffMemberId });
+  expect(twice.status).toBe(409);
+  const cese = await flow.start('PA3.1.4', T.coordinator, { centerId: 'callao', staffMemberId, reason: 'Renuncia en el periodo de prueba' });
+  await flow.complete(cese, 'communicate_cessation', T.coordinator, { lastDay: flow.now.toISOString().slice(0, 10), communication: 'Renuncia comunicada a la Entidad Administradora.' });
+  const stopped = await flow.runStatus(inductionRunId, T.sscs, 'cancelled');
+  expect(stopped.tasks.map((t: { status: string }) => t.status)).toEqual(['cancelled']);
+  const register = (await flow.http.get('/api/v1/centers/callao/inductions').set('Authorization', T.sscs)).body.inductions;
+  expect(register).toContainEqual(expect.objectContaining({ staffMemberId, runId: inductionRunId, status: 'completed', result: 'cancelled_by_cessation' }));
+  await flow.complete(cese, 'procedure_step', T.supervisor, { outcome: 'done' });
+  await flow.complete(cese, 'procedure_step', T.tic, { outcome: 'done' });
+  const done = await flow.runStatus(cese, T.coordinator, 'completed');
+  expect(done.metrics).toMatchObject({ achieved: 1 });
+  await maybeRecordHistory('cessation-stops-induction', history(cese));
+});
