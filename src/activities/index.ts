@@ -359,8 +359,9 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** A running run of these procedures at the center about `ref` (e.g. a maintenance of an item). */
-    async findOpenRun(input: { codes: string[]; centerId: string; ref: string }): Promise<string | null> {
-      const run = await models.Run.findOne({ code: { $in: input.codes }, centerId: input.centerId, ref: input.ref, status: 'running' }, { _id: 1 }).sort({ startedAt: 1 }).lean();
+    async findOpenRun(input: { codes: string[]; centerId: string; ref: string | string[] }): Promise<string | null> {
+      const ref = Array.isArray(input.ref) ? { $in: input.ref } : input.ref;
+      const run = await models.Run.findOne({ code: { $in: input.codes }, centerId: input.centerId, ref, status: 'running' }, { _id: 1 }).sort({ startedAt: 1 }).lean();
       return run?._id ?? null;
     },
 

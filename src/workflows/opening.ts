@@ -203,8 +203,9 @@ async function correctiveRuns(run: Run, date: string, outcome: VerificationOutco
     const asset = byAsset ? await acts.resolveAsset({ centerId: run.meta.centerId, assetKey: f.asset, itemId: f.id }) : null;
     const procedure = procedureFor('corrective_maintenance', asset?.domain ?? (f.tic ? 'tic' : 'infrastructure'));
     const named = asset && f.asset ? asset : null;
-    const ref = named ? assetRef(named.id) : maintenanceRef(f.id);
-    const running = await acts.findOpenRun({ codes: MAINTENANCE_CODES, centerId: run.meta.centerId, ref });
+    // One at a time per asset: a maintenance of the item's asset started by hand (by its key) counts too.
+    const refs = named ? [assetRef(named.id)] : [maintenanceRef(f.id), ...(asset ? [assetRef(asset.id)] : [])];
+    const running = await acts.findOpenRun({ codes: MAINTENANCE_CODES, centerId: run.meta.centerId, ref: refs.length === 1 ? refs[0] : refs });
     ids.push(
       running ??
         (await run.spawn(named ? `maintenance-${f.id}-${named.key}` : `maintenance-${f.id}`, procedure.code, procedure.workflowType, startMaintenanceArgs(run.meta.centerId, settings, {

@@ -258,6 +258,21 @@ describe('P2.2.2 daily opening', () => {
     expect(await ctx.models.Run.countDocuments({ code: 'PA2.2.3', ref: 'item:silla_ruedas_topico' })).toBe(1);
   });
 
+  test("when the asset of a finding already has a corrective maintenance started by its key, then the opening points to it instead of starting another", async () => {
+    await nextWorkdayAt(ctx.env, '07:00');
+    const { worker, taskQueue } = await ctx.worker(new RecordingMailer());
+    const running = uniqueId('PA1.1.4-lima-norte');
+    await ctx.models.Run.create({ _id: running, code: 'PA1.1.4', centerId: 'lima-norte', workflowType: 'maintenanceWorkflow', status: 'running', summary: 'Mantenimiento correctivo: aire acondicionado', ref: 'asset:lima-norte:aire-acondicionado', startedBy: { sub: 'tic-ln', role: 'tic_specialist' }, startedAt: new Date() });
+    const result = await worker.runUntil(async () => {
+      const handle = await startOpening(taskQueue);
+      const { task } = await verificationAt0745(handle);
+      await completeTask(handle, task.id, supervisor, { items: checklist({ aire_acondicionado: { status: 'damaged', observation: 'Sigue goteando' } }), securityAgents: 1 });
+      return handle.result();
+    });
+    expect(result.result).toMatchObject({ opening: 'opened', maintenance: [running] });
+    expect(await ctx.models.Run.countDocuments({ code: 'PA1.1.4' })).toBe(1);
+  });
+
   test('when a wheelchair is missing and the audio system is damaged, then the center opens and each finding starts its corrective maintenance run (PA2.2.3, PA1.1.4 for TIC)', async () => {
     const { day, mailer, worker, taskQueue, args } = await morning();
     const { result, maintenance } = await worker.runUntil(async () => {
