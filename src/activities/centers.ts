@@ -9,7 +9,6 @@ import type { StaffMemberInfo, StaffProfile } from '../domain/staff';
 export interface CenterFacts {
   id: string;
   name: string;
-  active: boolean;
   stage: 'pre_operative' | 'operating';
   adminEntity: { id: string; name: string };
   entities: { id: string; name: string }[];
@@ -29,7 +28,6 @@ export function createCenterActivities(deps: ActivityDeps) {
       return {
         id: c._id,
         name: c.name,
-        active: c.active,
         stage: c.stage ?? 'operating',
         adminEntity: { id: c.adminEntity.id, name: c.adminEntity.name },
         entities: c.participatingEntities.map((e) => ({ id: e.id, name: e.name })),
@@ -74,13 +72,14 @@ export function createCenterActivities(deps: ActivityDeps) {
           ? await models.Asset.findOne({ centerId: input.centerId, item: input.itemId, 'owner.kind': 'center' }).sort({ _id: 1 }).lean()
           : null;
       if (!doc) return null;
-      const { _id, ...a } = doc as unknown as AssetInfo & { _id: string };
+      // As stored: `owner.entityId` only for an entity's equipment, `contract` only when it has one.
+      const { _id, owner, contract, ...rest } = doc as unknown as Omit<AssetInfo, 'id' | 'owner'> & { _id: string; owner: { kind: string; entityId?: string } };
       return {
-        ...a,
+        ...rest,
         id: _id,
-        owner: a.owner.kind === 'entity' ? { kind: 'entity', entityId: (a.owner as { entityId: string }).entityId } : { kind: 'center' },
-        ...(a.contract?.contractor ? { contract: a.contract } : {}),
-      } as AssetInfo;
+        owner: owner.kind === 'entity' && owner.entityId ? { kind: 'entity', entityId: owner.entityId } : { kind: 'center' },
+        ...(contract?.contractor ? { contract } : {}),
+      };
     },
 
     /** `days` business days before `date` (a plan item's lead), as a Lima date. */

@@ -1,10 +1,10 @@
 import { patched } from '@temporalio/workflow';
-import { acts, ESCALATION_PATH, Run, withRun } from './run';
-import type { RunMeta, RunState } from '../shared/messages';
+import { acts, Run, withRun } from './run';
+import type { EscalationLevel, RunMeta, RunState } from '../shared/messages';
 import type { EngineSettings } from '../shared/settings';
 import type { Role } from '../shared/roles';
 import { codesServing, findProcedure, type correctiveInputSchema } from '../catalog';
-import { servicerRole } from '../domain/assets';
+import { servicerRole, type AssetInfo } from '../domain/assets';
 import type { z } from 'zod';
 
 export type MaintenanceInput = z.infer<typeof correctiveInputSchema>;
@@ -44,21 +44,31 @@ export async function maintenanceWorkflow(args: MaintenanceWorkflowInput): Promi
   return withRun(args.meta, (run) => maintenanceRun(run, args));
 }
 
+/** Who gets a maintenance procedure's work done and who gives conformity (the catalog's `serves`). */
+export function maintenanceRoles(code: string): { fixer: Role; confirmer: Role } {
+  const serves = findProcedure(code)?.serves;
+  return serves && 'fixer' in serves ? serves : { fixer: 'supervisor', confirmer: 'coordinator' };
+}
+
+/**
+ * Who holds an asset's maintenance task: whoever services it (an entity's equipment: that entity's
+ * contact), else the procedure's fixer. None of them is on the escalation path, so `Run.task`'s
+ * default ladder is the manual's whole path, Coordinador → Entidad Administradora → SSCS.
+ */
+export function assetHolder(asset: AssetInfo | null, fixer: Role): { role: Role; entityId?: string } {
+  if (!asset) return { role: fixer };
+  return { role: servicerRole(asset) as Role, ...(asset.owner.kind === 'entity' ? { entityId: asset.owner.entityId } : {}) };
+}
+
 async function maintenanceRun(run: Run, { meta, input, settings }: MaintenanceWorkflowInput): Promise<RunState> {
-  const serves = findProcedure(meta.code)?.serves;
-  const roles = serves && 'fixer' in serves ? serves : { fixer: 'supervisor' as Role, confirmer: 'coordinator' as Role };
-  let fixer: { role: Role; entityId?: string; levels: typeof ESCALATION_PATH } = { role: roles.fixer, levels: ['coordinator', 'admin_entity'] };
+  const roles = maintenanceRoles(meta.code);
+  // Runs from before the register: the procedure's fixer, escalated up to the Entidad Administradora.
+  let fixer: { role: Role; entityId?: string; levels?: EscalationLevel[] } = { role: roles.fixer, levels: ['coordinator', 'admin_entity'] };
   let asset = input.asset;
   let ref = input.itemId ? maintenanceRef(input.itemId) : undefined;
   if (patched(ASSET_ROUTING_PATCH)) {
     const found = input.assetId || input.itemId ? await acts.resolveAsset({ centerId: meta.centerId, assetKey: input.assetId, itemId: input.itemId }) : null;
-    const role = found ? (servicerRole(found) as Role) : roles.fixer;
-    fixer = {
-      role,
-      ...(found?.owner.kind === 'entity' ? { entityId: found.owner.entityId } : {}),
-      // The full path of the manual above whoever holds it; an entity's contact starts at the coordinator.
-      levels: role === 'participant_entity' ? [...ESCALATION_PATH] : ESCALATION_PATH.slice(ESCALATION_PATH.indexOf(role as never) + 1),
-    };
+    fixer = assetHolder(found, roles.fixer);
     if (found) {
       asset = `${found.name} (${found.location})`;
       ref = input.assetId ? assetRef(found.id) : ref;
@@ -73,11 +83,9 @@ async function maintenanceRun(run: Run, { meta, input, settings }: MaintenanceWo
       key: `fix-${rounds}`,
       type: 'fix_maintenance',
       title: observations ? `Corregir el mantenimiento de ${asset}: ${observations}` : `Ejecutar el mantenimiento correctivo de ${asset}`,
-      role: fixer.role,
-      ...(fixer.entityId ? { entityId: fixer.entityId } : {}),
+      ...fixer,
       dueBusinessDays: settings.maintenance.businessDays,
       remindBefore: [1],
-      levels: fixer.levels,
     });
     const confirmation = await run.task({
       key: `confirm-${rounds}`,

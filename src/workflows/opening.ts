@@ -205,7 +205,7 @@ async function correctiveRuns(run: Run, date: string, outcome: VerificationOutco
     const named = asset && f.asset ? asset : null;
     // One at a time per asset: a maintenance of the item's asset started by hand (by its key) counts too.
     const refs = named ? [assetRef(named.id)] : [maintenanceRef(f.id), ...(asset ? [assetRef(asset.id)] : [])];
-    const running = await acts.findOpenRun({ codes: MAINTENANCE_CODES, centerId: run.meta.centerId, ref: refs.length === 1 ? refs[0] : refs });
+    const running = await acts.findOpenRun({ codes: MAINTENANCE_CODES, centerId: run.meta.centerId, ref: refs });
     ids.push(
       running ??
         (await run.spawn(named ? `maintenance-${f.id}-${named.key}` : `maintenance-${f.id}`, procedure.code, procedure.workflowType, startMaintenanceArgs(run.meta.centerId, settings, {

@@ -1,14 +1,14 @@
 import { continueAsNew, ParentClosePolicy, sleep, startChild, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
-import { acts, ESCALATION_PATH, limaDay, Run, startRunChild, withRun } from './run';
+import { acts, limaDay, Run, startRunChild, withRun } from './run';
 import type { RunMeta, RunState } from '../shared/messages';
 import type { EngineSettings } from '../shared/settings';
 import type { Role } from '../shared/roles';
 import type { TaskData } from '../shared/tasks';
-import { findProcedure, procedureFor, type preventiveMaintenanceInputSchema, type preventivePlanInputSchema } from '../catalog';
-import { servicerRole, type AssetDomain } from '../domain/assets';
+import { procedureFor, type preventiveMaintenanceInputSchema, type preventivePlanInputSchema } from '../catalog';
+import type { AssetDomain } from '../domain/assets';
 import { MAX_PLAN_OCCURRENCES, planOccurrences, type PreventivePlanItem } from '../domain/preventive';
-import { assetRef } from './maintenance';
+import { assetHolder, assetRef, maintenanceRoles } from './maintenance';
 
 export interface PreventivePlanWorkflowInput {
   meta: RunMeta;
@@ -64,7 +64,6 @@ async function planRun(run: Run, { input, settings }: PreventivePlanWorkflowInpu
           title: `${round > 1 ? `Corregir (${observations}) ` : 'Formular '}el plan de mantenimiento preventivo ${input.year}: ${p.title}`,
           role: p.role,
           ...(round === 1 ? { dueOn: deadline, remindBefore: [5, 1] } : { dueBusinessDays: settings.preventive.approvalDays }),
-          levels: [...ESCALATION_PATH],
           check: checkPart,
         });
         if (round === 1 && limaDay(task.completedAt!) > deadline) onTime = false;
@@ -151,15 +150,11 @@ export async function preventiveMaintenanceWorkflow(args: PreventiveMaintenanceW
 }
 
 async function preventiveRun(run: Run, { meta, input, settings }: PreventiveMaintenanceWorkflowInput): Promise<RunState> {
-  const serves = findProcedure(meta.code)?.serves;
-  const roles = serves && 'fixer' in serves ? serves : { fixer: 'supervisor' as Role, confirmer: 'coordinator' as Role };
+  const roles = maintenanceRoles(meta.code);
   const asset = input.assetKey ? await acts.resolveAsset({ centerId: meta.centerId, assetKey: input.assetKey }) : null;
-  const fixer: Role = asset ? (servicerRole(asset) as Role) : roles.fixer;
-  const entityId = asset?.owner.kind === 'entity' ? asset.owner.entityId : undefined;
+  const holder = assetHolder(asset, roles.fixer);
   const what = asset ? `${input.description} — ${asset.name} (${asset.location})` : input.description;
   await run.begin(`Mantenimiento preventivo del ${input.date}: ${what}`, { planned: 1, preventive: 1 }, asset ? assetRef(asset.id) : undefined);
-  const levels = fixer === 'participant_entity' ? [...ESCALATION_PATH] : ESCALATION_PATH.slice(ESCALATION_PATH.indexOf(fixer as never) + 1);
-  const holder = { role: fixer, ...(entityId ? { entityId } : {}), levels };
   await run.task({ key: 'coordinate', type: 'coordinate_preventive', title: `Coordinar con el contratista el mantenimiento preventivo del ${input.date}: ${what}`, dueBusinessDays: 2, ...holder });
   let executedOn = '';
   let observations: string | undefined;
@@ -182,6 +177,6 @@ async function preventiveRun(run: Run, { meta, input, settings }: PreventiveMain
   return run.finish(
     'completed',
     { planned: 1, preventive: 1, closed: 1, executed: 1, executedOnTime: onTime, maintenance: 1, corrective: 0, achieved: onTime },
-    { date: input.date, executedOn, onTime: onTime === 1, ...(entityId ? { entityId } : {}) },
+    { date: input.date, executedOn, onTime: onTime === 1, ...(holder.entityId ? { entityId: holder.entityId } : {}) },
   );
 }

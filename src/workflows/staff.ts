@@ -1,6 +1,6 @@
 import { getExternalWorkflowHandle } from '@temporalio/workflow';
 import type { z } from 'zod';
-import { acts, ESCALATION_PATH, limaDay, Run, withRun } from './run';
+import { acts, limaDay, Run, withRun } from './run';
 import type { RunMeta, RunState } from '../shared/messages';
 import type { EngineSettings } from '../shared/settings';
 import { procedureFor, type cessationInputSchema, type incorporationInputSchema, type inductionInputSchema } from '../catalog';
@@ -14,9 +14,6 @@ interface Args<S extends z.ZodType> {
 export type IncorporationWorkflowInput = Args<typeof incorporationInputSchema>;
 export type InductionWorkflowInput = Args<typeof inductionInputSchema>;
 export type CessationWorkflowInput = Args<typeof cessationInputSchema>;
-
-/** Today in Lima, by workflow time. */
-const today = () => limaDay();
 
 /**
  * PA3.1.1 Requerimiento e incorporación de personal (2.1.4 Cuadro 01, 2.1.5; owner: the
@@ -76,7 +73,7 @@ async function inductionRun(run: Run, { meta, input, settings }: InductionWorkfl
   let decision: { decision: string; reason: string } | undefined;
   for (;;) {
     rounds += 1;
-    await acts.recordInduction({ staffMemberId: person.id, runId: meta.runId, status: 'in_progress', rounds, on: today() });
+    await acts.recordInduction({ staffMemberId: person.id, runId: meta.runId, status: 'in_progress', rounds, on: limaDay() });
     await run.task({
       key: `deliver-${rounds}`,
       type: 'deliver_induction',
@@ -84,7 +81,6 @@ async function inductionRun(run: Run, { meta, input, settings }: InductionWorkfl
       role: 'supervisor',
       dueBusinessDays: settings.staff.inductionDays,
       remindBefore: [1],
-      levels: [...ESCALATION_PATH],
       check: (data) => {
         const missing = topics.filter((t) => !data.topics[t]?.covered);
         return missing.length ? `the induction of a ${profile} must cover: ${missing.map((t) => `topics.${t}`).join(', ')}` : undefined;
@@ -96,7 +92,6 @@ async function inductionRun(run: Run, { meta, input, settings }: InductionWorkfl
       title: `Evaluar la inducción de ${person.name}`,
       role: 'supervisor',
       dueBusinessDays: settings.staff.evaluationDays,
-      levels: [...ESCALATION_PATH],
     });
     result = evaluation.data.result;
     if (result === 'satisfactory') break;
@@ -111,7 +106,7 @@ async function inductionRun(run: Run, { meta, input, settings }: InductionWorkfl
     decision = decided.data;
     if (decided.data.decision === 'close') break;
   }
-  await acts.recordInduction({ staffMemberId: person.id, runId: meta.runId, status: 'completed', result, rounds, on: today() });
+  await acts.recordInduction({ staffMemberId: person.id, runId: meta.runId, status: 'completed', result, rounds, on: limaDay() });
   const ok = result === 'satisfactory' ? 1 : 0;
   return run.finish('completed', { closed: 1, satisfactory: ok, achieved: ok }, { staffMemberId: person.id, result, rounds, ...(decision ? { decision } : {}) });
 }
