@@ -37,8 +37,18 @@ export interface AssetInfo extends AssetDefinition {
   contract?: { contractor: string; reference?: string };
 }
 
-const tic = (key: string, name: string, location: string, item?: OpeningItemId, preoperativeItem?: number): AssetDefinition => ({ key, name, location, domain: 'tic', ...(item ? { item } : {}), ...(preoperativeItem ? { preoperativeItem } : {}) });
-const infra = (key: string, name: string, location: string, item?: OpeningItemId, preoperativeItem?: number): AssetDefinition => ({ key, name, location, domain: 'infrastructure', ...(item ? { item } : {}), ...(preoperativeItem ? { preoperativeItem } : {}) });
+const ofDomain =
+  (domain: AssetDomain) =>
+  (key: string, name: string, location: string, item?: OpeningItemId, preoperativeItem?: number): AssetDefinition => ({
+    key,
+    name,
+    location,
+    domain,
+    ...(item ? { item } : {}),
+    ...(preoperativeItem ? { preoperativeItem } : {}),
+  });
+const tic = ofDomain('tic');
+const infra = ofDomain('infrastructure');
 
 /**
  * The center's own assets, from the items of the pre-operative check list (2.2.1, 1–27) and the

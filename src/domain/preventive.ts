@@ -47,7 +47,7 @@ export const executePreventiveSchema = z
 /** The occurrences of a plan: one per item and date, in date order. */
 export function planOccurrences(items: PreventivePlanItem[]): { item: PreventivePlanItem; date: string; index: number }[] {
   return items
-    .flatMap((item, i) => [...new Set(item.dates)].map((date) => ({ item, date, key: `${i}` })))
-    .sort((a, b) => a.date.localeCompare(b.date) || a.key.localeCompare(b.key))
+    .flatMap((item, i) => [...new Set(item.dates)].map((date) => ({ item, date, i })))
+    .sort((a, b) => a.date.localeCompare(b.date) || a.i - b.i)
     .map(({ item, date }, index) => ({ item, date, index }));
 }

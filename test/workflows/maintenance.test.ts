@@ -20,7 +20,7 @@ const T = {
 };
 const history = (runId: string) => flow.ctx.env.client.workflow.getHandle(runId);
 
-test("when an entity's PC fails, then its corrective maintenance reaches that entity's contact, and only theirs, who reports it; the Especialista TIC confirms", async () => {
+test("when an entity's PC fails, then its corrective maintenance reaches that entity's contact, and only theirs, who reports it; the Supervisor gives conformity", async () => {
   const assets = (await flow.http.get('/api/v1/centers/callao/assets').set('Authorization', T.tic)).body.assets;
   expect(assets).toContainEqual(expect.objectContaining({ key: 'computadoras-sunat', owner: { kind: 'entity', entityId: 'sunat' }, servicer: 'entity', domain: 'tic' }));
   expect(assets).toContainEqual(expect.objectContaining({ key: 'aire-acondicionado', owner: { kind: 'center' }, servicer: 'tic_specialist' }));
