@@ -796,10 +796,11 @@ const PROCEDURES: ProcedureDefinition[] = [
     indicators: [
       ratio('opened_on_time', '% días abiertos a tiempo', 'openedOnTime', 'days', 'días en que el centro aperturó a su hora, con la verificación completa / días de atención × 100'),
       countOf('not_opened', 'N° de no aperturas', 'notOpened', 'días en que el centro no aperturó a su hora por falta de Internet, energía eléctrica o servicio de vigilancia'),
-      hoursOf('hours_closed', 'Horas cerradas', 'hoursClosed', 'horas entre la hora de apertura y la apertura efectiva (o el cierre del día, si no aperturó)'),
+      hoursOf('hours_closed', 'Horas cerradas', 'hoursClosed', 'horas entre la hora de apertura y la apertura efectiva (o el cierre del día, si no aperturó), más las horas cerrado durante la atención (2.1.2) hasta la reapertura o el cierre del día'),
+      countOf('closures', 'N° de cierres durante la atención', 'closures', 'cierres del centro después de su apertura por pérdida de Internet, energía eléctrica o vigilancia, o por condiciones inseguras (2.1.2)'),
     ],
     workflow: { type: 'dailyOpeningWorkflow', inputSchema: openingInputSchema },
-    manual: ['2.1.2', '2.1.3 (Nota)', '2.2.2', 'Cuadro 04'],
+    manual: ['2.1.2 (Apertura de la Atención: no aperturar o cerrar)', '2.1.3 (Nota)', '2.2.2', 'Cuadro 04'],
   }),
   dedicated({
     code: 'P2.2.4', name: 'Manejo de conflictos', l1: PROTOCOLS, l2: { code: 'P2.2', name: 'Protocolos para Centros MAC', objective: 'Atender los conflictos en el Centro MAC de manera directa y respetuosa y escalar los graves (2.2.4).' },

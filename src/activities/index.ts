@@ -4,6 +4,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Models, CenterRecord, OpeningStatus } from '../db/models';
 import { allocateRunNumber, claimNumber, findCenter, isDuplicateKey, recordRunStart, scopeYear, tolerantUpsert, UNFINISHED_OPENING, type RunStartRecord } from '../db/models';
 import { centerHours, hoursOn, type CenterHours, type DayHours } from '../domain/centers';
+import { notApplicableItems, type ChecklistApplicability } from '../domain/opening';
 import { loadCalendar } from '../calendar/service';
 import { endOfLimaDay, limaDate, limaInstant, weekdayOf } from '../calendar/businessCalendar';
 import type { Templates } from '../templates';
@@ -76,6 +77,8 @@ export interface OpeningDay {
   hours: DayHours | null;
   scheduledOpenAt?: string;
   scheduledCloseAt?: string;
+  /** Items of the verification that do not apply to the center (2.2.2 "según aplique"). */
+  notApplicable?: string[];
 }
 
 export interface OpeningUpdate {
@@ -87,6 +90,15 @@ export interface OpeningUpdate {
   critical?: string[];
   findings?: string[];
   maintenanceRuns?: string[];
+  closures?: OpeningClosure[];
+}
+
+/** A closure of the center after it opened (2.1.2): Internet, power or security lost, or unsafe conditions. */
+export interface OpeningClosure {
+  cause: string;
+  closedAt: string;
+  reopenedAt?: string;
+  hours?: number;
 }
 
 export interface TimelineEvent {
@@ -355,7 +367,8 @@ export function createActivities(deps: ActivityDeps) {
       const holiday = kind === 'holiday' || kind === 'decreed';
       const hours = hoursOn(centerHours(c.hours as Partial<CenterHours> | undefined), weekdayOf(date), holiday);
       if (!hours) return { date, holiday, hours: null };
-      return { date, holiday, hours, scheduledOpenAt: limaInstant(date, hours.open).toISOString(), scheduledCloseAt: limaInstant(date, hours.close).toISOString() };
+      const notApplicable = notApplicableItems(c.checklist as ChecklistApplicability | undefined);
+      return { date, holiday, hours, scheduledOpenAt: limaInstant(date, hours.open).toISOString(), scheduledCloseAt: limaInstant(date, hours.close).toISOString(), notApplicable };
     },
 
     /** A running run of these procedures at the center about `ref` (e.g. a maintenance of an item). */
@@ -426,6 +439,7 @@ export function createActivities(deps: ActivityDeps) {
             ...(t.alsoRoles?.length ? { alsoRoles: t.alsoRoles } : {}),
             ...(t.entityId ? { entityId: t.entityId } : {}),
             ...(t.functions?.length ? { functions: t.functions } : {}),
+            ...(t.prefill ? { prefill: t.prefill } : {}),
             status: t.status,
             createdAt: new Date(t.createdAt),
             dueAt: new Date(t.dueAt),

@@ -1,4 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { notApplicableItems, type ChecklistApplicability } from '../domain/opening';
+import { FICHA_CHECKLIST_ITEMS } from '../domain/supervision';
 import type { ActivityDeps } from './index';
 import { findCenter } from '../db/models';
 import { loadCalendar } from '../calendar/service';
@@ -15,6 +17,8 @@ export interface PlannedVisit {
 
 export interface SupervisionContext {
   center: { id: string; name: string; pcmOwned: boolean; adminEntity: { id: string; name: string }; entities: { id: string; name: string }[] };
+  /** The Ficha items that do not apply to the center (2.2.2 "según aplique"); null while its applicability is not set. */
+  fichaNotApplicable?: string[] | null;
   /** The gabinete's due date: `dueBefore` business days before the visit, never before the next business day. */
   gabineteDue: string;
 }
@@ -77,7 +81,13 @@ export function createSupervisionActivities(deps: ActivityDeps) {
           entities: c.participatingEntities.map((e) => ({ id: e.id, name: e.name })),
         },
         gabineteDue,
+        fichaNotApplicable: c.checklist ? fichaIdsOf(notApplicableItems(c.checklist as ChecklistApplicability)) : null,
       };
     },
   };
+}
+
+/** The Ficha ids of these checklist items. */
+function fichaIdsOf(items: string[]): string[] {
+  return Object.entries(FICHA_CHECKLIST_ITEMS).filter(([, item]) => items.includes(item)).map(([id]) => id);
 }

@@ -35,6 +35,8 @@ const centerSchema = new Schema(
     stage: { type: String, default: 'operating' },
     /** Opening hours override; the presentation's defaults apply where unset. */
     hours: { type: Schema.Types.Mixed },
+    /** Which items of the daily verification apply here (2.2.2 "según aplique"); unset: all of them. */
+    checklist: { type: Schema.Types.Mixed },
   },
   { timestamps: true, versionKey: false },
 );
@@ -75,6 +77,8 @@ const taskSchema = new Schema(
     entityId: { type: String, index: true },
     /** An SSCS task: the supervision functions that may complete it. */
     functions: { type: [String], default: undefined },
+    /** What the task's form starts from (TaskState.prefill). */
+    prefill: { type: Schema.Types.Mixed },
     status: { type: String, required: true, index: true },
     createdAt: { type: Date, required: true },
     dueAt: Date,
@@ -167,10 +171,10 @@ const claimSchema = new Schema(
  * owned by the run that verified it, so a second run for the same day (the schedule and a manual
  * start) cannot open the center twice. Written only by the daily opening workflow's activities.
  */
-export const OPENING_STATUSES = ['verifying', 'open', 'not_opened', 'closed_day', 'not_verified', 'interrupted'] as const;
+export const OPENING_STATUSES = ['verifying', 'open', 'not_opened', 'closed', 'closed_day', 'not_verified', 'interrupted'] as const;
 export type OpeningStatus = (typeof OPENING_STATUSES)[number];
 /** Statuses of a day's opening its run had not finished (2.2.2): another run may take the day over. */
-export const UNFINISHED_OPENING: readonly OpeningStatus[] = ['verifying', 'not_opened', 'interrupted'];
+export const UNFINISHED_OPENING: readonly OpeningStatus[] = ['verifying', 'not_opened', 'closed', 'interrupted'];
 
 /**
  * The Plan de Supervisión Anual (2.3.3; Cuadro 02, 1: approved by SSCS): one document per year,
@@ -264,6 +268,7 @@ const openingSchema = new Schema(
     runId: { type: String, required: true, index: true },
     /**
      * verifying → open | not_verified | not_opened (waiting for restoration) → open | closed_day;
+     * open → closed (closed during the day, 2.1.2) → open again | closed_day;
      * interrupted: its run ended before finishing the day (another run may take the day over).
      */
     status: { type: String, required: true },
@@ -276,6 +281,8 @@ const openingSchema = new Schema(
     critical: { type: [String], default: undefined },
     findings: { type: [String], default: undefined },
     maintenanceRuns: { type: [String], default: undefined },
+    /** Closures after opening (2.1.2): cause, when it closed and reopened, hours closed. */
+    closures: { type: [Schema.Types.Mixed], default: undefined },
     /** The run that held the day before this one took it over (it ended without finishing the day). */
     takenOverFrom: String,
   },
@@ -361,6 +368,8 @@ export interface CenterRecord {
   contacts: Record<string, string>;
   stage?: 'pre_operative' | 'operating';
   hours?: unknown;
+  /** `ChecklistApplicability` of src/domain/opening.ts. */
+  checklist?: { topico: boolean; notApplicable: string[] };
 }
 
 export interface StaffMemberRecord {

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { freeTextSchema, pattern, verdictWithText } from '../shared/schemas';
+import { CRITICAL_ITEMS, type OpeningItemId } from './opening';
 
 /*
  * Keys are the manual's numbers with "_" for "." ("4.1" → "4_1"): the document store refuses dotted
@@ -317,7 +318,47 @@ export const FICHA_SECTIONS = [
   },
 ] as const satisfies readonly { id: string; title: string; items: readonly (readonly [string, string] | readonly [string, string, 'na'])[] }[];
 
-export const FICHA_ITEMS = FICHA_SECTIONS.flatMap((s) => s.items.map((i) => ({ id: i[0] as string, label: i[1] as string, section: s.id, allowsNa: i.length === 3 })));
+/**
+ * The Ficha's 2.1–2.6 repeat the daily checklist of 2.2.2 (without its Sistema de Citas): each
+ * item's checklist id, so that what does not apply to a center (2.2.2 "según aplique") is "No
+ * aplica" in the Ficha too.
+ */
+export const FICHA_CHECKLIST_ITEMS: Record<string, OpeningItemId> = {
+  '2_1_a': 'modulo_recepcion', '2_1_b': 'ordenadores_fila', '2_1_c': 'sillas_orientadores', '2_1_d': 'lector_codigo_barras', '2_1_e': 'telefonia', '2_1_f': 'insumos_recepcion', '2_1_g': 'sillas_ruedas_recepcion',
+  '2_2_a': 'televisores', '2_2_b': 'sillas_espera', '2_2_c': 'sillas_asesores', '2_2_d': 'sillas_atencion', '2_2_e': 'modulos_atencion', '2_2_f': 'computadoras_asesores', '2_2_g': 'impresoras', '2_2_h': 'insumos_atencion',
+  '2_3_a': 'modulos_oficina', '2_3_b': 'sillas_oficina', '2_3_c': 'insumos_oficina',
+  '2_4_a': 'botiquin', '2_4_b': 'silla_ruedas_topico',
+  '2_5_a': 'iluminacion', '2_5_b': 'orden_limpieza', '2_5_c': 'senaleticas', '2_5_d': 'aire_acondicionado', '2_5_e': 'servicios_higienicos', '2_5_f': 'comedor', '2_5_g': 'agua_potable',
+  '2_6_a': 'internet', '2_6_b': 'energia_electrica', '2_6_c': 'sistema_turnos', '2_6_d': 'sistema_audio', '2_6_e': 'video_vigilancia', '2_6_f': 'correo', '2_6_g': 'active_directory', '2_6_h': 'file_server', '2_6_i': 'antivirus',
+};
+
+/** The Ficha items the manual itself makes conditional (tópico, wheelchairs): NA where a center's applicability is not set. */
+const CONDITIONAL_FICHA_ITEMS = new Set<string>(FICHA_SECTIONS.flatMap((s) => s.items.filter((i) => i.length === 3).map((i) => i[0] as string)));
+
+export const FICHA_ITEMS = FICHA_SECTIONS.flatMap((s) =>
+  s.items.map((i) => {
+    const id = i[0] as string;
+    const item = FICHA_CHECKLIST_ITEMS[id];
+    // NA is possible wherever the checklist item may not apply to a center (never Internet or power).
+    return { id, label: i[1] as string, section: s.id, allowsNa: i.length === 3 || (item !== undefined && !CRITICAL_ITEMS.includes(item)) };
+  }),
+);
+
+/**
+ * The Ficha's answers against the center's applicability: its NA items (Ficha ids) are answered
+ * NA, and only they — or, for a center whose applicability is not set, NA only on the items the
+ * manual makes conditional. Returns the first mismatch.
+ */
+export function fichaApplicabilityMismatch(items: Record<string, { answer: string }>, notApplicable: readonly string[] | null): string | undefined {
+  for (const { id } of FICHA_ITEMS) {
+    const answer = items[id]?.answer;
+    if (answer === undefined) continue;
+    const na = notApplicable ? notApplicable.includes(id) : null;
+    if (na === true && answer !== 'NA') return `items.${id} does not apply to this center (2.2.2 "según aplique"): answer NA`;
+    if (answer === 'NA' && (na === false || (na === null && !CONDITIONAL_FICHA_ITEMS.has(id)))) return `items.${id} applies to this center: it cannot be answered NA`;
+  }
+  return undefined;
+}
 
 /** Ficha 3.2 "¿Cumple con los Protocolos de Atención establecidos para los asesores de servicios?", per entity (2.2.3). */
 export const PROTOCOL_ITEMS = {

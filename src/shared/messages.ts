@@ -47,6 +47,11 @@ export interface TaskState {
   entityId?: string;
   /** For an SSCS task: the supervision functions, one of which the person must hold (2.3.2). */
   functions?: SscsFunction[];
+  /**
+   * Part of the data the run already knows, for the form to start from (the items of the daily
+   * verification that do not apply to the center, 2.2.2); the completion must still carry it.
+   */
+  prefill?: Record<string, unknown>;
   status: TaskStatus;
   createdAt: string;
   dueAt: string;

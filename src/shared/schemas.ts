@@ -25,6 +25,11 @@ export const isoDateSchema = z
 export const pattern = (re: RegExp, message: string) => z.string().max(500).refine((s) => re.test(s), message);
 /** `isoDateSchema` for task schemas (see `pattern`). */
 export const taskDateSchema = pattern(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine(isRealDate, 'must be a day of the calendar');
+/** An instant with its offset (ISO 8601, e.g. 2026-11-24T11:00:00-05:00), for task schemas (see `pattern`). */
+export const taskInstantSchema = pattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, 'must be an instant ISO 8601 with its offset').refine(
+  (s) => isRealDate(s.slice(0, 10)) && !Number.isNaN(Date.parse(s)),
+  'must be a real instant',
+);
 
 export const personNameSchema = z.string().trim().min(2).max(120);
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email());

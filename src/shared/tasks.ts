@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { freeTextSchema, verdictWithText } from './schemas';
+import { freeTextSchema, taskInstantSchema, verdictWithText } from './schemas';
 import { INCIDENT_TYPE_IDS } from './settings';
-import { fullChecklistSchema, itemCheckSchema, securityAgentsSchema } from '../domain/opening';
+import { CLOSURE_CAUSE_IDS, fullChecklistSchema, itemCheckSchema, securityAgentsSchema } from '../domain/opening';
 import { gabineteSchemas, posteriorSchemas, visitSchemas } from '../domain/supervision';
 import { communicateCessationSchema, decideInductionSchema, deliverInductionSchema, evaluateInductionSchema, incorporateStaffSchema } from '../domain/staff';
 import { coordinatePreventiveSchema, executePreventiveSchema, formulatePreventivePlanSchema } from '../domain/preventive';
@@ -58,11 +58,32 @@ export const taskDataSchemas = {
   report_restoration: z
     .object({ actions: freeTextSchema(2000).describe('Coordinaciones realizadas con la Entidad Administradora y restablecimiento') })
     .strict(),
-  /** 2.2.2: SSCS-SGP records how citizens were told that the center did not open. */
+  /**
+   * 2.2.2 / 2.1.2: SSCS-SGP records how citizens were told that the center did not open or closed,
+   * and, after a closure, which non-presential channels of the Plataforma MAC serve them meanwhile
+   * (D.S. 091-2011-PCM: presencial, telefónico, virtual), with SSCS's technical assistance.
+   */
   record_citizen_communication: z
     .object({
       channels: z.array(z.enum(['portal', 'redes_sociales', 'call_center', 'prensa', 'correo', 'carteles'])).min(1).describe('Canales usados'),
       message: freeTextSchema(2000).describe('Texto comunicado a la ciudadanía'),
+      virtualChannels: z
+        .array(z.enum(['portal_mac', 'telefonico', 'correo', 'chat', 'redes_sociales']))
+        .max(5)
+        .optional()
+        .describe('Canales no presenciales de la Plataforma MAC que atienden mientras el centro está cerrado (2.1.2; vacío si ninguno); obligatorio tras un cierre durante la atención'),
+      technicalAssistance: freeTextSchema(2000).optional().describe('Asistencia técnica de la SSCS al personal MAC para la atención virtual (2.1.2)'),
+    })
+    .strict(),
+  /**
+   * 2.1.2: the center closes after opening — Internet, power or security lost, or unsafe conditions
+   * (the Coordinator's decision). `closedAt` when it closed, if before the report.
+   */
+  report_closure: z
+    .object({
+      cause: z.enum(CLOSURE_CAUSE_IDS).describe('energia_electrica, internet, servicio_vigilancia: recurso crítico perdido; condiciones_inseguras: decisión del/la Coordinador(a)'),
+      closedAt: taskInstantSchema.optional().describe('Hora del cierre, si fue antes de este reporte (no antes de la apertura)'),
+      description: freeTextSchema(2000).describe('Qué ocurrió'),
     })
     .strict(),
   /** 2.2.2: after restoration, the failed critical resources are verified again. */

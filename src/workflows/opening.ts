@@ -1,11 +1,12 @@
 import { patched, sleep, workflowInfo } from '@temporalio/workflow';
 import { acts, Run, withRun } from './run';
-import type { OpeningDay, Recipient } from '../activities';
+import type { OpeningClosure, OpeningDay, Recipient } from '../activities';
 import type { RunMeta, RunState, TaskState } from '../shared/messages';
 import type { EngineSettings } from '../shared/settings';
 import type { TaskData } from '../shared/tasks';
+import type { Actor } from '../shared/roles';
 import { ROLE_TITLES } from '../shared/roles';
-import { assessVerification, CRITICAL_ITEMS, OPENING_ZONES, STATUS_LABELS, VIGILANCE, type ItemCheck, type OpeningItemId, type VerificationOutcome } from '../domain/opening';
+import { applicabilityMismatch, assessVerification, CLOSURE_CAUSES, CRITICAL_ITEMS, OPENING_ITEMS, OPENING_ZONES, STATUS_LABELS, VIGILANCE, type ItemCheck, type OpeningItemId, type VerificationOutcome } from '../domain/opening';
 import { ASSET_ROUTING_PATCH, MAINTENANCE_CODES, assetRef, maintenanceRef, startMaintenanceArgs } from './maintenance';
 import { procedureFor, type openingInputSchema } from '../catalog';
 import type { z } from 'zod';
@@ -24,6 +25,12 @@ const hoursBetween = (from: number, to: number) => Math.round((Math.max(0, to - 
 const DAY_OVER = 'Terminó el horario de atención del día';
 /** 2.2.2: the coordinator tells the Entidad Administradora and SSCS-SGP; sent on their behalf, they get a copy. */
 const OPENING_RECIPIENTS: Recipient[] = [{ kind: 'admin_entity' }, { kind: 'sscs' }, { kind: 'role', role: 'coordinator' }];
+/**
+ * Issue 11: the checklist's applicability, a numbered Formato 3 version for each change of the
+ * day's state (restored, closed, reopened), and the closure during the day (2.1.2). Runs recorded
+ * before it (test/histories/opening-*) keep their single Formato 3 and end once the center opens.
+ */
+export const DAY_STATES_PATCH = 'opening-day-states';
 
 /**
  * P2.2.2 Apertura diaria del Centro MAC (2.2.2, with 2.1.2 "Apertura de la Atención"). Every day,
@@ -37,7 +44,19 @@ const OPENING_RECIPIENTS: Recipient[] = [{ kind: 'admin_entity' }, { kind: 'sscs
  *    restoration (reminders, escalation Entidad Administradora → SSCS while closed). Restored, the
  *    failed items are verified again and the center opens; the hours closed are recorded.
  * 3. Otherwise the center opens at its hour, and each other item found missing or damaged starts a
- *    corrective maintenance run (PA2.2.3; PA1.1.4 for Servicios TIC).
+ *    corrective maintenance run (PA2.2.3; PA1.1.4 for Servicios TIC). Items that do not apply to
+ *    the center (2.2.2 "según aplique": no tópico, no Sistema de Citas…) are marked so, are shown as
+ *    "No aplica" in Formato 3 and never open maintenance.
+ * 4. Once open, until its closing hour, the center may have to close (2.1.2): Internet, power or
+ *    security lost, or unsafe conditions (the Coordinator's decision). The closure is reported,
+ *    Formato 3 goes to the Entidad Administradora and SSCS-SGP, SSCS records how citizens are told
+ *    and which virtual channels serve them, the coordinator pursues the restoration, the resource is
+ *    verified again and the center reopens; the hours closed count in the day's figures.
+ *
+ * Every change of the day's state (not opened, opened after restoration, closed, reopened) is a new
+ * numbered version of the day's Formato 3, its section III saying what changed; a version that
+ * reports a change goes by email at once, as an automatic step the document names, and the email
+ * carries that version (the run's history shows which).
  *
  * One run per center and day: a second run for the same day (the schedule and a manual start)
  * ends at once, naming the first. At the day's closing hour whatever is still open is cancelled.
@@ -69,15 +88,20 @@ async function dailyOpeningRun(run: Run, { settings }: DailyOpeningWorkflowInput
   if (Date.now() < verifyFrom) await sleep(verifyFrom - Date.now());
 
   const everyHours = settings.opening.escalateEveryHours;
+  const dayStates = patched(DAY_STATES_PATCH);
+  const notApplicable = dayStates ? (day.notApplicable ?? []) : [];
+  const naLabels = OPENING_ITEMS.filter((i) => notApplicable.includes(i.id)).map((i) => i.label);
   const verification = await run.task({
     key: 'verify',
     type: 'verify_opening',
-    title: `Verificación diaria del Centro MAC antes de la apertura de las ${day.hours.open} (2.2.2)`,
+    title: `Verificación diaria del Centro MAC antes de la apertura de las ${day.hours.open} (2.2.2)${naLabels.length ? `; no aplican: ${naLabels.join(', ')}` : ''}`,
     role: 'supervisor',
     alsoRoles: ['coordinator'],
     dueAt: day.scheduledOpenAt!,
     remindBefore: [10],
     escalateEvery: everyHours,
+    ...(notApplicable.length ? { prefill: { items: Object.fromEntries(notApplicable.map((id) => [id, { status: 'not_applicable' }])) } } : {}),
+    ...(dayStates ? { check: (data: TaskData<'verify_opening'>) => applicabilityMismatch(data.items, notApplicable)?.message } : {}),
   });
   if (verification.status !== 'completed') {
     // Nobody recorded the verification: whether the center opened is unknown, and it says so.
@@ -88,6 +112,7 @@ async function dailyOpeningRun(run: Run, { settings }: DailyOpeningWorkflowInput
   const first = assessVerification(checked.items, checked.securityAgents);
   const verifiedAt = verification.completedAt!;
   const formato3 = formato3Data(day, verification, first);
+  const versions = new Formato3Versions(run, formato3);
 
   if (first.critical.length === 0) {
     // Opens at its hour: a verification done early waits for it; a late one opens the center late.
@@ -96,17 +121,25 @@ async function dailyOpeningRun(run: Run, { settings }: DailyOpeningWorkflowInput
     const onTime = Date.parse(verifiedAt) <= openAt;
     const hoursClosed = hoursBetween(openAt, Date.parse(openedAt));
     await acts.updateOpening({ centerId: meta.centerId, date: day.date, set: { status: 'open', verifiedAt, openedAt, onTime, hoursClosed, findings: first.findings.map((f) => f.label) } });
-    await run.document('formato-3', 'formato_3', { ...formato3, decision: 'open', openedAt });
+    await versions.issue('open', { openedAt, events: [{ at: openedAt, label: 'Apertura del Centro MAC para la atención al ciudadano' }] });
     const maintenance = await correctiveRuns(run, day.date, first, settings);
+    if (!dayStates) {
+      return run.finish(
+        'completed',
+        { days: 1, openedOnTime: onTime ? 1 : 0, notOpened: 0, hoursClosed, findings: first.findings.length },
+        { date: day.date, opening: 'opened', openedAt, onTime, findings: first.findings.map((f) => f.id), maintenance },
+      );
+    }
+    const attended = await attendUntilClosing(run, { date: day.date, openedAt, closeAt: day.scheduledCloseAt!, hoursClosed, dayOver, settings, versions });
     return run.finish(
       'completed',
-      { days: 1, openedOnTime: onTime ? 1 : 0, notOpened: 0, hoursClosed, findings: first.findings.length },
-      { date: day.date, opening: 'opened', openedAt, onTime, findings: first.findings.map((f) => f.id), maintenance },
+      { days: 1, openedOnTime: onTime ? 1 : 0, notOpened: 0, hoursClosed: attended.hoursClosed, findings: first.findings.length, closures: attended.closures.length, ...attended.metrics },
+      { date: day.date, opening: 'opened', openedAt, onTime, findings: first.findings.map((f) => f.id), maintenance, hoursClosed: attended.hoursClosed, closures: attended.closures },
     );
   }
 
   // Not opened (2.2.2): Formato 3 to the Entidad Administradora and SSCS-SGP, once.
-  const doc = await run.document('formato-3', 'formato_3', { ...formato3, decision: 'not_open' });
+  const doc = await versions.issue('not_open', { sent: dayStates, events: [{ at: verifiedAt, label: `No apertura: falta ${first.critical.map((c) => c.label).join(', ')}` }] });
   await run.notify('not-opened', OPENING_RECIPIENTS, 'opening_not_opened', { date: day.date, scheduledOpenAt: day.scheduledOpenAt, critical: first.critical, document: doc }, [doc.id]);
   await acts.updateOpening({
     centerId: meta.centerId,
@@ -126,36 +159,8 @@ async function dailyOpeningRun(run: Run, { settings }: DailyOpeningWorkflowInput
     levels: [],
   }));
 
-  let failing = first.critical;
-  let opened: string | undefined;
-  for (let round = 1; !dayOver() && !opened; round++) {
-    const missing = failing.map((c) => c.label).join(', ');
-    const restoration = await run.task({
-      key: `restore-${round}`,
-      type: 'report_restoration',
-      title: `Coordinar con la Entidad Administradora el restablecimiento de: ${missing}, y reportarlo (2.2.2)`,
-      role: 'coordinator',
-      dueAt: new Date(Date.now() + everyHours * HOUR).toISOString(),
-      remindBefore: [30],
-      escalateEvery: everyHours,
-    });
-    if (restoration.status !== 'completed') break;
-    const expected = failing.map((c) => c.id);
-    const reverification = await run.task({
-      key: `reverify-${round}`,
-      type: 'reverify_opening',
-      title: `Verificar nuevamente: ${missing} (2.2.2)`,
-      role: 'supervisor',
-      alsoRoles: ['coordinator'],
-      dueAt: new Date(Date.now() + HOUR).toISOString(),
-      escalateEvery: everyHours,
-      check: (data) => missingFromReverification(expected, data),
-    });
-    if (reverification.status !== 'completed') break;
-    const again = assessVerification(reverification.data.items as Partial<Record<OpeningItemId, ItemCheck>>, expected.includes(VIGILANCE.id) ? reverification.data.securityAgents : undefined);
-    if (again.critical.length === 0) opened = reverification.completedAt!;
-    else failing = again.critical;
-  }
+  const restoredAt = await restore(run, first.critical, { keyPrefix: '', dayOver, everyHours, strict: dayStates });
+  let opened = restoredAt;
 
   if (opened) {
     // Restored before the opening hour, the center still opens at its hour, on time.
@@ -164,30 +169,243 @@ async function dailyOpeningRun(run: Run, { settings }: DailyOpeningWorkflowInput
     const onTime = Date.parse(opened) <= openAt;
     const hoursClosed = hoursBetween(openAt, Date.parse(opened));
     await acts.updateOpening({ centerId: meta.centerId, date: day.date, set: { status: 'open', openedAt: opened, onTime, hoursClosed } });
-    await run.notify('restored', OPENING_RECIPIENTS, 'opening_restored', {
-      date: day.date,
-      openedAt: opened,
-      hoursClosedText: hoursClosed.toFixed(1).replace('.', ','),
-      critical: first.critical,
-    });
+    // The version of Formato 3 that says it opened after all, sent with the notice (issue 11).
+    const restoredDoc = dayStates
+      ? await versions.issue('restored', {
+          openedAt: opened,
+          hoursClosed,
+          hoursClosedText: hoursText(hoursClosed),
+          sent: true,
+          events: [{ at: restoredAt!, label: `Restablecido y verificado nuevamente: ${first.critical.map((c) => c.label).join(', ')}` }, { at: opened, label: 'Apertura del Centro MAC para la atención al ciudadano' }],
+        })
+      : undefined;
+    await run.notify(
+      'restored',
+      OPENING_RECIPIENTS,
+      'opening_restored',
+      { date: day.date, openedAt: opened, hoursClosedText: hoursText(hoursClosed), critical: first.critical, ...(restoredDoc ? { document: restoredDoc } : {}) },
+      restoredDoc ? [restoredDoc.id] : undefined,
+    );
   }
   const onTime = opened !== undefined && Date.parse(opened) <= openAt;
-  const hoursClosed = opened ? hoursBetween(openAt, Date.parse(opened)) : hoursBetween(openAt, closeAt);
+  let hoursClosed = opened ? hoursBetween(openAt, Date.parse(opened)) : hoursBetween(openAt, closeAt);
   if (!opened) await acts.updateOpening({ centerId: meta.centerId, date: day.date, set: { status: 'closed_day', hoursClosed } });
+  let closures: OpeningClosure[] = [];
+  let closureMetrics: Record<string, number> = {};
+  if (opened && dayStates) {
+    const attended = await attendUntilClosing(run, { date: day.date, openedAt: opened, closeAt: day.scheduledCloseAt!, hoursClosed, dayOver, settings, versions });
+    ({ hoursClosed, closures } = attended);
+    closureMetrics = { closures: closures.length, ...attended.metrics };
+  }
   const told = await communication;
   return run.finish(
     'completed',
-    { days: 1, openedOnTime: onTime ? 1 : 0, notOpened: onTime ? 0 : 1, hoursClosed, findings: first.findings.length, citizensInformed: told.status === 'completed' ? 1 : 0 },
-    { date: day.date, opening: onTime ? 'opened' : opened ? 'opened_late' : 'not_opened', onTime, openedAt: opened ?? null, hoursClosed, critical: first.critical.map((c) => c.id), maintenance },
+    { days: 1, openedOnTime: onTime ? 1 : 0, notOpened: onTime ? 0 : 1, hoursClosed, findings: first.findings.length, citizensInformed: told.status === 'completed' ? 1 : 0, ...closureMetrics },
+    { date: day.date, opening: onTime ? 'opened' : opened ? 'opened_late' : 'not_opened', onTime, openedAt: opened ?? null, hoursClosed, critical: first.critical.map((c) => c.id), maintenance, ...(dayStates ? { closures } : {}) },
   );
 }
 
-/** A re-verification must cover every critical resource that failed, and only with a count for vigilance. */
-function missingFromReverification(expected: string[], data: TaskData<'reverify_opening'>): string | undefined {
+const hoursText = (hours: number) => hours.toFixed(1).replace('.', ',');
+
+/**
+ * The coordinator pursues the restoration of the failed critical resources with the Entidad
+ * Administradora (reminders, escalation while closed), then they are verified again, until they
+ * are back or the day ends. Returns when the last re-verification found them back, if it did.
+ * A closure for unsafe conditions has nothing to re-verify: the coordinator's report that the
+ * conditions are safe again is the reopening (2.1.2: the Coordinator decides).
+ */
+async function restore(
+  run: Run,
+  critical: { id: string; label: string }[],
+  opts: { keyPrefix: string; dayOver: () => boolean; everyHours: number; strict: boolean; coordinatorOnly?: boolean },
+): Promise<string | undefined> {
+  let failing = critical;
+  for (let round = 1; !opts.dayOver(); round++) {
+    const missing = failing.map((c) => c.label).join(', ');
+    const restoration = await run.task({
+      key: `${opts.keyPrefix}restore-${round}`,
+      type: 'report_restoration',
+      title: failing.length
+        ? `Coordinar con la Entidad Administradora el restablecimiento de: ${missing}, y reportarlo (2.2.2)`
+        : 'Reportar que las condiciones son seguras y decidir la reapertura del Centro MAC (2.1.2)',
+      role: 'coordinator',
+      dueAt: new Date(Date.now() + opts.everyHours * HOUR).toISOString(),
+      remindBefore: [30],
+      escalateEvery: opts.everyHours,
+      ...(opts.coordinatorOnly ? { check: (_: unknown, actor: Actor) => (actor.role === 'coordinator' ? undefined : 'the Coordinator decides to reopen after unsafe conditions (2.1.2)') } : {}),
+    });
+    if (restoration.status !== 'completed') return undefined;
+    if (failing.length === 0) return restoration.completedAt!;
+    const expected = failing.map((c) => c.id);
+    const reverification = await run.task({
+      key: `${opts.keyPrefix}reverify-${round}`,
+      type: 'reverify_opening',
+      title: `Verificar nuevamente: ${missing} (2.2.2)`,
+      role: 'supervisor',
+      alsoRoles: ['coordinator'],
+      dueAt: new Date(Date.now() + HOUR).toISOString(),
+      escalateEvery: opts.everyHours,
+      check: (data) => missingFromReverification(expected, data, opts.strict),
+    });
+    if (reverification.status !== 'completed') return undefined;
+    const again = assessVerification(reverification.data.items as Partial<Record<OpeningItemId, ItemCheck>>, expected.includes(VIGILANCE.id) ? reverification.data.securityAgents : undefined);
+    if (again.critical.length === 0) return reverification.completedAt!;
+    failing = again.critical;
+  }
+  return undefined;
+}
+
+/**
+ * The center is open: until its closing hour the Coordinator (or the Supervisor, for a resource
+ * lost) may report that it must close (2.1.2). Each closure: Formato 3 (a new version) to the
+ * Entidad Administradora and SSCS-SGP, SSCS's communication to citizens with the virtual channels
+ * that serve them, the restoration and re-verification, the reopening (another version). Returns
+ * the day's hours closed (the late opening's plus every closure's) and the closures.
+ */
+async function attendUntilClosing(
+  run: Run,
+  ctx: { date: string; openedAt: string; closeAt: string; hoursClosed: number; dayOver: () => boolean; settings: EngineSettings; versions: Formato3Versions },
+): Promise<{ hoursClosed: number; closures: OpeningClosure[]; metrics: Record<string, number> }> {
+  const { date, dayOver } = ctx;
+  const everyHours = ctx.settings.opening.escalateEveryHours;
+  const centerId = run.meta.centerId;
+  const closures: OpeningClosure[] = [];
+  const communications: Promise<TaskState>[] = [];
+  let hoursClosed = ctx.hoursClosed;
+  let openSince = ctx.openedAt;
+  for (let k = 1; !dayOver(); k++) {
+    const since = openSince;
+    const report = await run.task({
+      key: `closure-${k}`,
+      type: 'report_closure',
+      title: 'Si el Centro MAC debe cerrar durante la atención (pérdida de Internet, energía eléctrica o vigilancia, o condiciones inseguras), reportarlo (2.1.2)',
+      role: 'coordinator',
+      alsoRoles: ['supervisor'],
+      dueAt: ctx.closeAt,
+      remindBefore: [],
+      levels: [],
+      check: (data, actor) => closureProblem(data, actor, since),
+    });
+    if (report.status !== 'completed') break;
+    const cause = CLOSURE_CAUSES[report.data.cause];
+    const closedAt = report.data.closedAt ? new Date(report.data.closedAt).toISOString() : report.completedAt!;
+    const closure: OpeningClosure = { cause: report.data.cause, closedAt };
+    closures.push(closure);
+    await acts.updateOpening({ centerId, date, set: { status: 'closed', closures } });
+    const closedDoc = await ctx.versions.issue('closed', {
+      closure: { causeLabel: cause.label, description: report.data.description, closedAt, reportedBy: { sub: report.completedBy!.sub, roleTitle: ROLE_TITLES[report.completedBy!.role] } },
+      sent: true,
+      events: [{ at: closedAt, label: `Cierre del Centro MAC: ${cause.label}` }],
+    });
+    await run.notify(`closed-${k}`, OPENING_RECIPIENTS, 'opening_closed', { date, closedAt, cause: cause.label, description: report.data.description, document: closedDoc }, [closedDoc.id]);
+    communications.push(
+      run.concurrently(
+        run.task({
+          key: `closure-${k}-communicate`,
+          type: 'record_citizen_communication',
+          title: `Comunicar a la ciudadanía el cierre del Centro MAC (${cause.label}) y registrar los canales no presenciales que la atienden (2.1.2)`,
+          role: 'sscs',
+          dueAt: new Date(Date.parse(closedAt) + everyHours * HOUR).toISOString(),
+          levels: [],
+          check: (data) => (data.virtualChannels === undefined ? 'virtualChannels: state which virtual channels serve citizens while the center is closed (an empty list if none, 2.1.2)' : undefined),
+        }),
+      ),
+    );
+    const verify = cause.verify === null ? [] : cause.verify === VIGILANCE.id ? [{ id: VIGILANCE.id, label: VIGILANCE.label }] : OPENING_ITEMS.filter((i) => i.id === cause.verify).map((i) => ({ id: i.id, label: i.label }));
+    const reopenedAt = await restore(run, verify, { keyPrefix: `closure-${k}-`, dayOver, everyHours, strict: true, coordinatorOnly: cause.verify === null });
+    const until = reopenedAt ?? ctx.closeAt;
+    closure.hours = hoursBetween(Date.parse(closedAt), Date.parse(until));
+    hoursClosed = Math.round((hoursClosed + closure.hours) * 100) / 100;
+    if (!reopenedAt) {
+      // Not back by the closing hour: the day ends closed.
+      await acts.updateOpening({ centerId, date, set: { status: 'closed_day', hoursClosed, closures } });
+      break;
+    }
+    closure.reopenedAt = reopenedAt;
+    await acts.updateOpening({ centerId, date, set: { status: 'open', hoursClosed, closures } });
+    const reopenedDoc = await ctx.versions.issue('reopened', {
+      closure: { causeLabel: cause.label, description: report.data.description, closedAt, reopenedAt, hours: closure.hours, hoursText: hoursText(closure.hours) },
+      hoursClosed,
+      hoursClosedText: hoursText(hoursClosed),
+      sent: true,
+      events: [{ at: reopenedAt, label: `Reapertura del Centro MAC tras ${hoursText(closure.hours)} horas cerrado` }],
+    });
+    await run.notify(`reopened-${k}`, OPENING_RECIPIENTS, 'opening_reopened', { date, closedAt, reopenedAt, cause: cause.label, hoursText: hoursText(closure.hours), document: reopenedDoc }, [reopenedDoc.id]);
+    openSince = reopenedAt;
+  }
+  const told = await Promise.all(communications);
+  return { hoursClosed, closures, metrics: closures.length ? { closuresCommunicated: told.filter((t) => t.status === 'completed').length } : {} };
+}
+
+
+/**
+ * A re-verification must cover every critical resource that failed, and only with a count for
+ * vigilance; a critical resource always applies (`strict`: runs since issue 11 refuse "not_applicable").
+ */
+function missingFromReverification(expected: string[], data: TaskData<'reverify_opening'>, strict = false): string | undefined {
   const items = data.items as Record<string, ItemCheck | undefined>;
   const lacking = expected.filter((id) => (id === VIGILANCE.id ? data.securityAgents === undefined : items[id] === undefined));
   if (lacking.length) return `the re-verification must state: ${lacking.map((id) => (id === VIGILANCE.id ? 'securityAgents' : `items.${id}`)).join(', ')}`;
+  const na = Object.entries(items).find(([, c]) => c?.status === 'not_applicable');
+  if (strict && na) return `items.${na[0]} is critical and always applies (2.2.2): it cannot be marked not_applicable`;
   return undefined;
+}
+
+/** A closure is reported after the center opened (or reopened), not in the future; unsafe conditions are the Coordinator's call. */
+function closureProblem(data: TaskData<'report_closure'>, actor: Actor, openSince: string): string | undefined {
+  if (data.cause === 'condiciones_inseguras' && actor.role !== 'coordinator') return 'cause: the Coordinator decides to close for unsafe conditions (2.1.2)';
+  if (data.closedAt !== undefined) {
+    const at = Date.parse(data.closedAt);
+    if (at > Date.now()) return 'closedAt: the closure cannot be in the future';
+    if (at < Date.parse(openSince)) return `closedAt: the center was open only since ${openSince}`;
+  }
+  return undefined;
+}
+
+type Formato3State = 'open' | 'not_open' | 'restored' | 'closed' | 'reopened';
+const FORMATO3_STATE_LABELS: Record<Formato3State, string> = {
+  open: 'Apertura',
+  not_open: 'No apertura',
+  restored: 'Apertura tras el restablecimiento',
+  closed: 'Cierre durante la atención',
+  reopened: 'Reapertura',
+};
+
+/**
+ * The day's Formato 3, one numbered version per change of its state (issue 11). Each version
+ * repeats the verification (I, II) and, in section III, the day so far: every change with its time,
+ * which version this is and which it replaces, and whether it was sent. The first keeps the key it
+ * always had (`formato-3`), so a retry or a replay finds the same document.
+ */
+class Formato3Versions {
+  private version = 0;
+  private previous: string | undefined;
+  private readonly events: { at: string; label: string; version: number }[] = [];
+
+  constructor(
+    private readonly run: Run,
+    private readonly base: ReturnType<typeof formato3Data>,
+  ) {}
+
+  async issue(state: Formato3State, extra: { events?: { at: string; label: string }[]; sent?: boolean } & Record<string, unknown>) {
+    this.version += 1;
+    const { events = [], sent = false, ...rest } = extra;
+    this.events.push(...events.map((e) => ({ ...e, version: this.version })));
+    const decision = state === 'not_open' ? 'not_open' : state === 'closed' ? 'closed' : 'open';
+    const doc = await this.run.document(this.version === 1 ? 'formato-3' : `formato-3-v${this.version}`, 'formato_3', {
+      ...this.base,
+      ...rest,
+      decision,
+      version: this.version,
+      state,
+      stateLabel: FORMATO3_STATE_LABELS[state],
+      ...(this.previous ? { replaces: this.previous } : {}),
+      sent,
+      dayEvents: this.version > 1 ? [...this.events] : undefined,
+    });
+    this.previous = doc.reference;
+    return doc;
+  }
 }
 
 /**
@@ -238,6 +456,7 @@ function formato3Data(day: OpeningDay, verification: TaskState & { data: TaskDat
         label,
         statusLabel: STATUS_LABELS[items[id].status],
         ok: items[id].status === 'ok',
+        notApplicable: items[id].status === 'not_applicable',
         critical: CRITICAL_ITEMS.includes(id as OpeningItemId),
         observation: items[id].observation,
       })),

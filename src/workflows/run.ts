@@ -105,6 +105,8 @@ export interface TaskOptions<T extends TaskType> {
   notices?: Pick<TaskNoticeInput, 'templates' | 'data'>;
   /** Runs once the task is open and its term known, before waiting (e.g. a notice naming the term). */
   onOpen?: (task: TaskState) => Promise<void>;
+  /** What the form starts from (see TaskState.prefill). */
+  prefill?: Record<string, unknown>;
   /** Extra checks on a completion beyond its schema; return a message to reject it. */
   check?: (data: TaskData<T>, actor: Actor) => string | undefined;
 }
@@ -237,6 +239,7 @@ export class Run {
       ...(opts.alsoRoles?.length ? { alsoRoles: opts.alsoRoles } : {}),
       ...(opts.entityId ? { entityId: opts.entityId } : {}),
       ...(opts.functions?.length ? { functions: opts.functions } : {}),
+      ...(opts.prefill ? { prefill: opts.prefill } : {}),
       status: 'open',
       createdAt: openedAt,
       dueAt: plan.dueAt,
@@ -419,7 +422,14 @@ export class Run {
       reject(TaskRejection.InvalidData, 'invalid task data', parsed.error.issues.map((i) => ({ path: ['data', ...i.path].join('.'), message: i.message })));
     }
     const problem = this.checks.get(task.id)?.(parsed.data, actor);
-    if (problem) reject(TaskRejection.InvalidData, problem);
+    if (problem) {
+      // A check that starts by naming a field of the payload ("items.botiquin does not apply…",
+      // "closedAt: …") is answered as that field's error, like the schema's own issues.
+      const field = /^([A-Za-z_]\w*(?:\.\w+)*)[: ]/.exec(problem)?.[1];
+      const shape = (taskDataSchemas[task.type] as { shape?: Record<string, unknown> }).shape;
+      const named = field !== undefined && shape !== undefined && field.split('.')[0] in shape;
+      reject(TaskRejection.InvalidData, problem, named ? [{ path: `data.${field}`, message: problem }] : undefined);
+    }
     return parsed.data;
   }
 

@@ -6,7 +6,7 @@ import type { EngineSettings } from '../shared/settings';
 import type { Actor, SscsFunction } from '../shared/roles';
 import { SSCS_FUNCTIONS } from '../shared/roles';
 import type { TaskData } from '../shared/tasks';
-import { ANSWER_LABELS, CONTRACT_ITEMS, FICHA_SECTIONS, PROTOCOL_ITEMS, REPORT_SECTIONS, REQUIREMENT_KINDS, type Observation } from '../domain/supervision';
+import { ANSWER_LABELS, CONTRACT_ITEMS, FICHA_SECTIONS, fichaApplicabilityMismatch, PROTOCOL_ITEMS, REPORT_SECTIONS, REQUIREMENT_KINDS, type Observation } from '../domain/supervision';
 
 export interface SupervisionInput {
   centerId: string;
@@ -115,7 +115,17 @@ async function supervisionRun(run: Run, { input, settings }: SupervisionWorkflow
   const onVisit = { dueOn: input.visitDate, remindBefore: [], escalateEvery: cfg.escalateEvery };
   const [activities, ficha, interviews] = await Promise.all([
     run.task({ key: 'c03-1-8', type: 'record_visit_activities', title: 'Registrar las reuniones y revisiones de la visita (Cuadro 03, 1–8)', role: 'sscs', functions: TEAM, check: onTeam, ...onVisit }),
-    run.task({ key: 'c04-ficha', type: 'record_operational_ficha', title: 'Registrar la Ficha de supervisión operativa (Cuadro 04)', role: 'sscs', functions: TEAM, check: onTeam, ...onVisit }),
+    run.task({
+      key: 'c04-ficha',
+      type: 'record_operational_ficha',
+      title: 'Registrar la Ficha de supervisión operativa (Cuadro 04)',
+      role: 'sscs',
+      functions: TEAM,
+      // What does not apply to the center is "No aplica" in the Ficha too (2.2.2 "según aplique").
+      ...(ctx.fichaNotApplicable?.length ? { prefill: { items: Object.fromEntries(ctx.fichaNotApplicable.map((id) => [id, { answer: 'NA' }])) } } : {}),
+      check: (data, actor) => onTeam(data, actor) ?? (ctx.fichaNotApplicable === undefined ? undefined : fichaApplicabilityMismatch(data.items as Record<string, { answer: string }>, ctx.fichaNotApplicable)),
+      ...onVisit,
+    }),
     run.task({ key: 'c03-9-interviews', type: 'record_advisor_interviews', title: 'Registrar las entrevistas aleatorias a Asesores de Servicios (Cuadro 03, 9)', role: 'sscs', functions: TEAM, check: onTeam, ...onVisit }),
   ]);
   const entityNames = Object.fromEntries(ctx.center.entities.map((e) => [e.id, e.name]));

@@ -353,6 +353,25 @@ describe('centers', () => {
     expect(ln.adminEntity.name).toContain('PCM');
     expect(ln.participatingEntities.length).toBeGreaterThan(2);
   });
+
+  test('when a coordinator sets which checklist items apply (2.2.2 "según aplique"), then a critical item or a tópico item in the list is a 400 naming it, another center is 403, and the center shows every item with whether it applies', async () => {
+    const coord = stack.auth('coordinator', ['ventanilla']);
+    const critical = await stack.http.put('/api/v1/centers/ventanilla/checklist').set(coord).send({ topico: false, notApplicable: ['sistema_citas', 'internet'] });
+    expect(critical.status).toBe(400);
+    expect(JSON.stringify(critical.body)).toContain('body.notApplicable.1');
+    const topico = await stack.http.put('/api/v1/centers/ventanilla/checklist').set(coord).send({ topico: false, notApplicable: ['botiquin'] });
+    expect(topico.status).toBe(400);
+    expect(JSON.stringify(topico.body)).toContain('topico');
+    expect((await stack.http.put('/api/v1/centers/callao/checklist').set(coord).send({ topico: true })).status).toBe(403);
+    const ok = await stack.http.put('/api/v1/centers/ventanilla/checklist').set(coord).send({ topico: false, notApplicable: ['comedor', 'sistema_citas'] });
+    expect(ok.status).toBe(200);
+    expect(ok.body.checklist).toMatchObject({ configured: true, topico: false, notApplicable: ['botiquin', 'silla_ruedas_topico', 'comedor', 'sistema_citas'] });
+    const center = await stack.http.get('/api/v1/centers/ventanilla').set(coord);
+    const applies = Object.fromEntries(center.body.checklist.items.map((i: { id: string; applies: boolean }) => [i.id, i.applies]));
+    expect(applies).toMatchObject({ botiquin: false, silla_ruedas_topico: false, sillas_ruedas_recepcion: true, comedor: false, sistema_citas: false, internet: true });
+    const unset = await stack.http.get('/api/v1/centers/piura').set(stack.auth('sscs', '*'));
+    expect(unset.body.checklist).toMatchObject({ configured: false, topico: null, notApplicable: [] });
+  });
 });
 
 describe('business calendar', () => {

@@ -1,5 +1,7 @@
 import { ConfigError, DEV_JWT_SECRET, parseConfig, requireEndpoints } from '../../src/config';
 import { centerType, staffingCheck } from '../../src/domain/centers';
+import { applicabilityMismatch, assessVerification, checklistApplicabilitySchema, notApplicableItems, OPENING_ITEM_IDS } from '../../src/domain/opening';
+import { FICHA_CHECKLIST_ITEMS, fichaApplicabilityMismatch } from '../../src/domain/supervision';
 import { fechaLarga, htmlToText, loadTemplates } from '../../src/templates';
 
 describe('configuration (one zod schema over the environment)', () => {
@@ -66,5 +68,41 @@ describe('templates (Spanish documents and emails)', () => {
     expect(fechaLarga('2026-09-01')).toBe('1 de setiembre de 2026');
     expect(fechaLarga(new Date('2027-01-01T03:00:00Z'))).toBe('31 de diciembre de 2026');
     expect(htmlToText('<p>Hola &amp; adiós</p><p>fin</p>')).toBe('Hola & adiós\nfin');
+  });
+});
+
+describe('what of the daily checklist applies to a center (2.2.2 "según aplique")', () => {
+  test('when a center has no tópico, then its botiquín and wheelchair do not apply and the reception wheelchairs do; with a tópico, the reverse; unset, everything applies', () => {
+    expect(notApplicableItems({ topico: false, notApplicable: ['sistema_citas'] })).toEqual(['botiquin', 'silla_ruedas_topico', 'sistema_citas']);
+    expect(notApplicableItems({ topico: true, notApplicable: [] })).toEqual(['sillas_ruedas_recepcion']);
+    expect(notApplicableItems(undefined)).toEqual([]);
+  });
+
+  test('when Internet or power is declared not applicable, or a tópico item is listed instead of setting topico, then the schema names the entry', () => {
+    const bad = checklistApplicabilitySchema.safeParse({ topico: true, notApplicable: ['comedor', 'energia_electrica', 'botiquin', 'comedor'] });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues.map((i) => [i.path.join('.'), i.message.split(':')[0]])).toEqual([
+      ['notApplicable.1', 'energia_electrica is critical'],
+      ['notApplicable.2', 'botiquin follows topico'],
+      ['notApplicable.3', 'comedor is listed twice'],
+    ]);
+  });
+
+  test('when a verification marks an item against the center applicability, then the mismatch names the item; not applicable items are never findings', () => {
+    const na = ['botiquin'];
+    expect(applicabilityMismatch({ botiquin: { status: 'missing' } }, na)).toMatchObject({ path: 'items.botiquin' });
+    expect(applicabilityMismatch({ televisores: { status: 'not_applicable' } }, na)).toMatchObject({ path: 'items.televisores' });
+    expect(applicabilityMismatch({ botiquin: { status: 'not_applicable' }, televisores: { status: 'ok' } }, na)).toBeUndefined();
+    expect(assessVerification({ botiquin: { status: 'not_applicable' } }, 1)).toEqual({ critical: [], findings: [] });
+  });
+
+  test('when the Ficha of supervision answers NA, then it must match the center: only its not-applicable items, or the manual conditional ones while unset', () => {
+    expect(fichaApplicabilityMismatch({ '2_4_a': { answer: 'SI' } }, ['2_4_a'])).toContain('items.2_4_a does not apply');
+    expect(fichaApplicabilityMismatch({ '2_5_f': { answer: 'NA' } }, ['2_4_a'])).toContain('items.2_5_f applies');
+    expect(fichaApplicabilityMismatch({ '2_5_f': { answer: 'NA' } }, ['2_5_f'])).toBeUndefined();
+    expect(fichaApplicabilityMismatch({ '2_4_a': { answer: 'NA' } }, null)).toBeUndefined();
+    expect(fichaApplicabilityMismatch({ '2_5_f': { answer: 'NA' } }, null)).toContain('items.2_5_f applies');
+    // Every Ficha item of 2.1–2.6 is a checklist item, in the same order as the manual prints both.
+    expect(Object.values(FICHA_CHECKLIST_ITEMS)).toEqual(OPENING_ITEM_IDS.filter((id) => id !== 'sistema_citas'));
   });
 });

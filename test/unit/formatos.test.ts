@@ -144,21 +144,34 @@ describe('Formato 3: Verificación diaria de operaciones (PM1.3.1)', () => {
     expect(html).not.toContain('mantenimiento correctivo');
   });
 
-  test('when the center opened after the restoration, then the re-verification, the opening time and the hours closed are recorded', () => {
+  test('when the center opened after the restoration, then a new version replaces the first, its section III lists the changes of the day with their times, the hours closed and that it was sent', () => {
     const html = templates.document('formato_3', {
       ...notOpen,
       vigilance: { ok: false, agents: 0 },
       securityAgents: 0,
-      reverification: { at: '2026-11-23T16:00:00Z', by: { sub: 'u-sup-ln', roleTitle: 'Supervisor(a) del Centro MAC' }, restoredAt: '2026-11-23T15:50:00Z' },
+      decision: 'open',
+      version: 2,
+      state: 'restored',
+      stateLabel: 'Apertura tras el restablecimiento',
+      replaces: 'FORMATO 3 N° 001-2026-CMAC-LIMA-NORTE',
+      sent: true,
+      dayEvents: [
+        { at: '2026-11-23T12:45:00Z', label: 'No apertura: falta Servicio de Vigilancia', version: 1 },
+        { at: '2026-11-23T16:00:00Z', label: 'Restablecido y verificado nuevamente: Servicio de Vigilancia', version: 2 },
+        { at: '2026-11-23T16:05:00Z', label: 'Apertura del Centro MAC para la atención al ciudadano', version: 2 },
+      ],
       openedAt: '2026-11-23T16:05:00Z',
-      hoursClosedText: '2,6',
+      hoursClosedText: '3,1',
       notes: 'Se coordinó con <b>PCM</b>',
     });
-    expect(html).toContain('Restablecimiento y apertura');
-    expect(html).toContain('23/11/2026 10:50');
-    expect(html).toContain('23/11/2026 11:00 — Supervisor(a) del Centro MAC (u-sup-ln)');
-    expect(html).toContain('23/11/2026 11:05');
-    expect(html).toContain('2,6 horas desde el horario de apertura');
+    expect(html).toContain('versión 2 del día: Apertura tras el restablecimiento');
+    expect(html).toContain('reemplaza al FORMATO 3 N° 001-2026-CMAC-LIMA-NORTE');
+    expect(html).toContain('III. Cambios del estado del día');
+    expect(html).toContain('23/11/2026 11:00');
+    expect(html).toContain('Restablecido y verificado nuevamente: Servicio de Vigilancia');
+    expect(html).toContain('Se realiza la apertura del Centro MAC para la atención al ciudadano</strong> a las 11:05');
+    expect(html).toContain('3,1 horas');
+    expect(html).toContain('remitida por el sistema');
     expect(html).toContain('0 agente(s) de seguridad presente(s)');
     expect(html).toContain('Sin agentes de seguridad');
     expect(html).toContain('Se coordinó con &lt;b&gt;PCM&lt;/b&gt;');

@@ -14,6 +14,7 @@ import { dailyOpeningWorkflow } from '../../src/workflows';
 import type { DailyOpeningWorkflowInput } from '../../src/workflows/opening';
 import { completeTask, maybeRecordHistory, nextWorkdayAt, RecordingMailer, TEST_SSCS_EMAIL, uniqueId, useWorkflowTestEnv, waitForTask } from '../helpers/infra';
 import { eventually } from '../helpers/stack';
+import { forgetCenter } from '../../src/db/models';
 
 const ctx = useWorkflowTestEnv({ serverPerTest: true });
 const supervisor: Actor = { sub: 'sup-ln', role: 'supervisor', centers: ['lima-norte'] };
@@ -98,7 +99,7 @@ describe('P2.2.2 daily opening', () => {
       await expect(completeTask(handle, reverify.task.id, supervisor, { items: {} })).rejects.toThrow(WorkflowUpdateFailedError);
       await completeTask(handle, reverify.task.id, supervisor, { items: { internet: { status: 'ok' } } });
       const out = await handle.result();
-      await maybeRecordHistory('opening-not-opened-restored', handle);
+      await maybeRecordHistory('opening-not-opened-restored-versions', handle);
       return { state: closed, result: out };
     });
     // Formato 3, once, to both recipients, with the document attached.
@@ -144,6 +145,7 @@ describe('P2.2.2 daily opening', () => {
       ['opened_on_time', 'percent', 0],
       ['not_opened', 'count', 1],
       ['hours_closed', 'hours', 12],
+      ['closures', 'count', 0],
     ]);
   });
 
@@ -200,7 +202,8 @@ describe('P2.2.2 daily opening', () => {
       const record = await ctx.models.Opening.findOne({ runId: second.meta.runId }).lean();
       return { state, record };
     });
-    expect(state.tasks.map((t) => [t.type, t.status])).toEqual([['verify_opening', 'completed']]);
+    // Open, and until its closing hour, the center may have to close (2.1.2).
+    expect(state.tasks.map((t) => [t.type, t.status])).toEqual([['verify_opening', 'completed'], ['report_closure', 'open']]);
     expect(record).toMatchObject({ centerId: 'lima-norte', status: 'open', takenOverFrom: first.meta.runId });
   });
 
@@ -285,8 +288,10 @@ describe('P2.2.2 daily opening', () => {
         }),
         securityAgents: 1,
       });
-      const out = await handle.result();
-      const ids = out.result!.maintenance as string[];
+      // The run lives until the closing hour (a closure may come, 2.1.2): once open at 08:00, its
+      // maintenance runs are in the day's record.
+      await ctx.env.sleep('20 minutes');
+      const ids = await eventually(async () => (await ctx.models.Opening.findById(`lima-norte:${day}`).lean())?.maintenanceRuns ?? undefined, 'the maintenance runs');
       const handles = ids.map((id) => ctx.track(ctx.env.client.workflow.getHandle(id)));
       const tasks = await Promise.all(handles.map(async (h) => (await waitForTask(h, 'fix_maintenance')).task));
       // Each maintenance runs to its conformity.
@@ -296,6 +301,7 @@ describe('P2.2.2 daily opening', () => {
       await completeTask(ticRun, tasks[1].id, { sub: 'tic-ln', role: 'tic_specialist', centers: ['lima-norte'] }, { actions: 'Se cambió el parlante.' });
       await completeTask(ticRun, (await waitForTask(ticRun, 'confirm_maintenance')).task.id, supervisor, { verdict: 'conforme' });
       await Promise.all(handles.map((h) => h.result()));
+      const out = await handle.result();
       return { result: out, maintenance: ids.map((id, i) => ({ id, task: tasks[i] })) };
     });
     expect(result.result).toMatchObject({ opening: 'opened', onTime: true, findings: ['silla_ruedas_topico', 'sistema_audio'] });
@@ -333,5 +339,127 @@ describe('P2.2.2 daily opening', () => {
     expect(tasks[1].title).toContain('Equipos de aire acondicionado');
     const runs = await ctx.models.Run.find({ code: 'PA1.1.4' }).sort({ _id: 1 }).lean();
     expect(runs.map((r) => r.ref).sort()).toEqual(['asset:lima-norte:computadoras-sunat', 'item:aire_acondicionado']);
+  });
+
+  describe('issue 11: what applies to the center, closures during the day, and Formato 3 versions', () => {
+    /** Lima Norte without a Zona de Tópico nor a Sistema de Citas (2.2.2 "según aplique"), for one test. */
+    async function withoutTopico<T>(body: () => Promise<T>): Promise<T> {
+      await ctx.models.Center.updateOne({ _id: 'lima-norte' }, { $set: { checklist: { topico: false, notApplicable: ['sistema_citas'] } } });
+      forgetCenter(ctx.models, 'lima-norte');
+      try {
+        return await body();
+      } finally {
+        await ctx.models.Center.updateOne({ _id: 'lima-norte' }, { $unset: { checklist: 1 } });
+        forgetCenter(ctx.models, 'lima-norte');
+      }
+    }
+    const NOT_APPLICABLE: OpeningItemId[] = ['botiquin', 'silla_ruedas_topico', 'sistema_citas'];
+    const notApplicable = Object.fromEntries(NOT_APPLICABLE.map((id) => [id, { status: 'not_applicable' as const }]));
+
+    test('when the center has no tópico and no Sistema de Citas, then the verification shows them as not applicable, refuses them reported otherwise naming the item, the center opens with no maintenance run, and Formato 3 says "no aplica"', async () => {
+      const { day, worker, taskQueue, args } = await morning();
+      const { task, result } = await withoutTopico(() =>
+        worker.runUntil(async () => {
+          const handle = await startOpening(taskQueue, args);
+          const { task } = await verificationAt0745(handle);
+          // Missing every day where there is no tópico: refused, it is not a finding (no maintenance).
+          const err = await completeTask(handle, task.id, supervisor, { items: checklist({ botiquin: { status: 'missing', observation: 'No hay tópico' }, ...{} }), securityAgents: 2 }).catch((e: unknown) => e);
+          expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+          expect(String((err as WorkflowUpdateFailedError).cause?.message)).toContain('items.botiquin does not apply to this center');
+          // …and an item that applies cannot be waved away as not applicable.
+          const err2 = await completeTask(handle, task.id, supervisor, { items: checklist({ ...notApplicable, televisores: { status: 'not_applicable' } }), securityAgents: 2 }).catch((e: unknown) => e);
+          expect(String((err2 as WorkflowUpdateFailedError).cause?.message)).toContain('items.televisores applies to this center');
+          await completeTask(handle, task.id, supervisor, { items: checklist(notApplicable), securityAgents: 2 });
+          const out = await handle.result();
+          await maybeRecordHistory('opening-not-applicable', handle);
+          return { task, result: out };
+        }),
+      );
+      // The task says what does not apply, and its form starts with them marked so.
+      expect(task.title).toContain('no aplican: Botiquín, Silla de ruedas, Sistema de Citas');
+      expect(task.prefill).toEqual({ items: notApplicable });
+      expect(result.result).toMatchObject({ date: day, opening: 'opened', onTime: true, findings: [], maintenance: [], hoursClosed: 0, closures: [] });
+      expect(await ctx.models.Run.countDocuments({ code: { $in: ['PA2.2.3', 'PA1.1.4'] } })).toBe(0);
+      const [formato3] = await ctx.models.Document.find({ runId: args.meta.runId, type: 'formato_3' }).lean();
+      expect(formato3.html).toContain('Se realiza la apertura');
+      // The three rows that do not apply, each shown as such (and the wheelchairs of the reception do apply).
+      const naRows = formato3.html!.match(/<tr class="na">[\s\S]*?<\/tr>/g) ?? [];
+      expect(naRows).toHaveLength(3);
+      for (const row of naRows) expect(row).toContain('no aplica al Centro MAC');
+      expect(naRows.join()).toContain('Botiquín');
+      expect(naRows.join()).toContain('Sistema de Citas');
+      expect(formato3.html!).not.toMatch(/Sillas de Ruedas \(en caso no cuente con Zona de tópico\)<\/td>\s*<td class="estado"><span class="mark na">/);
+    });
+
+    test('when the power is lost at 11:00 and restored at 13:00, then the center closes with a new Formato 3 version to the Entidad Administradora and SSCS, SSCS records the virtual channels, it reopens with another version, and the day counts 2 hours closed', async () => {
+      const { day, mailer, worker, taskQueue, args } = await morning();
+      const closedMail = () => mailer.sent.filter((m) => m.subject.includes('cierre de la atención'));
+      const reopenedMail = () => mailer.sent.filter((m) => m.subject.includes('reapertura'));
+      const { result, state } = await worker.runUntil(async () => {
+        const handle = await startOpening(taskQueue, args);
+        const { task } = await verificationAt0745(handle);
+        await completeTask(handle, task.id, coordinator, { items: checklist(), securityAgents: 2 });
+        // Open from 08:00; at 11:00 the power goes.
+        await ctx.env.sleep('195 minutes');
+        const closure = await waitForTask(handle, 'report_closure');
+        expect(closure.task).toMatchObject({ role: 'coordinator', alsoRoles: ['supervisor'], dueAt: limaInstant(day, '20:00').toISOString() });
+        // Unsafe conditions are the Coordinator's call (2.1.2); a closure before the opening is refused.
+        await expect(completeTask(handle, closure.task.id, supervisor, { cause: 'condiciones_inseguras', description: 'Humo en el sótano' })).rejects.toThrow(WorkflowUpdateFailedError);
+        await expect(completeTask(handle, closure.task.id, supervisor, { cause: 'energia_electrica', description: 'Corte', closedAt: limaInstant(day, '07:00').toISOString() })).rejects.toThrow(WorkflowUpdateFailedError);
+        await completeTask(handle, closure.task.id, supervisor, { cause: 'energia_electrica', description: 'Corte de energía en la zona por trabajos de la distribuidora', closedAt: limaInstant(day, '11:00').toISOString() });
+        await eventually(async () => closedMail().length === 1, 'the closure email');
+        // SSCS: how citizens are told, and which virtual channels serve them meanwhile.
+        const communicate = await waitForTask(handle, 'record_citizen_communication');
+        const noChannels = await completeTask(handle, communicate.task.id, sscs, { channels: ['redes_sociales'], message: 'El Centro MAC Lima Norte suspendió la atención por un corte de energía.' }).catch((e: unknown) => e);
+        expect(String((noChannels as WorkflowUpdateFailedError).cause?.message)).toContain('virtualChannels');
+        await completeTask(handle, communicate.task.id, sscs, {
+          channels: ['redes_sociales', 'portal'],
+          message: 'El Centro MAC Lima Norte suspendió la atención por un corte de energía; puede atenderse en www.gob.pe y la línea telefónica.',
+          virtualChannels: ['portal_mac', 'telefonico'],
+          technicalAssistance: 'Asistencia remota a los asesores MAC Express para la atención virtual.',
+        });
+        const restoration = await waitForTask(handle, 'report_restoration');
+        expect(restoration.task.title).toContain('Energía eléctrica');
+        await ctx.env.sleep('110 minutes');
+        await completeTask(handle, restoration.task.id, coordinator, { actions: 'La distribuidora repuso el suministro a las 12:45.' });
+        const reverify = await waitForTask(handle, 'reverify_opening');
+        await ctx.env.sleep('10 minutes');
+        await completeTask(handle, reverify.task.id, supervisor, { items: { energia_electrica: { status: 'ok' } } });
+        await eventually(async () => reopenedMail().length === 1, 'the reopening email');
+        const state = await handle.query(getStateQuery);
+        const out = await handle.result();
+        await maybeRecordHistory('opening-closed-during-day', handle);
+        return { result: out, state };
+      });
+      // Open again after 13:00, with a new closure task for the rest of the day (cancelled at 20:00).
+      expect(state.tasks.filter((t) => t.type === 'report_closure').map((t) => t.status)).toEqual(['completed', 'open']);
+      expect(result.tasks.filter((t) => t.type === 'report_closure').map((t) => t.status)).toEqual(['completed', 'cancelled']);
+      expect(result.result).toMatchObject({ opening: 'opened', onTime: true, hoursClosed: 2, closures: [{ cause: 'energia_electrica', closedAt: limaInstant(day, '11:00').toISOString(), hours: 2 }] });
+      const reopenedAt = Date.parse((result.result!.closures as { reopenedAt: string }[])[0].reopenedAt);
+      expect(reopenedAt - limaInstant(day, '13:00').getTime()).toBeLessThan(60_000);
+      // Three versions of the day's Formato 3: the opening, the closure, the reopening; each numbered.
+      const versions = await ctx.models.Document.find({ runId: args.meta.runId, type: 'formato_3' }).sort({ number: 1 }).lean();
+      expect(versions).toHaveLength(3);
+      expect(new Set(versions.map((v) => v.reference)).size).toBe(3);
+      expect(versions[1].html).toContain('versión 2 del día: Cierre durante la atención');
+      expect(versions[1].html).toContain(`reemplaza al ${versions[0].reference}`);
+      expect(versions[1].html).toContain('cierra la atención al ciudadano');
+      expect(versions[1].html).toContain('Pérdida de energía eléctrica');
+      expect(versions[2].html).toContain('versión 3 del día: Reapertura');
+      expect(versions[2].html).toContain('III. Cambios del estado del día');
+      expect(versions[2].html).toContain('2,0 horas');
+      expect(versions[2].html).toContain('remitida por el sistema');
+      // Each change by email to the Entidad Administradora and SSCS, with the version it made.
+      for (const [mail, version] of [[closedMail(), versions[1]], [reopenedMail(), versions[2]]] as const) {
+        expect(mail).toHaveLength(1);
+        expect(mail[0].to).toEqual(expect.arrayContaining([ADMIN_ENTITY, TEST_SSCS_EMAIL]));
+        expect(mail[0].subject).toContain(version.reference);
+        expect(mail[0].attachments[0].content).toContain(`versión ${version.reference === versions[1].reference ? 2 : 3} del día`);
+      }
+      expect(notOpenedMails(mailer)).toHaveLength(0);
+      // The day's figures: 2 hours closed, one closure, communicated.
+      expect(await ctx.models.Opening.findById(`lima-norte:${day}`).lean()).toMatchObject({ status: 'open', onTime: true, hoursClosed: 2, closures: [{ cause: 'energia_electrica', hours: 2 }] });
+      expect(await ctx.models.Run.findById(args.meta.runId).lean()).toMatchObject({ metrics: { days: 1, openedOnTime: 1, hoursClosed: 2, closures: 1, closuresCommunicated: 1 } });
+    });
   });
 });

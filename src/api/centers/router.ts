@@ -4,6 +4,7 @@ import { errorResponses, json } from '../route';
 import type { ApiDeps } from '../deps';
 import { forgetCenter, isDuplicateKey, type CenterRecord, type StaffMemberRecord } from '../../db/models';
 import { centerHours, centerType, type CenterHours, type StaffingCheck } from '../../domain/centers';
+import { checklistApplicabilitySchema, notApplicableItems, OPENING_ITEMS, type ChecklistApplicability } from '../../domain/opening';
 import { seedAssets, serializeMember, staffingOf } from '../../staff/roster';
 import { centerIdSchema, emailSchema, freeTextSchema, isoDateSchema } from '../../shared/schemas';
 import { ensureOpeningSchedules, OpeningHoursError, openingScheduleId, openingScheduleSpec } from '../../schedules/opening';
@@ -44,8 +45,20 @@ function serialize(c: CenterRecord, staffing: StaffingCheck | undefined) {
     adminEntity: c.adminEntity,
     participatingEntities: c.participatingEntities,
     hours: centerHours(c.hours as Partial<CenterHours> | undefined),
+    checklist: checklistView(c.checklist as ChecklistApplicability | undefined),
     /** Cuadro 01's minimum for the type against the active roster (PA3.1.1 adds, PA3.1.4 ceases). */
     staffing,
+  };
+}
+
+/** The daily verification's items as they apply to the center (2.2.2 "según aplique"). */
+function checklistView(applicability: ChecklistApplicability | undefined) {
+  const na = notApplicableItems(applicability);
+  return {
+    configured: applicability !== undefined,
+    topico: applicability?.topico ?? null,
+    notApplicable: na,
+    items: OPENING_ITEMS.map((i) => ({ id: i.id, label: i.label, zone: i.zoneName, applies: !na.includes(i.id) })),
   };
 }
 
@@ -226,6 +239,27 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
         .then((d) => d.info.nextActionTimes.slice(0, 5).map((t) => t.toISOString()))
         .catch(() => []);
       return { ...serialize({ ...c, hours }, (await staffingOf(deps.models, [c])).get(c._id)), dailyOpening: { scheduleId: openingScheduleId(c._id), nextVerifications: next } };
+    },
+  });
+
+  api.route({
+    method: 'put',
+    path: '/centers/{centerId}/checklist',
+    summary: 'Set which items of the daily verification apply to a center (2.2.2 "según aplique"): its tópico, and the others that do not apply',
+    tags: ['centers'],
+    roles: ['coordinator', 'sscs'],
+    params: z.object({ centerId: z.string().min(1).openapi({ example: 'lima-norte' }) }),
+    body: checklistApplicabilitySchema,
+    responses: { 200: json(anyObject, 'the center with its checklist'), ...errorResponses(400, 401, 403, 404) },
+    handler: async ({ params, body, actor }) => {
+      assertCenter(actor, params.centerId);
+      const c = await deps.models.Center.findById(params.centerId).lean<CenterRecord>();
+      if (!c) throw notFound(`center ${params.centerId}`);
+      // Read at each day's start: a verification already open keeps the list it opened with.
+      const checklist = { topico: body.topico, notApplicable: [...body.notApplicable].sort() };
+      await deps.models.Center.updateOne({ _id: c._id }, { $set: { checklist } });
+      forgetCenter(deps.models, c._id);
+      return serialize({ ...c, checklist }, (await staffingOf(deps.models, [c])).get(c._id));
     },
   });
 }

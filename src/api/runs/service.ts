@@ -256,6 +256,7 @@ export function serializeTask(t: { _id: string } & Record<string, unknown>) {
     ...(Array.isArray(t.alsoRoles) && t.alsoRoles.length ? { alsoRoles: t.alsoRoles } : {}),
     ...(t.entityId ? { entityId: t.entityId } : {}),
     ...(Array.isArray(t.functions) && t.functions.length ? { functions: t.functions } : {}),
+    ...(t.prefill ? { prefill: t.prefill } : {}),
     status: t.status,
     createdAt: t.createdAt,
     dueAt: t.dueAt ?? null,
