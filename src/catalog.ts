@@ -289,11 +289,13 @@ export const supervisionInputSchema = z
   })
   .strict();
 
-/** PM1.3.3: an incident in a participating entity's service. */
+/** PM1.3.3: an incident in a participating entity's service, or of the center itself (a grave conflict, 2.2.4). */
 export const incidentInputSchema = z
   .object({
     centerId: centerIdSchema,
-    entityId: entityIdSchema.describe('Entidad participante'),
+    // Optional: without it the incident concerns the center itself — its staff, operation, security
+    // (glossary: Incidencia; every grave conflict is one, 2.2.4) — and the Coordinador(a) reports its solution.
+    entityId: entityIdSchema.optional().describe('Entidad participante cuyo servicio está involucrado; sin ella, la incidencia es del propio Centro MAC'),
     module: freeTextSchema(60).optional().describe('Módulo(s) de atención'),
     type: z.enum(INCIDENT_TYPE_IDS).describe('Tipo de incidencia: fija el plazo de solución (ANS)'),
     description: freeTextSchema(4000),

@@ -129,6 +129,8 @@ export interface QueueEmailInput {
   runId: string;
   centerId: string;
   to: Recipient[];
+  /** Copied (Cc); an address already in `to` is not copied again. */
+  cc?: Recipient[];
   template: string;
   data: Record<string, unknown>;
   attachments?: string[];
@@ -490,6 +492,7 @@ export function createActivities(deps: ActivityDeps) {
     async queueEmail(input: QueueEmailInput): Promise<{ key: string }> {
       const c = await center(input.centerId);
       const to = [...new Set(input.to.map((r) => resolve(c, r)))];
+      const cc = [...new Set((input.cc ?? []).map((r) => resolve(c, r)))].filter((a) => !to.includes(a));
       const docs = await documentsById(input.attachments ?? [], { reference: 1 });
       const rendered = templates.email(input.template, {
         ...input.data,
@@ -504,6 +507,7 @@ export function createActivities(deps: ActivityDeps) {
             runId: input.runId,
             centerId: input.centerId,
             to,
+            ...(cc.length ? { cc } : {}),
             subject: rendered.subject,
             html: rendered.html,
             text: rendered.text,
@@ -547,6 +551,7 @@ export function createActivities(deps: ActivityDeps) {
         await mailer.send({
           from: deps.mail.from,
           to: mail.to,
+          ...(mail.cc?.length ? { cc: mail.cc } : {}),
           subject: mail.subject,
           html: mail.html,
           text: mail.text,

@@ -3,6 +3,8 @@ import nodemailer from 'nodemailer';
 export interface OutgoingMail {
   from: string;
   to: string[];
+  /** Copied (Cc): e.g. the Entidad Administradora and SSCS-SGP on an entity's incident (PM1.3.3). */
+  cc?: string[];
   subject: string;
   html: string;
   text: string;

@@ -99,6 +99,8 @@ const outboxSchema = new Schema(
     runId: { type: String, required: true, index: true },
     centerId: String,
     to: { type: [String], required: true },
+    /** Copied addresses (Cc), when the email has any. */
+    cc: { type: [String], default: undefined },
     subject: { type: String, required: true },
     html: { type: String, required: true },
     text: { type: String, required: true },

@@ -116,11 +116,11 @@ export const taskDataSchemas = {
       securityPresent: z.literal(true, 'the physical presence of security must be confirmed (2.2.4)'),
       actions: freeTextSchema(2000).describe('Acciones de atención'),
       outcome: freeTextSchema(2000).describe('Resultado'),
-      incidentType: z.enum(INCIDENT_TYPE_IDS).optional().describe('Tipo de incidencia, si el servicio de una entidad participante está involucrado'),
+      incidentType: z.enum(INCIDENT_TYPE_IDS).optional().describe('Tipo de la incidencia PM1.3.3 que todo conflicto grave registra: obligatorio si el servicio de una entidad participante está involucrado; sin entidad, «otro» si se omite'),
     })
     .strict(),
-  /** PM1.3.3: the participating entity reports the solution of an incident. */
-  report_incident_solution: z.object({ solution: freeTextSchema(2000).describe('Solución aplicada por la entidad') }).strict(),
+  /** PM1.3.3: the participating entity reports the solution of its incident; the Coordinador(a), of the center's own. */
+  report_incident_solution: z.object({ solution: freeTextSchema(2000).describe('Solución aplicada (por la entidad participante o, si la incidencia es del propio Centro MAC, gestionada por el/la Coordinador(a))') }).strict(),
   /** PM1.3.3: the supervisor verifies the solution, or reopens the incident. */
   verify_incident_solution: verdictWithObservations(['satisfactory', 'reopen'], 'satisfactory', 'Verificación de la solución'),
   /** PM1.3.1 (2.3): Cuadro 02 gabinete, Cuadros 03–04 visita de campo, Cuadros 05–06 posterior. */

@@ -332,10 +332,11 @@ export class Run {
 
   /**
    * Queues an email in the outbox (durably, before the run goes on) and delivers it in the
-   * background; `finish` waits for every delivery.
+   * background; `finish` waits for every delivery. `cc`: recipients copied (the Entidad
+   * Administradora and SSCS-SGP on an entity's incident, PM1.3.3).
    */
-  async notify(step: string, to: Recipient[], template: string, data: Record<string, unknown>, attachments: string[] = []): Promise<void> {
-    const { key } = await acts.queueEmail({ key: `${this.meta.runId}:${step}`, runId: this.meta.runId, centerId: this.meta.centerId, to, template, data, attachments });
+  async notify(step: string, to: Recipient[], template: string, data: Record<string, unknown>, attachments: string[] = [], cc: Recipient[] = []): Promise<void> {
+    const { key } = await acts.queueEmail({ key: `${this.meta.runId}:${step}`, runId: this.meta.runId, centerId: this.meta.centerId, to, ...(cc.length ? { cc } : {}), template, data, attachments });
     this.track(key);
   }
 

@@ -219,6 +219,17 @@ describe('Formato 17: Atención de Incidencias (PM1.3.3)', () => {
     expect(html).toContain('No se registraron personas involucradas.');
     expect(html).not.toContain('Gravedad');
     expect(html).not.toContain('Acompañamiento físico');
+    expect(html).toContain('con copia a la Entidad Administradora (Presidencia del Consejo de Ministros) y a la SSCS-SGP');
+  });
+
+  test('when an incident of the center itself is recorded (no entity, issue 11), then the Coordinador(a) has the term and the Supervisor(a) verifies, copied to the Entidad Administradora and SSCS-SGP', () => {
+    const html = doc({ ...incident, entity: null, incidentType: 'Otra incidencia que afecte el normal funcionamiento' });
+    expect(html).toContain('Incidencia del Centro MAC (personal, operación, seguridad u otra) — PM1.3.3');
+    expect(html).toContain('<th>Entidad participante</th><td>No corresponde</td>');
+    expect(html).toContain('El/la Coordinador(a) del Centro MAC debe gestionar la solución de la incidencia e informarla en un plazo de <strong>2 días hábiles</strong>');
+    expect(html).toContain('el/la Supervisor(a) del Centro MAC verifica la solución');
+    expect(html).toContain('se comunica al/a la Coordinador(a) del Centro MAC, con copia a la Entidad Administradora (Presidencia del Consejo de Ministros) y a la SSCS-SGP');
+    expect(html).not.toContain('(vi) resolver');
   });
 });
 
@@ -289,6 +300,21 @@ describe('emails of the opening and the incidents', () => {
     expect(mail.text).toContain('«(vi) resolver con la diligencia debida las incidencias y problemas que se generen durante la prestación de los servicios»');
     expect(mail.text).toContain('informar la solución a través del sistema de procesos de los Centros MAC (expediente INCIDENT-LN-0003) en un plazo de 2 días hábiles, hasta el 25 de noviembre de 2026');
     expect(mail.text).toContain('Se adjunta el FORMATO 17 N° 013-2026-CMAC-LIMA-NORTE');
+  });
+
+  test('when an incident of the center itself is notified (issue 11), then it goes to the Coordinador(a) with the copies, cites the Coordinator\'s duty and names the conflict it came from', () => {
+    const own = { ...incident, entity: null, sourceRunId: 'P2.2.4-lima-norte-2026-00001' };
+    const mail = templates.email('incident_notice', { ...base, runId: 'INCIDENT-LN-0004', incident: own, term: own.term, document: { reference: 'FORMATO 17 N° 012-2026-CMAC-LIMA-NORTE' } });
+    expect(mail.subject).toBe('Centro MAC Lima Norte: incidencia del Centro MAC — FORMATO 17 N° 012-2026-CMAC-LIMA-NORTE — informar solución hasta el 25 de noviembre de 2026');
+    expect(mail.text).toContain('Coordinador(a) del Centro MAC Lima Norte');
+    expect(mail.text).toContain('Con copia: Presidencia del Consejo de Ministros — Entidad Administradora');
+    expect(mail.text).toContain('«la solución a las incidencias de operación»');
+    expect(mail.text).toContain('expediente de origen P2.2.4-lima-norte-2026-00001');
+    expect(mail.text).toContain('Entidad Administradora → SSCS-SGP');
+    expect(mail.text).not.toContain('Coordinador(a) del Centro MAC → Entidad Administradora');
+    const escalation = templates.email('incident_escalation', { ...taskData, incident: own });
+    expect(escalation.subject).toBe('Escalamiento: incidencia en el Centro MAC Lima Norte sin solución al vencer el plazo el 25 de noviembre de 2026 (INCIDENT-LN-0003)');
+    expect(escalation.text).toContain('la incidencia del propio Centro MAC');
   });
 
   const taskData = {

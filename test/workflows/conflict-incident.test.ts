@@ -22,6 +22,8 @@ const tic: Actor = { sub: 'tic-ln', role: 'tic_specialist', centers: ['lima-nort
 const reniec: Actor = { sub: 'reniec-ln', role: 'participant_entity', centers: ['lima-norte'], entity: 'reniec' };
 const ADMIN_ENTITY = 'mac.administracion@pcm.gob.pe';
 const RENIEC = 'mac@reniec.gob.pe';
+const COORDINATOR = 'coordinacion.limanorte@mac.gob.pe';
+const ESCALATION = /^Escalamiento/;
 
 const meta = (code: string, prefix = code): RunMeta => ({
   runId: uniqueId(`${prefix}-lima-norte`),
@@ -48,7 +50,8 @@ function incident(overrides: Partial<IncidentInput> = {}): IncidentInput {
 }
 
 describe('PM1.3.3 incidents', () => {
-  test('when the entity does not report a solution within its term, then a reminder comes the business day before and the Entidad Administradora and SSCS are alerted together once it is overdue', async () => {
+  // (Before issue 11 the Entidad Administradora and SSCS were alerted together at the term, skipping the Coordinator: history incident-escalated.)
+  test('when the entity does not report a solution within its term, then a reminder comes the business day before and, once overdue, the Coordinador, the Entidad Administradora and SSCS are alerted in that order a business day apart (PM1.3.3)', async () => {
     const mailer = new RecordingMailer();
     const { worker, taskQueue } = await ctx.worker(mailer);
     const m = meta('PM1.3.3');
@@ -56,28 +59,35 @@ describe('PM1.3.3 incidents', () => {
     const { state, result } = await worker.runUntil(async () => {
       const handle = ctx.track(await ctx.env.client.workflow.start(incidentWorkflow, { taskQueue, workflowId: m.runId, args: [{ meta: m, input: incident({ type: 'equipos', description: 'Impresora del módulo 14 sin funcionar.' }), settings }] }));
       const { task } = await waitForTask(handle, 'report_incident_solution');
-      await ctx.env.sleep('10 days');
+      // Term (3 business days) and two steps of one business day, with room for holidays (Dec 8–9).
+      await ctx.env.sleep('16 days');
       const state = await handle.query(getStateQuery);
       // Only RENIEC's contact answers for RENIEC (the token's entity), not another entity's.
       await expect(completeTask(handle, task.id, { ...reniec, sub: 'sunat-ln', entity: 'sunat' }, { solution: 'x' })).rejects.toThrow(WorkflowUpdateFailedError);
       await completeTask(handle, task.id, reniec, { solution: 'Se reemplazó la impresora.' });
       await completeTask(handle, (await waitForTask(handle, 'verify_incident_solution')).task.id, supervisor, { verdict: 'satisfactory' });
       const out = await handle.result();
-      await maybeRecordHistory('incident-escalated', handle);
+      await maybeRecordHistory('incident-entity-escalation-path', handle);
       return { state, result: out };
     });
     const task = state.tasks[0];
     expect(task.dueDate).toBe(calendar.addBusinessDays(limaDate(new Date(task.createdAt)), 3));
-    expect(task.events.map((e) => e.kind + (e.level ? `:${e.level}` : ''))).toEqual(['reminder', 'escalation:admin_entity', 'escalation:sscs']);
-    expect(task.events.slice(1).map((e) => limaDate(new Date(e.at)))).toEqual([task.dueDate, task.dueDate]);
-    // The entity got Formato 17 with its term, then the reminder.
+    // The manual's path (Coordinador del Centro → Entidad Administradora → SSCS-SGP), on the business calendar.
+    expect(task.events.map((e) => e.kind + (e.level ? `:${e.level}` : ''))).toEqual(['reminder', 'escalation:coordinator', 'escalation:admin_entity', 'escalation:sscs']);
+    expect(task.events.slice(1).map((e) => limaDate(new Date(e.at)))).toEqual([task.dueDate, calendar.addBusinessDays(task.dueDate, 1), calendar.addBusinessDays(task.dueDate, 2)]);
+    // The entity got Formato 17 with its term, the Entidad Administradora and SSCS copied, then the reminder.
     const toEntity = mailer.to(RENIEC);
     expect(toEntity[0].attachments[0].filename).toMatch(/^FORMATO_17_N_/);
     expect(toEntity[0].attachments[0].content).toContain('Impresora del módulo 14');
+    expect(toEntity[0].to).toEqual([RENIEC]);
+    expect(toEntity[0].cc).toEqual([ADMIN_ENTITY, TEST_SSCS_EMAIL]);
     expect(toEntity.slice(1).map((mail) => mail.subject.split(':')[0])).toEqual(['Recordatorio']);
-    expect(mailer.to(ADMIN_ENTITY).filter((mail) => mail.subject.startsWith('Escalamiento'))).toHaveLength(1);
-    expect(mailer.to(TEST_SSCS_EMAIL).filter((mail) => mail.subject.startsWith('Escalamiento'))).toHaveLength(1);
+    // One escalation email per level, each to that level alone, in the path's order.
+    const escalations = mailer.sent.filter((mail) => ESCALATION.test(mail.subject));
+    expect(escalations.map((mail) => mail.to)).toEqual([[COORDINATOR], [ADMIN_ENTITY], [TEST_SSCS_EMAIL]]);
+    expect(escalations[0].html).toContain('Nivel actual: <strong>Coordinador');
     expect(result.result).toMatchObject({ escalated: true, reopened: 0 });
+    expect(await ctx.models.Run.findById(m.runId).lean()).toMatchObject({ code: 'PM1.3.3', metrics: { registered: 1, closed: 1, resolvedSatisfactorily: 1, escalated: 1 } });
   });
 
   test('when the entity answers while its task is still being recorded, then Formato 17 and the notice still reach it', async () => {
@@ -197,20 +207,70 @@ describe('P2.2.4 conflicts', () => {
     expect(await ctx.models.Run.findById(m.runId).lean()).toMatchObject({ metrics: { closed: 1, escalated: 0 } });
   });
 
-  test('when a minor conflict turns out grave, then it goes the grave way with Formato 17', async () => {
+  test('when a minor conflict turns out grave, then it goes the grave way with Formato 17 and, being grave, is recorded as a PM1.3.3 incident too (issue 11)', async () => {
     const mailer = new RecordingMailer();
     const { worker, taskQueue } = await ctx.worker(mailer);
     const m = meta('P2.2.4');
-    await worker.runUntil(async () => {
+    const result = await worker.runUntil(async () => {
       const handle = ctx.track(await ctx.env.client.workflow.start(conflictWorkflow, { taskQueue, workflowId: m.runId, args: [{ meta: m, input: conflict({ severity: 'minor' }), settings: DEFAULT_SETTINGS }] }));
       await completeTask(handle, (await waitForTask(handle, 'record_conflict_outcome')).task.id, supervisor, { outcome: 'El ciudadano se tornó agresivo.', escalateAsGrave: true });
       await completeTask(handle, (await waitForTask(handle, 'attend_grave_conflict')).task.id, supervisor, { securityPresent: true, actions: 'Intervino el agente de seguridad.', outcome: 'Se retiró del centro.' });
       return handle.result();
     });
     expect(mailer.sent.filter((mail) => mail.subject.includes('conflicto grave'))).toHaveLength(1);
+    expect(result.result).toMatchObject({ severity: 'grave', incidentRunId: expect.stringMatching(/^PM1\.3\.3-lima-norte-/) });
+    expect(await ctx.models.Run.findById(result.result!.incidentRunId as string).lean()).toMatchObject({ code: 'PM1.3.3', startedBy: { sub: m.runId, role: 'run' } });
   });
 
-  test('when a grave conflict is attended with security present, then Formato 17 goes at once to the Entidad Administradora and SSCS, and the entity involved gets an incident run', async () => {
+  test('when a grave conflict involves no participating entity, then Formato 17 goes at once to the Entidad Administradora and SSCS and the conflict is a PM1.3.3 incident of the center, solved by the Coordinador and verified by the Supervisor, with no second Formato 17', async () => {
+    const mailer = new RecordingMailer();
+    const { worker, taskQueue } = await ctx.worker(mailer);
+    const m = meta('P2.2.4');
+    const { result, incident, solveTask } = await worker.runUntil(async () => {
+      const handle = ctx.track(await ctx.env.client.workflow.start(conflictWorkflow, { taskQueue, workflowId: m.runId, args: [{ meta: m, input: conflict({ place: 'Sala de espera' }), settings: DEFAULT_SETTINGS }] }));
+      // No entity involved: the incident type is not required (an incident of the center, type "otro").
+      await completeTask(handle, (await waitForTask(handle, 'attend_grave_conflict')).task.id, supervisor, { securityPresent: true, actions: 'El agente de seguridad acompañó al ciudadano fuera de la sala.', outcome: 'El ciudadano se retiró; el asesor continuó la atención.' });
+      const out = await handle.result();
+      await maybeRecordHistory('conflict-grave-no-entity', handle);
+      const child = ctx.track(ctx.env.client.workflow.getHandle(out.result!.incidentRunId as string));
+      const solve = (await waitForTask(child, 'report_incident_solution')).task;
+      // Left overdue: the Coordinator's own task escalates above the Coordinator, Entidad Administradora → SSCS.
+      await ctx.env.sleep('12 days');
+      const solveTask = (await child.query(getStateQuery)).tasks.find((t) => t.id === solve.id)!;
+      await expect(completeTask(child, solve.id, reniec, { solution: 'x' })).rejects.toThrow(WorkflowUpdateFailedError);
+      await completeTask(child, solve.id, coordinator, { solution: 'Se reforzó la vigilancia en la sala de espera y se capacitó al personal en manejo de conflictos.' });
+      await completeTask(child, (await waitForTask(child, 'verify_incident_solution')).task.id, supervisor, { verdict: 'satisfactory' });
+      const incident = await child.result();
+      await maybeRecordHistory('incident-center-own', child);
+      return { result: out, incident, solveTask };
+    });
+    const incidentRunId = result.result!.incidentRunId as string;
+    // A PM1.3.3 record, child of the conflict.
+    expect(incidentRunId).toMatch(/^PM1\.3\.3-lima-norte-\d{4}-\d{5}$/);
+    expect(await ctx.models.Run.findById(incidentRunId).lean()).toMatchObject({ code: 'PM1.3.3', startedBy: { sub: m.runId, role: 'run' }, metrics: { registered: 1, closed: 1, resolvedSatisfactorily: 1, escalated: 1 } });
+    expect(incident.result).toMatchObject({ entityId: null, type: 'otro', sourceRunId: m.runId, formato17: result.result!.formato17 });
+    expect(await ctx.models.Run.findById(m.runId).lean()).toMatchObject({ metrics: { closed: 1, escalated: 1 } });
+    // Formato 17 to the Entidad Administradora and SSCS (2.2.4), attached as HTML and PDF.
+    const formato17 = mailer.sent.filter((mail) => mail.subject.includes('conflicto grave'));
+    expect(formato17).toHaveLength(1);
+    expect(formato17[0].to).toEqual([ADMIN_ENTITY, TEST_SSCS_EMAIL]);
+    expect(formato17[0].attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/^FORMATO_17_N_\d{3}-\d{4}-CMAC-LIMA-NORTE\.html$/), expect.stringMatching(/^FORMATO_17_N_\d{3}-\d{4}-CMAC-LIMA-NORTE\.pdf$/)]);
+    expect(formato17[0].attachments[0].content).toContain('Sala de espera');
+    expect(formato17[0].attachments[0].content).toContain('No corresponde');
+    // One Formato 17 for the event: the incident's notice to the Coordinator carries the conflict's, the EA and SSCS copied.
+    const documents = await ctx.models.Document.find({ runId: { $in: [m.runId, incidentRunId] }, type: 'formato_17' }).lean();
+    expect(documents.map((d) => d.reference)).toEqual([result.result!.formato17]);
+    const notice = mailer.to(COORDINATOR).filter((mail) => mail.subject.includes('incidencia del Centro MAC'));
+    expect(notice).toHaveLength(1);
+    expect(notice[0].cc).toEqual([ADMIN_ENTITY, TEST_SSCS_EMAIL]);
+    expect(notice[0].attachments[0].filename).toBe(formato17[0].attachments[0].filename);
+    expect(notice[0].html).toContain(`expediente de origen ${m.runId}`);
+    expect(solveTask.role).toBe('coordinator');
+    expect(solveTask.events.filter((e) => e.kind === 'escalation').map((e) => e.level)).toEqual(['admin_entity', 'sscs']);
+  });
+
+  // (Before issue 11 the entity's incident numbered a second Formato 17 of its own: history conflict-grave.)
+  test('when a grave conflict is attended with security present, then Formato 17 goes at once to the Entidad Administradora and SSCS, and the entity involved gets an incident run notified with that same Formato 17, the EA and SSCS copied', async () => {
     const mailer = new RecordingMailer();
     const { worker, taskQueue } = await ctx.worker(mailer);
     const m = meta('P2.2.4');
@@ -224,7 +284,7 @@ describe('P2.2.4 conflicts', () => {
       await expect(completeTask(handle, task.id, supervisor, { ...attention, incidentType: undefined })).rejects.toThrow(WorkflowUpdateFailedError);
       await completeTask(handle, task.id, coordinator, attention);
       const out = await handle.result();
-      await maybeRecordHistory('conflict-grave', handle);
+      await maybeRecordHistory('conflict-grave-entity-incident', handle);
       // The incident runs to its end.
       const child = ctx.track(ctx.env.client.workflow.getHandle(out.result!.incidentRunId as string));
       const incidentTask = (await waitForTask(child, 'report_incident_solution')).task;
@@ -241,5 +301,12 @@ describe('P2.2.4 conflicts', () => {
     expect(result.result).toMatchObject({ severity: 'grave', incidentRunId: expect.stringMatching(/^PM1\.3\.3-lima-norte-\d{4}-\d{5}$/) });
     expect(incidentTask.role).toBe('participant_entity');
     expect(await ctx.models.Run.findById(m.runId).lean()).toMatchObject({ metrics: { closed: 1, escalated: 1 } });
+    // The entity's notice carries the conflict's Formato 17 (no second number), the EA and SSCS copied.
+    const notice = mailer.to(RENIEC).filter((mail) => mail.attachments.length > 0);
+    expect(notice).toHaveLength(1);
+    expect(notice[0].cc).toEqual([ADMIN_ENTITY, TEST_SSCS_EMAIL]);
+    expect(notice[0].attachments[0].filename).toBe(formato17[0].attachments[0].filename);
+    const documents = await ctx.models.Document.find({ runId: { $in: [m.runId, result.result!.incidentRunId as string] }, type: 'formato_17' }).lean();
+    expect(documents).toHaveLength(1);
   });
 });
