@@ -13,6 +13,7 @@ import { getConfig, requireEndpoints, settingsFromConfig, workerTuningFromConfig
 import { DEFAULT_WORKER_TUNING, type WorkerTuning } from './src/shared/settings';
 import { ensureOpeningSchedules } from './src/schedules/opening';
 import { ensureReconcileSchedule } from './src/schedules/reconcile';
+import { ensureIndicatorReportSchedules } from './src/schedules/indicatorReport';
 import { createLogger } from './src/logger';
 import { buildWorkflowBundleApart } from './src/launcher/workflowBundle';
 import { closePdfRenderer } from './src/documents/pdf';
@@ -80,8 +81,10 @@ async function main(): Promise<void> {
     settings: settingsFromConfig(config),
     log,
   });
+  // The monthly indicator report of PE1.3.1, per operating center.
+  const reports = await ensureIndicatorReportSchedules(client, { models, taskQueue: config.TEMPORAL_TASK_QUEUE, searchAttributes: true, settings: settingsFromConfig(config), log });
   await ensureReconcileSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, everyMinutes: config.RECONCILE_RUNS_EVERY_MINUTES, log });
-  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, schedules }, 'worker running');
+  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, schedules, reports }, 'worker running');
   try {
     await worker.run();
   } finally {

@@ -37,7 +37,8 @@ export type WorkflowType =
   | 'cessationWorkflow'
   | 'preventivePlanWorkflow'
   | 'preventiveMaintenanceWorkflow'
-  | 'preOperativeWorkflow';
+  | 'preOperativeWorkflow'
+  | 'indicatorReportWorkflow';
 
 /**
  * What a procedure does for other procedures, so that a workflow asks the catalog which procedure
@@ -304,6 +305,26 @@ export const incidentInputSchema = z
   })
   .strict();
 
+/** The current Lima month, `YYYY-MM` (Peru: UTC−5 all year). */
+const currentLimaMonth = () => new Date(Date.now() - 5 * 3600_000).toISOString().slice(0, 7);
+
+/**
+ * PE1.3.1: the monthly indicator report of a center. Its schedule gives no month (the one before
+ * it fires); the API may name one, not later than the current one (a month not over yet is issued
+ * on the first business day after it).
+ */
+export const indicatorReportInputSchema = z
+  .object({
+    centerId: centerIdSchema,
+    month: z
+      .string()
+      .regex(/^(20[2-9]\d)-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM (2020 or later)')
+      .optional()
+      .describe('Mes reportado (YYYY-MM); por defecto, el mes anterior'),
+  })
+  .strict()
+  .refine((i) => i.month === undefined || i.month <= currentLimaMonth(), { path: ['month'], message: 'must not be after the current month' });
+
 // ---------------------------------------------------------------------------------------------
 // Levels of Cuadro 07
 
@@ -481,14 +502,18 @@ const PROCEDURES: ProcedureDefinition[] = [
       step('deliver', 'coordinator', 2, 'Validar y remitir la información al solicitante'),
     ],
   }),
-  generic({
+  // The monthly indicator report (issue 11): on the first business day of each month, per center,
+  // every indicator of the month and of the one before, against its goal (settings.indicators),
+  // emailed to the coordinator and SSCS-SGP; the coordinator analyses it and proposes improvements.
+  // Its own indicator counts the report runs started in the period (each judges the month before).
+  dedicated({
     code: 'PE1.3.1', name: 'Gestión de indicadores', l1: PE1, l2: 'PE1.3',
     owner: ['coordinator'], ownerFromManual: true,
-    indicators: [pctAchieved('indicators_met', '% Cumplimiento de indicadores')],
-    steps: [
-      step('measure', 'supervisor', 5, 'Medir los indicadores del periodo según sus fichas técnicas'),
-      step('analyse', 'coordinator', 5, 'Analizar resultados y proponer acciones de mejora'),
+    indicators: [
+      ratio('indicators_met', '% Cumplimiento de indicadores', 'indicatorsMet', 'indicatorsWithGoal', 'indicadores del centro que cumplieron su meta en el mes reportado / indicadores con meta y con valor ese mes × 100 (reportes mensuales emitidos en el periodo)'),
     ],
+    workflow: { type: 'indicatorReportWorkflow', inputSchema: indicatorReportInputSchema },
+    manual: ['Glosario: Indicador de desempeño', '2.4.1 Cuadros 07–08', '2.4.2 Listado'],
   }),
   generic({
     code: 'PE1.3.2', name: 'Gestión de procesos y mejora continua', l1: PE1, l2: 'PE1.3',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DEFAULT_SETTINGS, DEFAULT_WORKER_TUNING, INCIDENT_TYPE_IDS, type EngineSettings, type IncidentType, type WorkerTuning } from './shared/settings';
+import { DEFAULT_SETTINGS, DEFAULT_WORKER_TUNING, INCIDENT_TYPE_IDS, type EngineSettings, type IncidentType, type IndicatorGoal, type WorkerTuning } from './shared/settings';
+import { listProcedures } from './catalog';
 
 /** Development-only signing secret: `npm start` and `npm run token` use it when JWT_SECRET is unset. */
 export const DEV_JWT_SECRET = 'mac-engine-development-secret-not-for-production';
@@ -69,6 +70,27 @@ export const configSchema = z
       .string()
       .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be MM-DD')
       .default(DEFAULT_SETTINGS.preventive.planDeadline),
+    /**
+     * Goals of the indicators judged in the monthly report (PE1.3.1), over the defaults:
+     * `<indicator id>>=<n>` (at least), `<id><=<n>` (at most) or `<id>=off` (no goal), e.g.
+     * "opened_on_time>=95,hours_closed<=4,claims_timely=off"; ids as GET /indicators names them.
+     */
+    INDICATOR_GOALS: z
+      .string()
+      .default('')
+      .transform((v, ctx) => {
+        const ids = new Set(listProcedures().flatMap((p) => p.indicators.map((i) => i.id)));
+        const out: Record<string, IndicatorGoal | null> = {};
+        for (const pair of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+          const [, id, op, target] = /^([a-z0-9_]+)(>=|<=|=)(off|\d+(?:\.\d+)?)$/.exec(pair) ?? [];
+          if (!id || !ids.has(id) || id in out || (op === '=') !== (target === 'off')) {
+            ctx.addIssue({ code: 'custom', message: `"${pair}" must be <indicator id>>=<n>, <id><=<n> or <id>=off, each id once, with an indicator id of the catalog` });
+            return z.NEVER;
+          }
+          out[id] = target === 'off' ? null : { target: Number(target), direction: op === '>=' ? 'at_least' : 'at_most' };
+        }
+        return out;
+      }),
     /** Minutes between passes of the reconciliation of run records (the `reconcile-runs` Schedule). */
     RECONCILE_RUNS_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
     /** Requests per 15 minutes and address on the public (unauthenticated) claim routes. */
@@ -118,7 +140,18 @@ export function settingsFromConfig(config: Config): EngineSettings {
     preOperative: { ...DEFAULT_SETTINGS.preOperative },
     supervision: { ...DEFAULT_SETTINGS.supervision, gabineteLeadDays: config.SUPERVISION_GABINETE_LEAD_DAYS, observationDays: config.SUPERVISION_OBSERVATION_DAYS },
     incidents: { termDays: { ...DEFAULT_SETTINGS.incidents.termDays, ...config.INCIDENT_TERM_DAYS } },
+    indicators: { ...DEFAULT_SETTINGS.indicators, goals: indicatorGoals(config.INDICATOR_GOALS) },
   };
+}
+
+/** The default goals with INDICATOR_GOALS applied over them (`off` removes one). */
+function indicatorGoals(overrides: Record<string, IndicatorGoal | null>): Record<string, IndicatorGoal> {
+  const goals = { ...DEFAULT_SETTINGS.indicators.goals };
+  for (const [id, goal] of Object.entries(overrides)) {
+    if (goal) goals[id] = goal;
+    else delete goals[id];
+  }
+  return goals;
 }
 
 export function workerTuningFromConfig(config: Config): WorkerTuning {

@@ -3,6 +3,7 @@ import { findCenter, forgetCenter, type StaffMemberRecord } from '../db/models';
 import { loadCalendar } from '../calendar/service';
 import { addStaffMember, ceaseStaffMember } from '../staff/roster';
 import { ensureOpeningSchedules, openingScheduleId } from '../schedules/opening';
+import { ensureIndicatorReportSchedules } from '../schedules/indicatorReport';
 import type { AssetInfo } from '../domain/assets';
 import type { StaffMemberInfo, StaffProfile } from '../domain/staff';
 
@@ -99,6 +100,8 @@ export function createCenterActivities(deps: ActivityDeps) {
       forgetCenter(models, input.centerId);
       if (!deps.openingSchedules) return { scheduleId: null };
       await ensureOpeningSchedules(deps.client, { models, ...deps.openingSchedules });
+      // …and its monthly indicator report (PE1.3.1) from the next month on.
+      await ensureIndicatorReportSchedules(deps.client, { models, ...deps.openingSchedules });
       return { scheduleId: openingScheduleId(input.centerId) };
     },
   };

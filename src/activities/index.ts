@@ -17,6 +17,8 @@ export type { AnnounceDecreeInput } from './decrees';
 import { createRecordActivities } from './records';
 import { createSupervisionActivities } from './supervision';
 import { createCenterActivities } from './centers';
+import { createIndicatorReportActivities } from './indicatorReport';
+export type { IndicatorReportPeriod } from './indicatorReport';
 export type { CenterFacts } from './centers';
 import type { EngineSettings } from '../shared/settings';
 export type { PlannedVisit, SupervisionContext } from './supervision';
@@ -226,6 +228,8 @@ export const DOCUMENT_TYPES = {
   memorandum_supervision: { label: 'MEMORÁNDUM', title: 'Memorándum de derivación del Informe de Supervisión (Cuadro 05, 4)', issuer: 'sscs' },
   /** Cuadro 06. */
   reporte_entidad_supervision: { label: 'REPORTE', title: 'Reporte de supervisión para Entidad Participante (Cuadro 06)', issuer: 'sscs' },
+  /** PE1.3.1 Gestión de indicadores: the center's monthly indicator report (issue 11). */
+  reporte_indicadores: { label: 'REPORTE DE INDICADORES', title: 'Reporte mensual de indicadores del Centro MAC (PE1.3.1)' },
 } as const satisfies Record<string, { label: string; title: string; issuer?: 'sscs' }>;
 
 /** Who numbers a document: the center (CMAC-<CENTER>) or, for SSCS's own, PCM/SGP/SSCS. */
@@ -318,6 +322,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRecordActivities(deps),
     ...createCenterActivities(deps),
     ...createSupervisionActivities(deps),
+    ...createIndicatorReportActivities(deps),
 
     /** Due date, reminders and escalation instants of a human task, on the business calendar. */
     async planTask(input: PlanTaskInput): Promise<TaskPlan> {

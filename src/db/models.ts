@@ -291,6 +291,27 @@ const openingSchema = new Schema(
   { versionKey: false },
 );
 
+/**
+ * PE1.3.1: a center's monthly indicator report, `<centerId>:<YYYY-MM>`, claimed by the first run
+ * that reports that month (a second run, the schedule firing twice or a manual start, ends naming
+ * it); `issued` once its document went by email.
+ */
+const indicatorReportSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    centerId: { type: String, required: true },
+    month: { type: String, required: true },
+    runId: { type: String, required: true },
+    status: { type: String, required: true },
+    claimedAt: { type: Date, required: true },
+    document: String,
+    issuedAt: Date,
+    /** The run that held the month before this one took it over (it ended before issuing it). */
+    takenOverFrom: String,
+  },
+  { versionKey: false },
+);
+
 /** Where a periodic pass left off (`reconcile-runs`: when its last complete pass started). */
 const checkpointSchema = new Schema({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });
 
@@ -410,6 +431,7 @@ export interface Models {
   SequenceClaim: Model<InferSchemaType<typeof sequenceClaimSchema>>;
   NonWorkingDay: Model<InferSchemaType<typeof nonWorkingDaySchema>>;
   Idempotency: Model<InferSchemaType<typeof idempotencySchema>>;
+  IndicatorReport: Model<InferSchemaType<typeof indicatorReportSchema>>;
 }
 
 export function createModels(connection: Connection): Models {
@@ -430,6 +452,7 @@ export function createModels(connection: Connection): Models {
     SequenceClaim: connection.model('SequenceClaim', sequenceClaimSchema, 'sequence_claims'),
     NonWorkingDay: connection.model('NonWorkingDay', nonWorkingDaySchema, 'non_working_days'),
     Idempotency: connection.model('Idempotency', idempotencySchema, 'idempotency_keys'),
+    IndicatorReport: connection.model('IndicatorReport', indicatorReportSchema, 'indicator_reports'),
   };
 }
 

@@ -16,6 +16,7 @@ import { createApp } from '../api/app';
 import { apiDepsFromConfig } from '../api/deps';
 import { ensureOpeningSchedules } from '../schedules/opening';
 import { ensureReconcileSchedule } from '../schedules/reconcile';
+import { ensureIndicatorReportSchedules } from '../schedules/indicatorReport';
 import { activityDepsFromConfig, createEngineWorker } from '../../worker';
 import { migrateSqliteStore } from './migrateStore';
 import { assertPortFree, freePort, ROOT, startDocumentStore, startMailDev, startTemporal, type DocumentStore, type EmbeddedService } from './embedded';
@@ -90,6 +91,8 @@ async function main(): Promise<void> {
     settings: settingsFromConfig(config),
     log,
   });
+  // The monthly indicator report (PE1.3.1) of every operating center.
+  const reports = await ensureIndicatorReportSchedules(client, { models, taskQueue: config.TEMPORAL_TASK_QUEUE, searchAttributes: true, settings: settingsFromConfig(config), log });
   // Runs terminated or timed out get their records closed by a periodic pass.
   await ensureReconcileSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, everyMinutes: config.RECONCILE_RUNS_EVERY_MINUTES, log });
   const openings = schedules.created.length + schedules.updated.length + schedules.unchanged.length;
@@ -112,7 +115,7 @@ async function main(): Promise<void> {
       `  OpenAPI UI     ${apiUrl}/api/docs`,
       `  Temporal UI    ${links.temporalUi}`,
       `  Mail inbox     ${links.mailInbox}`,
-      `  Schedules      ${openings} daily opening${openings === 1 ? '' : 's'} (apertura-diaria-<center>)${schedules.invalid.length ? `; invalid hours, not rescheduled: ${schedules.invalid.map((f) => f.split(':')[0]).join(', ')}` : ''}; reconcile-runs every ${config.RECONCILE_RUNS_EVERY_MINUTES} min`,
+      `  Schedules      ${openings} daily opening${openings === 1 ? '' : 's'} (apertura-diaria-<center>)${schedules.invalid.length ? `; invalid hours, not rescheduled: ${schedules.invalid.map((f) => f.split(':')[0]).join(', ')}` : ''}; ${reports.created.length + reports.updated.length + reports.unchanged.length} monthly indicator report(s) (reporte-indicadores-<center>); reconcile-runs every ${config.RECONCILE_RUNS_EVERY_MINUTES} min`,
       `  Data           ${dataDir}${seeded ? `  (seeded ${seeded} centers)` : ''}`,
       '',
       '  Token:  npm run token -- --role coordinator --centers lima-norte',

@@ -61,7 +61,46 @@ export interface EngineSettings {
     entityReportsDays: number;
     escalateEvery: number;
   };
+  /** The monthly indicator report (PE1.3.1 Gestión de indicadores): see IndicatorSettings. */
+  indicators: IndicatorSettings;
 }
+
+/**
+ * A goal (meta) of an indicator of the Listado (2.4.2): its value must be at least / at most
+ * `target`, in the indicator's own unit (a percentage as 0–100). The glossary's "Indicador de
+ * desempeño" is read against "períodos anteriores o … metas o compromisos": the report shows both.
+ */
+export interface IndicatorGoal {
+  target: number;
+  direction: 'at_least' | 'at_most';
+}
+
+/**
+ * PE1.3.1: the goals by indicator id of the catalog (an indicator without one is shown, not
+ * judged); the Lima time the report is issued on the month's first business day; business days
+ * the coordinator has to analyse it and propose improvement actions.
+ */
+export interface IndicatorSettings {
+  goals: Record<string, IndicatorGoal>;
+  issueAt: string;
+  analysisDays: number;
+}
+
+/**
+ * Goals where the manual implies one: the legal term of every claim (D.S. N° 007-2020-PCM, 30
+ * business days) is met for all of them, the center opens at its hour every day (2.2.2), every
+ * incident is solved satisfactorily (PM1.3.3), every visit of the Plan de Supervisión Anual (2.3)
+ * and every maintenance of the preventive plans (PA2.2.2, PA1.1.3) is carried out. Ours otherwise.
+ */
+export const DEFAULT_INDICATOR_GOALS: Record<string, IndicatorGoal> = {
+  claims_in_term: { target: 100, direction: 'at_least' },
+  claims_timely: { target: 100, direction: 'at_least' },
+  opened_on_time: { target: 100, direction: 'at_least' },
+  incidents_resolved: { target: 100, direction: 'at_least' },
+  supervision_plan: { target: 100, direction: 'at_least' },
+  preventive_plan_execution: { target: 100, direction: 'at_least' },
+  tic_preventive_plan: { target: 100, direction: 'at_least' },
+};
 
 /**
  * Our defaults: the verification starts 30 minutes before opening; escalation every 2 hours while
@@ -75,6 +114,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   preventive: { planDeadline: '01-31', approvalDays: 3, leadDays: 5 },
   preOperative: { checklistDays: 10, enablementDays: 10, marchaBlancaDays: 15, inaugurationDays: 10 },
   supervision: { gabineteLeadDays: 15, gabineteDueBefore: 2, reportDays: 10, reviewDays: 3, observationDays: 20, verificationDays: 5, entityReportsDays: 10, escalateEvery: 5 },
+  indicators: { goals: DEFAULT_INDICATOR_GOALS, issueAt: '08:00', analysisDays: 5 },
   incidents: {
     termDays: {
       personal: 1,

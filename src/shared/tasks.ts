@@ -148,6 +148,16 @@ export const taskDataSchemas = {
   enable_entity_modules: enableEntityModulesSchema,
   run_marcha_blanca: marchaBlancaSchema,
   agree_inauguration: agreeInaugurationSchema,
+  /**
+   * PE1.3.1 Gestión de indicadores: the coordinator analyses the month's report and proposes
+   * improvement actions (required when an indicator missed its goal: the workflow checks it).
+   */
+  analyse_indicators: z
+    .object({
+      analysis: freeTextSchema(4000).describe('Análisis de los resultados del mes frente a las metas y al mes anterior'),
+      improvementActions: z.array(freeTextSchema(500)).max(20).optional().describe('Acciones de mejora propuestas (una por indicador que no cumplió su meta, al menos)'),
+    })
+    .strict(),
 } as const;
 
 export type TaskType = keyof typeof taskDataSchemas;

@@ -13,3 +13,4 @@ export { supervisionPlanWorkflow } from './supervisionPlan';
 export { incorporationWorkflow, inductionWorkflow, cessationWorkflow } from './staff';
 export { preventivePlanWorkflow, preventiveScheduleWorkflow, preventiveMaintenanceWorkflow } from './preventive';
 export { preOperativeWorkflow } from './preoperative';
+export { indicatorReportWorkflow } from './indicatorReport';
