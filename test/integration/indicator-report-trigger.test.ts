@@ -1,13 +1,18 @@
 /**
  * PE1.3.1's monthly indicator report through the whole engine (API + worker + Temporal dev server +
  * FerretDB + MailDev over SMTP), in real time (issue 11: "sent once even if the schedule fires
- * twice"). Its schedule is triggered twice: the run reports the month that ended — its first
- * business day has passed (this test assumes a day after the current month's first business day;
- * the wait for that day is tested on the time-skipping server, test/workflows/indicator-report).
+ * twice"). Its schedule is triggered twice: the run reports the month that ended. Once its first
+ * business day has come (most days of the year), the report is issued at once and checked by
+ * email; before it (Jan 1, a month starting on a weekend), the holder is waiting for that day and
+ * nothing is issued yet — the wait itself is tested on the time-skipping server
+ * (test/workflows/indicator-report).
  */
 import { ensureIndicatorReportSchedules, indicatorReportScheduleId } from '../../src/schedules/indicatorReport';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { eventually, mailsTo, startStack, type Stack } from '../helpers/stack';
+import { loadCalendar } from '../../src/calendar/service';
+import { limaDate, limaInstant } from '../../src/calendar/businessCalendar';
+import { shiftMonth } from '../../src/domain/indicatorReport';
 
 let stack: Stack;
 const COORDINATOR = 'coordinacion.piura@mac.gob.pe';
@@ -44,6 +49,18 @@ test('when the monthly report schedule of Piura fires twice, then one run issues
   expect(issuing.runId).toMatch(/^PE1\.3\.1-piura-\d{4}-\d{2}-\d{2}T/);
   expect(issuing.startedBy).toEqual({ sub: indicatorReportScheduleId('piura'), role: 'schedule' });
   expect(duplicate.summary).toContain(`duplicado: lo emite ${issuing.runId}`);
+
+  // The first business day of this month, when last month's report is issued.
+  const calendar = await loadCalendar(stack.models);
+  const first = `${limaDate(new Date()).slice(0, 7)}-01`;
+  const issueOn = calendar.isBusinessDay(first) ? first : calendar.addBusinessDays(first, 1);
+  if (Date.now() < limaInstant(issueOn, DEFAULT_SETTINGS.indicators.issueAt).getTime()) {
+    // Not yet: the holder waits for that day, with the month claimed and nothing issued.
+    expect(issuing.status).toBe('running');
+    expect(await stack.models.IndicatorReport.findById(`piura:${shiftMonth(first.slice(0, 7), -1)}`).lean()).toMatchObject({ runId: issuing.runId });
+    expect(await stack.models.Document.countDocuments({ centerId: 'piura', type: 'reporte_indicadores' })).toBe(0);
+    return;
+  }
 
   const mail = await eventually(async () => (await mailsTo(COORDINATOR)).find((m) => m.html.includes(issuing.runId)), 'the report by email');
   expect(mail.subject).toMatch(/^Centro MAC Piura: reporte mensual de indicadores de .+ — REPORTE DE INDICADORES N° 001-\d{4}-CMAC-PIURA$/);
