@@ -13,7 +13,7 @@ const openingSummary = z
     runId: z.string(),
     status: z
       .enum(OPENING_STATUSES)
-      .describe('not_verified: nobody recorded the verification that day; interrupted: the run holding the day ended before finishing it (a new run for the day takes it over)'),
+      .describe('not_verified: nobody recorded the verification that day; closed: closed after opening, until it reopens (2.1.2); interrupted: the run holding the day ended before finishing it (a new run for the day takes it over)'),
     scheduledOpenAt: z.string(),
     openedAt: z.string().nullable(),
     onTime: z.boolean().nullable(),
@@ -21,6 +21,9 @@ const openingSummary = z
     critical: z.array(z.string()).describe('Recursos críticos que faltaron (Internet, Energía eléctrica, Servicio de Vigilancia)'),
     findings: z.array(z.string()).describe('Otros recursos observados (mantenimiento correctivo)'),
     maintenanceRuns: z.array(z.string()),
+    closures: z
+      .array(z.object({ cause: z.string(), closedAt: z.string(), reopenedAt: z.string().nullable(), hours: z.number().nullable() }))
+      .describe('Cierres durante la atención (2.1.2): causa, hora de cierre y de reapertura, horas cerrado'),
   })
   .openapi('OpeningSummary');
 
@@ -58,6 +61,12 @@ export function registerOpenings(api: Api, deps: ApiDeps): void {
           critical: o.critical ?? [],
           findings: o.findings ?? [],
           maintenanceRuns: o.maintenanceRuns ?? [],
+          closures: ((o.closures ?? []) as { cause: string; closedAt: string; reopenedAt?: string; hours?: number }[]).map((c) => ({
+            cause: c.cause,
+            closedAt: c.closedAt,
+            reopenedAt: c.reopenedAt ?? null,
+            hours: c.hours ?? null,
+          })),
         })),
       };
     },
