@@ -339,8 +339,10 @@ export const FICHA_ITEMS = FICHA_SECTIONS.flatMap((s) =>
   s.items.map((i) => {
     const id = i[0] as string;
     const item = FICHA_CHECKLIST_ITEMS[id];
-    // NA is possible wherever the checklist item may not apply to a center (never Internet or power).
-    return { id, label: i[1] as string, section: s.id, allowsNa: i.length === 3 || (item !== undefined && !CRITICAL_ITEMS.includes(item)) };
+    // `allowsNa`: the manual makes the item conditional (tópico, wheelchairs). `mayNotApply`: the
+    // checklist item may not apply to a center (never Internet or power), so NA is a valid answer
+    // there too — where it is right, the center's applicability says (fichaApplicabilityMismatch).
+    return { id, label: i[1] as string, section: s.id, allowsNa: i.length === 3, mayNotApply: i.length === 3 || (item !== undefined && !CRITICAL_ITEMS.includes(item)) };
   }),
 );
 
@@ -389,7 +391,7 @@ const answerSchema = (allowsNa: boolean) =>
 
 export const fichaSchema = z
   .object({
-    items: z.object(Object.fromEntries(FICHA_ITEMS.map((i) => [i.id, answerSchema(i.allowsNa).describe(i.label)]))).strict(),
+    items: z.object(Object.fromEntries(FICHA_ITEMS.map((i) => [i.id, answerSchema(i.mayNotApply).describe(i.label)]))).strict(),
     /** 3.2, "Se sugiere considerar a las 23 entidades más demandadas": at most 23 entities. */
     protocols: z
       .array(z.object({ entityId: entityIdSchema, ...Object.fromEntries(Object.entries(PROTOCOL_ITEMS).map(([k, label]) => [k, answerSchema(false).describe(label)])) }).strict())

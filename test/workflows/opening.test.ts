@@ -300,7 +300,9 @@ describe('P2.2.2 daily opening', () => {
       await completeTask(building, (await waitForTask(building, 'confirm_maintenance')).task.id, coordinator, { verdict: 'conforme' });
       await completeTask(ticRun, tasks[1].id, { sub: 'tic-ln', role: 'tic_specialist', centers: ['lima-norte'] }, { actions: 'Se cambió el parlante.' });
       await completeTask(ticRun, (await waitForTask(ticRun, 'confirm_maintenance')).task.id, supervisor, { verdict: 'conforme' });
-      await Promise.all(handles.map((h) => h.result()));
+      // Polled, not awaited: two results awaited at once can leave the test server's time skipping
+      // locked, and the day's run needs it to reach its closing hour.
+      for (const h of handles) await eventually(async () => (await h.query(getStateQuery)).status === 'completed', `${h.workflowId} completed`);
       const out = await handle.result();
       return { result: out, maintenance: ids.map((id, i) => ({ id, task: tasks[i] })) };
     });
