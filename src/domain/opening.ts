@@ -97,6 +97,13 @@ export const OPENING_ITEM_IDS = OPENING_ITEMS.map((i) => i.id) as [OpeningItemId
  */
 export const CRITICAL_ITEMS: OpeningItemId[] = ['internet', 'energia_electrica'];
 export const VIGILANCE = { id: 'servicio_vigilancia', label: 'Servicio de Vigilancia' } as const;
+/**
+ * 2.1.2 "Apertura de la Atención": the center "no podrá aperturar o deberá cerrar de existir
+ * condiciones inseguras que pongan en riesgo la vida de los/las ciudadanos/as y el personal. El
+ * Coordinador es quien toma la decisión". Not an item to re-verify: the Coordinator decides when the
+ * conditions are safe again.
+ */
+export const UNSAFE = { id: 'condiciones_inseguras', label: 'Condiciones inseguras (decisión del/la Coordinador(a), 2.1.2)' } as const;
 
 /**
  * Why a center closes during the day (2.1.2 "Apertura de la Atención": it "deberá cerrar de existir
@@ -107,7 +114,7 @@ export const CLOSURE_CAUSES = {
   energia_electrica: { label: 'Pérdida de energía eléctrica', verify: 'energia_electrica' },
   internet: { label: 'Pérdida de Internet', verify: 'internet' },
   servicio_vigilancia: { label: 'Sin servicio de vigilancia', verify: 'servicio_vigilancia' },
-  condiciones_inseguras: { label: 'Condiciones inseguras (decisión del/la Coordinador(a))', verify: null },
+  condiciones_inseguras: { label: 'Condiciones inseguras (decisión del/la Coordinador(a))', verify: 'condiciones_inseguras' },
 } as const;
 export const CLOSURE_CAUSE_IDS = Object.keys(CLOSURE_CAUSES) as [keyof typeof CLOSURE_CAUSES, ...(keyof typeof CLOSURE_CAUSES)[]];
 export type ClosureCause = keyof typeof CLOSURE_CAUSES;
@@ -194,7 +201,7 @@ export interface VerificationOutcome {
 }
 
 /** The decision of 2.2.2 on a (possibly partial, for re-verification) checklist. */
-export function assessVerification(items: Partial<Record<OpeningItemId, ItemCheck>>, securityAgents: number | undefined): VerificationOutcome {
+export function assessVerification(items: Partial<Record<OpeningItemId, ItemCheck>>, securityAgents: number | undefined, unsafeConditions?: string): VerificationOutcome {
   const critical: VerificationOutcome['critical'] = [];
   const findings: VerificationOutcome['findings'] = [];
   for (const item of OPENING_ITEMS) {
@@ -207,5 +214,6 @@ export function assessVerification(items: Partial<Record<OpeningItemId, ItemChec
   if (securityAgents !== undefined && securityAgents < 1) {
     critical.push({ id: VIGILANCE.id, label: VIGILANCE.label, observation: 'Sin agentes de seguridad presentes (2.1.2)' });
   }
+  if (unsafeConditions !== undefined) critical.push({ id: UNSAFE.id, label: UNSAFE.label, observation: unsafeConditions });
   return { critical, findings };
 }

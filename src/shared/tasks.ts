@@ -51,6 +51,9 @@ export const taskDataSchemas = {
     .object({
       items: fullChecklistSchema.describe('Cada recurso de las zonas de 2.2.2 con su estado (ok, missing, damaged) y observación'),
       securityAgents: securityAgentsSchema,
+      unsafeConditions: freeTextSchema(2000)
+        .optional()
+        .describe('Solo el/la Coordinador(a): condiciones inseguras que ponen en riesgo la vida de ciudadanos y personal; el centro no apertura (2.1.2)'),
       notes: freeTextSchema(2000).optional(),
     })
     .strict(),

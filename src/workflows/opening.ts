@@ -6,7 +6,7 @@ import type { EngineSettings } from '../shared/settings';
 import type { TaskData } from '../shared/tasks';
 import type { Actor } from '../shared/roles';
 import { ROLE_TITLES } from '../shared/roles';
-import { applicabilityMismatch, assessVerification, CLOSURE_CAUSES, CRITICAL_ITEMS, OPENING_ITEMS, OPENING_ZONES, STATUS_LABELS, VIGILANCE, type ItemCheck, type OpeningItemId, type VerificationOutcome } from '../domain/opening';
+import { applicabilityMismatch, assessVerification, CLOSURE_CAUSES, CRITICAL_ITEMS, OPENING_ITEMS, OPENING_ZONES, STATUS_LABELS, UNSAFE, VIGILANCE, type ItemCheck, type OpeningItemId, type VerificationOutcome } from '../domain/opening';
 import { ASSET_ROUTING_PATCH, MAINTENANCE_CODES, assetRef, maintenanceRef, startMaintenanceArgs } from './maintenance';
 import { procedureFor, type openingInputSchema } from '../catalog';
 import type { z } from 'zod';
@@ -42,7 +42,9 @@ export const DAY_STATES_PATCH = 'opening-day-states';
  *    missing, the center does not open: Formato 3 goes by email to the Entidad Administradora and
  *    SSCS-SGP, SSCS records the communication to citizens, and the coordinator pursues the
  *    restoration (reminders, escalation Entidad Administradora → SSCS while closed). Restored, the
- *    failed items are verified again and the center opens; the hours closed are recorded.
+ *    failed items are verified again and the center opens; the hours closed are recorded. So too
+ *    when the Coordinator finds unsafe conditions (`unsafeConditions`, 2.1.2: only the Coordinator
+ *    decides), whose end is the Coordinator's decision rather than a re-verification.
  * 3. Otherwise the center opens at its hour, and each other item found missing or damaged starts a
  *    corrective maintenance run (PA2.2.3; PA1.1.4 for Servicios TIC). Items that do not apply to
  *    the center (2.2.2 "según aplique": no tópico, no Sistema de Citas…) are marked so, are shown as
@@ -101,7 +103,14 @@ async function dailyOpeningRun(run: Run, { settings }: DailyOpeningWorkflowInput
     remindBefore: [10],
     escalateEvery: everyHours,
     ...(notApplicable.length ? { prefill: { items: Object.fromEntries(notApplicable.map((id) => [id, { status: 'not_applicable' }])) } } : {}),
-    ...(dayStates ? { check: (data: TaskData<'verify_opening'>) => applicabilityMismatch(data.items, notApplicable)?.message } : {}),
+    ...(dayStates
+      ? {
+          check: (data: TaskData<'verify_opening'>, actor: Actor) =>
+            data.unsafeConditions !== undefined && actor.role !== 'coordinator'
+              ? 'unsafeConditions: the Coordinator decides not to open for unsafe conditions (2.1.2)'
+              : applicabilityMismatch(data.items, notApplicable)?.message,
+        }
+      : {}),
   });
   if (verification.status !== 'completed') {
     // Nobody recorded the verification: whether the center opened is unknown, and it says so.
@@ -109,7 +118,7 @@ async function dailyOpeningRun(run: Run, { settings }: DailyOpeningWorkflowInput
     return run.finish('completed', { days: 1, unverified: 1, openedOnTime: 0, notOpened: 0 }, { date: day.date, opening: 'not_verified' });
   }
   const checked = verification.data;
-  const first = assessVerification(checked.items, checked.securityAgents);
+  const first = assessVerification(checked.items, checked.securityAgents, dayStates ? checked.unsafeConditions : undefined);
   const verifiedAt = verification.completedAt!;
   const formato3 = formato3Data(day, verification, first);
   const versions = new Formato3Versions(run, formato3);
@@ -217,26 +226,28 @@ const hoursText = (hours: number) => hours.toFixed(1).replace('.', ',');
 async function restore(
   run: Run,
   critical: { id: string; label: string }[],
-  opts: { keyPrefix: string; dayOver: () => boolean; everyHours: number; strict: boolean; coordinatorOnly?: boolean },
+  opts: { keyPrefix: string; dayOver: () => boolean; everyHours: number; strict: boolean },
 ): Promise<string | undefined> {
   let failing = critical;
   for (let round = 1; !opts.dayOver(); round++) {
-    const missing = failing.map((c) => c.label).join(', ');
+    // Unsafe conditions are not re-verified: the Coordinator (the only holder of this task) decides.
+    const unsafe = failing.some((c) => c.id === UNSAFE.id);
+    const toVerify = failing.filter((c) => c.id !== UNSAFE.id);
+    const missing = toVerify.map((c) => c.label).join(', ');
     const restoration = await run.task({
       key: `${opts.keyPrefix}restore-${round}`,
       type: 'report_restoration',
-      title: failing.length
-        ? `Coordinar con la Entidad Administradora el restablecimiento de: ${missing}, y reportarlo (2.2.2)`
-        : 'Reportar que las condiciones son seguras y decidir la reapertura del Centro MAC (2.1.2)',
+      title: !toVerify.length
+        ? 'Reportar que las condiciones son seguras y decidir la apertura del Centro MAC (2.1.2)'
+        : `Coordinar con la Entidad Administradora el restablecimiento de: ${missing}, y reportarlo (2.2.2)${unsafe ? '; decidir que las condiciones son seguras (2.1.2)' : ''}`,
       role: 'coordinator',
       dueAt: new Date(Date.now() + opts.everyHours * HOUR).toISOString(),
       remindBefore: [30],
       escalateEvery: opts.everyHours,
-      ...(opts.coordinatorOnly ? { check: (_: unknown, actor: Actor) => (actor.role === 'coordinator' ? undefined : 'the Coordinator decides to reopen after unsafe conditions (2.1.2)') } : {}),
     });
     if (restoration.status !== 'completed') return undefined;
-    if (failing.length === 0) return restoration.completedAt!;
-    const expected = failing.map((c) => c.id);
+    if (toVerify.length === 0) return restoration.completedAt!;
+    const expected = toVerify.map((c) => c.id);
     const reverification = await run.task({
       key: `${opts.keyPrefix}reverify-${round}`,
       type: 'reverify_opening',
@@ -311,8 +322,8 @@ async function attendUntilClosing(
         }),
       ),
     );
-    const verify = cause.verify === null ? [] : cause.verify === VIGILANCE.id ? [{ id: VIGILANCE.id, label: VIGILANCE.label }] : OPENING_ITEMS.filter((i) => i.id === cause.verify).map((i) => ({ id: i.id, label: i.label }));
-    const reopenedAt = await restore(run, verify, { keyPrefix: `closure-${k}-`, dayOver, everyHours, strict: true, coordinatorOnly: cause.verify === null });
+    const failing = [VIGILANCE, UNSAFE, ...OPENING_ITEMS].filter((i) => i.id === cause.verify).map((i) => ({ id: i.id, label: i.label }));
+    const reopenedAt = await restore(run, failing, { keyPrefix: `closure-${k}-`, dayOver, everyHours, strict: true });
     const until = reopenedAt ?? ctx.closeAt;
     closure.hours = hoursBetween(Date.parse(closedAt), Date.parse(until));
     hoursClosed = Math.round((hoursClosed + closure.hours) * 100) / 100;

@@ -463,5 +463,34 @@ describe('P2.2.2 daily opening', () => {
       expect(await ctx.models.Opening.findById(`lima-norte:${day}`).lean()).toMatchObject({ status: 'open', onTime: true, hoursClosed: 2, closures: [{ cause: 'energia_electrica', hours: 2 }] });
       expect(await ctx.models.Run.findById(args.meta.runId).lean()).toMatchObject({ metrics: { days: 1, openedOnTime: 1, hoursClosed: 2, closures: 1, closuresCommunicated: 1 } });
     });
+
+    test('when the Coordinator finds unsafe conditions at the verification, then only the Coordinator may say so, the center does not open, and the Coordinator\'s decision that the conditions are safe opens it without a re-verification (2.1.2)', async () => {
+      const { day, mailer, worker, taskQueue, args } = await morning();
+      const unsafe = 'Fuga de gas en el sótano; los bomberos evacuaron el edificio';
+      const result = await worker.runUntil(async () => {
+        const handle = await startOpening(taskQueue, args);
+        const { task } = await verificationAt0745(handle);
+        const bySupervisor = await completeTask(handle, task.id, supervisor, { items: checklist(), securityAgents: 2, unsafeConditions: unsafe }).catch((e: unknown) => e);
+        expect(String((bySupervisor as WorkflowUpdateFailedError).cause?.message)).toContain('unsafeConditions: the Coordinator decides');
+        await completeTask(handle, task.id, coordinator, { items: checklist(), securityAgents: 2, unsafeConditions: unsafe });
+        const restoration = await waitForTask(handle, 'report_restoration');
+        expect(restoration.task.title).toBe('Reportar que las condiciones son seguras y decidir la apertura del Centro MAC (2.1.2)');
+        await ctx.env.sleep('90 minutes');
+        await completeTask(handle, restoration.task.id, coordinator, { actions: 'Los bomberos dieron conformidad a las 09:15; el edificio es seguro.' });
+        const state = await handle.query(getStateQuery);
+        const communicate = state.tasks.find((t) => t.type === 'record_citizen_communication')!;
+        await completeTask(handle, communicate.id, sscs, { channels: ['redes_sociales'], message: 'El Centro MAC Lima Norte abrirá más tarde por una emergencia.' });
+        const out = await handle.result();
+        await maybeRecordHistory('opening-unsafe-not-opened', handle);
+        return out;
+      });
+      expect(result.tasks.some((t) => t.type === 'reverify_opening')).toBe(false);
+      expect(result.result).toMatchObject({ opening: 'opened_late', critical: ['condiciones_inseguras'] });
+      expect(result.result!.hoursClosed as number).toBeGreaterThan(1);
+      const [notOpened] = notOpenedMails(mailer);
+      expect(notOpened.attachments[0].content).toContain(unsafe);
+      expect(notOpened.attachments[0].content).toContain('Condiciones inseguras');
+      expect(await ctx.models.Opening.findById(`lima-norte:${day}`).lean()).toMatchObject({ status: 'open', onTime: false, critical: ['Condiciones inseguras (decisión del/la Coordinador(a), 2.1.2)'] });
+    });
   });
 });
