@@ -51,6 +51,22 @@ export type ProcedureRole =
   | { kind: 'induction' | 'incident' };
 export type ProcedureRoleKind = ProcedureRole['kind'];
 
+/**
+ * A figure a step of a catalog-driven procedure must report, because an indicator of the Listado
+ * is computed from it (citizens surveyed, turns attended, the risk level found…). Counts and hours
+ * are summed over runs into the run's metrics under `key`; a choice records `<key>__<option>` = 1
+ * (a breakdown by type) and, on a `scale`, also `key` = the option's rank (0 = lowest).
+ */
+export interface FigureDefinition {
+  key: string;
+  /** Spanish label, as the form shows it. */
+  label: string;
+  kind: 'count' | 'hours' | 'choice';
+  /** For a choice: option id → Spanish label, in order (lowest first on a scale). */
+  options?: Record<string, string>;
+  scale?: boolean;
+}
+
 /** A human task of the catalog-driven procedure workflow. */
 export interface StepDefinition {
   key: string;
@@ -59,6 +75,8 @@ export interface StepDefinition {
   role: Role;
   /** Term of the task in business days, counted from the day after it is opened. */
   dueBusinessDays: number;
+  /** What the step reports for the procedure's indicators (`data.figures`). */
+  figures?: FigureDefinition[];
 }
 
 /**
@@ -73,15 +91,29 @@ export interface IndicatorDefinition {
   denominator?: string;
   /** How we read the formula, where the manual gives only the name. */
   formula: string;
-  /** A sum of hours rather than a count (hours a center stayed closed). */
-  unit?: 'hours';
+  /**
+   * How the value reads: a sum of hours (hours a center stayed closed); a rate per hour (turns
+   * attended / hours of attention, not × 100); a level of a scale (the highest found). Default: a
+   * percentage with a denominator, a count without.
+   */
+  unit?: 'hours' | 'per_hour' | 'level';
+  /** `max`: the highest value any run recorded (a risk level), not their sum. */
+  aggregate?: 'max';
+  /** The labels of the levels of a `level` indicator, lowest first. */
+  scale?: string[];
+  /** A count broken down by a choice figure (`<prefix>__<option>` metrics), e.g. occurrences by type. */
+  breakdown?: { prefix: string; labels: Record<string, string> };
   /**
    * The procedures whose runs carry the figures, when not (only) this one: PM1.3.2 reads PM1.4.2's;
    * PA1.1.4's share of correctives counts PA1.1.3's preventive runs too.
    */
   from?: string | string[];
-  /** Computed from other data than the runs' metrics: the Plan de Supervisión Anual (PM1.3.1). */
-  source?: 'supervision_plan';
+  /**
+   * Computed from other data than the runs' metrics: the Plan de Supervisión Anual (PM1.3.1); the
+   * Libro de Reclamaciones (claims answered in term over those answered or past their term); the
+   * roster (a share of the center's staff as denominator).
+   */
+  source?: 'supervision_plan' | 'claims' | 'roster';
 }
 
 export interface ProcedureDefinition {
@@ -353,7 +385,25 @@ const L2 = {
 // ---------------------------------------------------------------------------------------------
 // Builders: keep each entry to the facts that differ.
 
-const step = (key: string, role: Role, dueBusinessDays: number, title: string): StepDefinition => ({ key, role, dueBusinessDays, title });
+const step = (key: string, role: Role, dueBusinessDays: number, title: string, figures?: FigureDefinition[]): StepDefinition => ({ key, role, dueBusinessDays, title, ...(figures ? { figures } : {}) });
+const count = (key: string, label: string): FigureDefinition => ({ key, label, kind: 'count' });
+const hoursFigure = (key: string, label: string): FigureDefinition => ({ key, label, kind: 'hours' });
+const choice = (key: string, label: string, options: Record<string, string>, scale = false): FigureDefinition => ({ key, label, kind: 'choice', options, ...(scale ? { scale } : {}) });
+
+/** Types of occurrence, from the glossary's "Incidencia" (PE1.2.1 counts them by type). */
+export const OCCURRENCE_TYPES = {
+  personal: 'Personal',
+  logistica: 'Requerimientos y desempeño logístico',
+  operacion: 'Operación del Centro',
+  ambiente_laboral: 'Ambiente laboral',
+  sistema_turnos: 'Fallas en el sistema de turnos',
+  programas: 'Programas informáticos',
+  red: 'Red',
+  equipos: 'Equipos tecnológicos',
+  otro: 'Otro que afecte el normal funcionamiento',
+} as const;
+/** Risk levels of vulnerabilities, lowest first (PA1.1.1 reports the highest found). */
+export const RISK_LEVELS = { ninguno: 'Ninguno', bajo: 'Bajo', medio: 'Medio', alto: 'Alto', critico: 'Crítico' } as const;
 
 /** The usual indicator of a catalog-driven procedure: runs whose every step was done, over runs closed. */
 const pctAchieved = (id: string, name: string, formula?: string): IndicatorDefinition => ({
@@ -365,6 +415,17 @@ const pctAchieved = (id: string, name: string, formula?: string): IndicatorDefin
 });
 const countOf = (id: string, name: string, numerator: string, formula: string): IndicatorDefinition => ({ id, name, numerator, formula });
 const hoursOf = (id: string, name: string, numerator: string, formula: string): IndicatorDefinition => ({ id, name, numerator, formula, unit: 'hours' });
+/** A share of the center's roster (StaffMember: active at the period's end, or ceased within it). */
+const ofRoster = (id: string, name: string, numerator: string, formula: string, from?: string): IndicatorDefinition => ({ id, name, numerator, denominator: 'roster', source: 'roster', formula, ...(from ? { from } : {}) });
+/** Claims answered within their legal term over those answered or already past it (Libro de Reclamaciones). */
+const claimsInTerm = (id: string, name: string): IndicatorDefinition => ({
+  id,
+  name,
+  numerator: 'answeredInTerm',
+  denominator: 'answeredOrOverdue',
+  source: 'claims',
+  formula: 'reclamos registrados en el periodo respondidos dentro de 30 días hábiles / (reclamos respondidos + reclamos sin respuesta cuyo plazo venció: desde el día siguiente a su vencimiento) × 100',
+});
 /** A percentage of two figures runs record; `from` when they are another procedure's runs. */
 const ratio = (id: string, name: string, numerator: string, denominator: string, formula: string, from?: string | string[]): IndicatorDefinition => ({
   id,
@@ -458,38 +519,52 @@ const PROCEDURES: ProcedureDefinition[] = [
   generic({
     code: 'PE1.1.1', name: 'Actualización de los lineamientos estratégicos de los Centros MAC', l1: PE1, l2: 'PE1.1',
     owner: ['sscs'], ownerFromManual: false, starters: ['sscs'],
-    indicators: [pctAchieved('guidelines_updated', '% Lineamientos estratégicos actualizados', 'lineamientos revisados y actualizados / lineamientos programados para revisión × 100')],
+    indicators: [ratio('guidelines_updated', '% Lineamientos estratégicos actualizados', 'guidelinesUpdated', 'guidelinesScheduled', 'lineamientos revisados y actualizados / lineamientos programados para revisión × 100')],
     steps: [
       step('collect_proposals', 'coordinator', 10, 'Remitir propuestas de mejora del Centro MAC (informe técnico a la SSCS, 1.4)'),
-      step('update_guidelines', 'sscs', 20, 'Evaluar propuestas y actualizar los lineamientos estratégicos'),
+      step('update_guidelines', 'sscs', 20, 'Evaluar propuestas y actualizar los lineamientos estratégicos', [
+        count('guidelinesScheduled', 'Lineamientos programados para revisión'),
+        count('guidelinesUpdated', 'Lineamientos revisados y actualizados'),
+      ]),
     ],
     manual: ['1.4 Revisión', '2.4.1 Cuadro 07'],
   }),
   generic({
     code: 'PE1.1.2', name: 'Planeación de la operación de los Centros MAC', l1: PE1, l2: 'PE1.1',
     owner: ['coordinator'], ownerFromManual: true,
-    indicators: [pctAchieved('operation_plan_execution', '% Ejecución del Plan de Operación de los Centros MAC')],
+    indicators: [ratio('operation_plan_execution', '% Ejecución del Plan de Operación de los Centros MAC', 'planActivitiesExecuted', 'planActivities', 'actividades del Plan de Operación ejecutadas / actividades del plan × 100')],
     steps: [
       step('draft_plan', 'coordinator', 10, 'Formular el Plan de Operación del Centro MAC'),
       step('approve_plan', 'sscs', 10, 'Revisar y aprobar el Plan de Operación'),
-      step('report_execution', 'coordinator', 20, 'Reportar la ejecución del Plan de Operación'),
+      step('report_execution', 'coordinator', 20, 'Reportar la ejecución del Plan de Operación', [
+        count('planActivities', 'Actividades del plan'),
+        count('planActivitiesExecuted', 'Actividades ejecutadas'),
+      ]),
     ],
   }),
   generic({
     code: 'PE1.1.3', name: 'Programación de actividades', l1: PE1, l2: 'PE1.1',
     owner: ['coordinator'], ownerFromManual: false,
-    indicators: [pctAchieved('scheduled_activities', '% Cumplimiento de actividades programadas')],
+    indicators: [ratio('scheduled_activities', '% Cumplimiento de actividades programadas', 'activitiesDone', 'activitiesScheduled', 'actividades cumplidas / actividades programadas en el periodo × 100')],
     steps: [
       step('schedule', 'coordinator', 5, 'Programar las actividades del periodo'),
-      step('report', 'supervisor', 20, 'Reportar el cumplimiento de las actividades programadas'),
+      step('report', 'supervisor', 20, 'Reportar el cumplimiento de las actividades programadas', [
+        count('activitiesScheduled', 'Actividades programadas'),
+        count('activitiesDone', 'Actividades cumplidas'),
+      ]),
     ],
   }),
   generic({
     code: 'PE1.2.1', name: 'Monitoreo de Centros MAC', l1: PE1, l2: 'PE1.2',
     owner: ['supervisor'], ownerFromManual: true, starters: ['supervisor', 'coordinator'],
-    indicators: [countOf('occurrences', 'Número de ocurrencias por tipo en Centros MAC', 'closed', 'ocurrencias registradas en el periodo')],
+    indicators: [
+      {
+        ...countOf('occurrences', 'Número de ocurrencias por tipo en Centros MAC', 'closed', 'ocurrencias registradas en el periodo, por tipo (glosario: Incidencia)'),
+        breakdown: { prefix: 'occurrenceType', labels: OCCURRENCE_TYPES },
+      },
+    ],
     steps: [
-      step('record_occurrence', 'supervisor', 1, 'Registrar la ocurrencia observada en el monitoreo'),
+      step('record_occurrence', 'supervisor', 1, 'Registrar la ocurrencia observada en el monitoreo', [choice('occurrenceType', 'Tipo de ocurrencia', OCCURRENCE_TYPES)]),
       step('review', 'coordinator', 3, 'Revisar la ocurrencia y disponer acciones'),
     ],
   }),
@@ -527,10 +602,10 @@ const PROCEDURES: ProcedureDefinition[] = [
   generic({
     code: 'PE1.3.3', name: 'Gestión de la Encuesta de Satisfacción Ciudadana Centros MAC', l1: PE1, l2: 'PE1.3',
     owner: ['supervisor'], ownerFromManual: false,
-    indicators: [pctAchieved('surveyed_users', '% de usuarios encuestados respecto al total atendidos en los Centros MAC', 'ejecuciones de encuesta cerradas con la meta de muestra cumplida / ejecuciones cerradas × 100')],
+    indicators: [ratio('surveyed_users', '% de usuarios encuestados respecto al total atendidos en los Centros MAC', 'citizensSurveyed', 'citizensAttended', 'ciudadanos encuestados / ciudadanos atendidos en el Centro MAC en el periodo de la encuesta (Sistema de Turnos) × 100')],
     steps: [
-      step('apply_survey', 'orientador', 10, 'Aplicar la encuesta de satisfacción a la muestra definida'),
-      step('consolidate', 'supervisor', 5, 'Consolidar resultados de la encuesta'),
+      step('apply_survey', 'orientador', 10, 'Aplicar la encuesta de satisfacción a la muestra definida', [count('citizensSurveyed', 'Ciudadanos encuestados')]),
+      step('consolidate', 'supervisor', 5, 'Consolidar resultados de la encuesta', [count('citizensAttended', 'Ciudadanos atendidos en el periodo (Sistema de Turnos)')]),
     ],
   }),
   generic({
@@ -563,9 +638,12 @@ const PROCEDURES: ProcedureDefinition[] = [
   generic({
     code: 'PM1.1.1', name: 'Recepción y orientación en cada Centro MAC', l1: PM1, l2: 'PM1.1',
     owner: ['orientador'], ownerFromManual: true, starters: ['orientador', 'supervisor', 'coordinator'],
-    indicators: [pctAchieved('oriented_citizens', '% de ciudadanos atendidos en el módulo de orientación', 'reportes de orientación cerrados con la atención completa / reportes cerrados × 100')],
+    indicators: [ratio('oriented_citizens', '% de ciudadanos atendidos en el módulo de orientación', 'citizensOriented', 'citizensReceived', 'ciudadanos atendidos en el módulo de orientación / ciudadanos que ingresaron al Centro MAC (turnos emitidos) × 100')],
     steps: [
-      step('orientation_report', 'orientador', 1, 'Registrar el reporte diario de orientación'),
+      step('orientation_report', 'orientador', 1, 'Registrar el reporte diario de orientación', [
+        count('citizensReceived', 'Ciudadanos que ingresaron (turnos emitidos)'),
+        count('citizensOriented', 'Ciudadanos atendidos en el módulo de orientación'),
+      ]),
       step('review', 'supervisor', 2, 'Revisar el reporte de orientación'),
     ],
     manual: ['2.2.3', '2.4.1 Cuadro 07'],
@@ -573,9 +651,12 @@ const PROCEDURES: ProcedureDefinition[] = [
   generic({
     code: 'PM1.2.1', name: 'Prestación de servicio en los Centros MAC', l1: PM1, l2: 'PM1.2',
     owner: ['supervisor'], ownerFromManual: true,
-    indicators: [countOf('tickets_per_hour', 'N° Turnos de atención x hora', 'closed', 'reportes de turnos cerrados en el periodo (el conteo por hora proviene del Sistema de Turnos)')],
+    indicators: [{ ...ratio('tickets_per_hour', 'N° Turnos de atención x hora', 'turnsAttended', 'attentionHours', 'turnos atendidos / horas de atención, de los reportes del Sistema de Turnos del periodo'), unit: 'per_hour' }],
     steps: [
-      step('service_report', 'supervisor', 1, 'Registrar el reporte de turnos de atención'),
+      step('service_report', 'supervisor', 1, 'Registrar el reporte de turnos de atención', [
+        count('turnsAttended', 'Turnos atendidos'),
+        hoursFigure('attentionHours', 'Horas de atención'),
+      ]),
       step('review', 'coordinator', 2, 'Revisar el reporte y disponer acciones'),
     ],
     manual: ['2.2.3', '2.4.1 Cuadro 07'],
@@ -615,13 +696,20 @@ const PROCEDURES: ProcedureDefinition[] = [
     code: 'PM1.3.2', name: 'Control de cumplimiento de ANS y cláusulas de adhesión', l1: PM1, l2: 'PM1.3',
     owner: ['supervisor'], ownerFromManual: true,
     indicators: [
-      pctAchieved('ans_compliance', '% Cumplimiento de ANS y cláusulas de adhesión'),
-      pctAchieved('module_occupancy', '% de ocupabilidad de módulos', 'controles cerrados con ocupabilidad conforme / controles cerrados × 100'),
-      pctAchieved('punctuality', '% de cumplimiento de puntualidad', 'controles cerrados con puntualidad conforme / controles cerrados × 100'),
-      ratio('claims_timely', '% de respuesta a reclamos oportuna', 'answeredInTerm', 'answered', 'reclamos (PM1.4.2) respondidos dentro del plazo de ley / reclamos respondidos × 100', 'PM1.4.2'),
+      ratio('ans_compliance', '% Cumplimiento de ANS y cláusulas de adhesión', 'commitmentsMet', 'commitmentsControlled', 'compromisos de ANS y cláusulas de adhesión cumplidos / compromisos controlados × 100'),
+      ratio('module_occupancy', '% de ocupabilidad de módulos', 'modulesOccupied', 'modulesAvailable', 'módulos de atención ocupados / módulos disponibles, en los controles del periodo × 100'),
+      ratio('punctuality', '% de cumplimiento de puntualidad', 'advisorsPunctual', 'advisorsControlled', 'asesores que iniciaron la atención a la hora / asesores controlados × 100'),
+      claimsInTerm('claims_timely', '% de respuesta a reclamos oportuna'),
     ],
     steps: [
-      step('control', 'supervisor', 5, 'Verificar el cumplimiento de ANS y cláusulas de adhesión por entidad'),
+      step('control', 'supervisor', 5, 'Verificar el cumplimiento de ANS y cláusulas de adhesión por entidad', [
+        count('commitmentsControlled', 'Compromisos de ANS y cláusulas controlados'),
+        count('commitmentsMet', 'Compromisos cumplidos'),
+        count('modulesAvailable', 'Módulos de atención disponibles'),
+        count('modulesOccupied', 'Módulos ocupados'),
+        count('advisorsControlled', 'Asesores controlados'),
+        count('advisorsPunctual', 'Asesores puntuales'),
+      ]),
       step('communicate', 'coordinator', 5, 'Comunicar los incumplimientos a la entidad participante'),
     ],
   }),
@@ -654,7 +742,7 @@ const PROCEDURES: ProcedureDefinition[] = [
     owner: ['supervisor'], ownerFromManual: true, starters: ['orientador', 'mac_express_advisor', 'supervisor', 'coordinator'],
     indicators: [
       countOf('claims_registered', 'N° reclamos registrados', 'registered', 'reclamos registrados en el Libro de Reclamaciones en el periodo'),
-      ratio('claims_in_term', '% reclamos atendidos en el plazo de ley', 'answeredInTerm', 'answered', 'reclamos respondidos dentro de 30 días hábiles / reclamos respondidos × 100'),
+      claimsInTerm('claims_in_term', '% reclamos atendidos en el plazo de ley'),
       ratio('claims_accepted', '% de reclamos aceptados', 'accepted', 'answered', 'reclamos aceptados (fundados) / reclamos respondidos × 100'),
       ratio('claims_rejected', '% de reclamos rechazados', 'rejected', 'answered', 'reclamos rechazados (infundados) / reclamos respondidos × 100'),
     ],
@@ -666,9 +754,17 @@ const PROCEDURES: ProcedureDefinition[] = [
   generic({
     code: 'PA1.1.1', name: 'Administración de la seguridad y respaldo de la información', l1: PA1, l2: 'PA1.1',
     owner: ['tic_specialist'], ownerFromManual: true,
-    indicators: [countOf('vulnerability_risk', 'Nivel de riesgo de las vulnerabilidades encontradas en la infraestructura de TIC', 'notAchieved', 'revisiones de seguridad cerradas con vulnerabilidades pendientes (paso no cumplido)')],
+    indicators: [
+      {
+        ...countOf('vulnerability_risk', 'Nivel de riesgo de las vulnerabilidades encontradas en la infraestructura de TIC', 'riskLevel', 'el nivel más alto de las vulnerabilidades encontradas en las revisiones del periodo (0 ninguno, 1 bajo, 2 medio, 3 alto, 4 crítico), con las revisiones por nivel'),
+        unit: 'level',
+        aggregate: 'max',
+        scale: Object.values(RISK_LEVELS),
+        breakdown: { prefix: 'riskLevel', labels: RISK_LEVELS },
+      },
+    ],
     steps: [
-      step('backup_and_scan', 'tic_specialist', 5, 'Ejecutar respaldo de información y revisión de vulnerabilidades'),
+      step('backup_and_scan', 'tic_specialist', 5, 'Ejecutar respaldo de información y revisión de vulnerabilidades', [choice('riskLevel', 'Nivel de riesgo más alto encontrado', RISK_LEVELS, true)]),
       step('review', 'coordinator', 3, 'Revisar el informe de seguridad y respaldo'),
     ],
   }),
@@ -714,9 +810,9 @@ const PROCEDURES: ProcedureDefinition[] = [
   generic({
     code: 'PA2.1.2', name: 'Control de activos', l1: PA2, l2: 'PA2.1',
     owner: ['tic_specialist'], ownerFromManual: false,
-    indicators: [countOf('assets_retired', 'Número de activos dados de baja', 'achieved', 'controles cerrados con baja de activos ejecutada')],
+    indicators: [countOf('assets_retired', 'Número de activos dados de baja', 'assetsRetired', 'activos dados de baja en los controles del periodo')],
     steps: [
-      step('inventory', 'tic_specialist', 10, 'Verificar el inventario y proponer bajas'),
+      step('inventory', 'tic_specialist', 10, 'Verificar el inventario y proponer bajas', [count('assetsRetired', 'Activos dados de baja')]),
       step('approve', 'coordinator', 5, 'Aprobar y comunicar las bajas a la Entidad Administradora'),
     ],
   }),
@@ -765,16 +861,16 @@ const PROCEDURES: ProcedureDefinition[] = [
   generic({
     code: 'PA3.1.3', name: 'Programación y control de turnos de personal', l1: PA3, l2: 'PA3.1',
     owner: ['supervisor'], ownerFromManual: false,
-    indicators: [pctAchieved('shift_compliance', '% de cumplimiento de turnos de personal')],
+    indicators: [ratio('shift_compliance', '% de cumplimiento de turnos de personal', 'shiftsFulfilled', 'shiftsProgrammed', 'turnos cumplidos / turnos programados × 100')],
     steps: [
-      step('program_shifts', 'supervisor', 5, 'Programar los turnos del personal del periodo'),
-      step('control_shifts', 'supervisor', 20, 'Controlar el cumplimiento de los turnos programados'),
+      step('program_shifts', 'supervisor', 5, 'Programar los turnos del personal del periodo', [count('shiftsProgrammed', 'Turnos programados')]),
+      step('control_shifts', 'supervisor', 20, 'Controlar el cumplimiento de los turnos programados', [count('shiftsFulfilled', 'Turnos cumplidos')]),
     ],
   }),
   dedicated({
     code: 'PA3.1.4', name: 'Cese de personal', l1: PA3, l2: 'PA3.1',
     owner: ['coordinator'], ownerFromManual: false,
-    indicators: [countOf('staff_ceased', '% de personal retirado/cesado del cargo', 'achieved', 'ceses concluidos en el periodo (el porcentaje se obtiene sobre la dotación del centro)')],
+    indicators: [ofRoster('staff_ceased', '% de personal retirado/cesado del cargo', 'achieved', 'ceses concluidos en el periodo / personal del centro en el periodo (activo al cierre del periodo más el cesado en él) × 100')],
     workflow: { type: 'cessationWorkflow', inputSchema: cessationInputSchema },
     centerStage: 'any',
     single: { ref: (i) => staffRef(String(i.staffMemberId)) },
@@ -783,28 +879,31 @@ const PROCEDURES: ProcedureDefinition[] = [
   generic({
     code: 'PA3.1.5', name: 'Control de asistencia del personal', l1: PA3, l2: 'PA3.1',
     owner: ['supervisor'], ownerFromManual: true,
-    indicators: [countOf('absences', '% de personal con inasistencias', 'notAchieved', 'controles cerrados con inasistencias registradas')],
+    indicators: [ratio('absences', '% de personal con inasistencias', 'staffWithAbsences', 'staffControlled', 'personas con inasistencias / personal controlado (la dotación del centro en cada control) × 100')],
     steps: [
-      step('control', 'supervisor', 3, 'Registrar el control de asistencia del periodo'),
+      step('control', 'supervisor', 3, 'Registrar el control de asistencia del periodo', [
+        count('staffControlled', 'Personal controlado (dotación del centro)'),
+        count('staffWithAbsences', 'Personas con inasistencias'),
+      ]),
       step('report', 'coordinator', 3, 'Revisar y reportar inasistencias a la Entidad Administradora'),
     ],
   }),
   generic({
     code: 'PA3.1.6', name: 'Capacitación de personal', l1: PA3, l2: 'PA3.1',
     owner: ['coordinator'], ownerFromManual: true,
-    indicators: [pctAchieved('training_completed', '% de personal que ha cumplido las capacitaciones satisfactoriamente')],
+    indicators: [ratio('training_completed', '% de personal que ha cumplido las capacitaciones satisfactoriamente', 'staffPassed', 'staffTrained', 'personas que aprobaron la capacitación / personas capacitadas × 100')],
     steps: [
       step('program_training', 'coordinator', 10, 'Programar la capacitación'),
-      step('record_results', 'supervisor', 10, 'Registrar asistencia y resultados de la capacitación'),
+      step('record_results', 'supervisor', 10, 'Registrar asistencia y resultados de la capacitación', [count('staffTrained', 'Personas capacitadas'), count('staffPassed', 'Personas que aprobaron')]),
     ],
     manual: ['2.1.2 (Compromiso y desarrollo del personal)', '2.4.1 Cuadros 07–08'],
   }),
   generic({
     code: 'PA3.1.7', name: 'Evaluación del desempeño de servicio', l1: PA3, l2: 'PA3.1',
     owner: ['supervisor'], ownerFromManual: false,
-    indicators: [pctAchieved('staff_approval', '% de aprobación del personal por los usuarios')],
+    indicators: [ratio('staff_approval', '% de aprobación del personal por los usuarios', 'userApprovals', 'userResponses', 'opiniones de usuarios que aprueban la atención del personal / opiniones recogidas × 100')],
     steps: [
-      step('evaluate', 'supervisor', 10, 'Evaluar el desempeño del personal con la opinión de los usuarios'),
+      step('evaluate', 'supervisor', 10, 'Evaluar el desempeño del personal con la opinión de los usuarios', [count('userResponses', 'Opiniones de usuarios recogidas'), count('userApprovals', 'Opiniones que aprueban')]),
       step('feedback', 'coordinator', 5, 'Retroalimentar al personal y registrar acciones'),
     ],
   }),

@@ -21,6 +21,10 @@ export const taskDataSchemas = {
     .object({
       outcome: z.enum(['done', 'not_done']),
       notes: freeTextSchema(4000).optional(),
+      figures: z
+        .record(z.string().max(60), z.union([z.number().min(0).max(1_000_000), z.string().max(60)]))
+        .optional()
+        .describe("Las cifras que el paso reporta para los indicadores del Listado (ver `figures` de la tarea): números, o la opción elegida"),
     })
     .strict(),
   /** PM1.4.1: the coordinator acknowledges a congratulation and decides whether to share it. */

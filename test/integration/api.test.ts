@@ -288,6 +288,14 @@ describe('PM1.4.1 Recepción y difusión de felicitaciones, end to end', () => {
       expect(byId.congratulations_count).toMatchObject({ value: 3, unit: 'count' });
       expect(byId.congratulations_received).toMatchObject({ numerator: 2, denominator: 3, value: 66.67, unit: 'percent' });
       expect(byId.congratulations_shared).toMatchObject({ value: 1 });
+      // The runs behind the figures, and a link that lists exactly them (SSCS clicks through to the evidence).
+      expect([...byId.congratulations_received.runs.ids].sort()).toEqual([...ids].sort());
+      const behind = await stack2.http.get(byId.congratulations_received.runs.href).set(coordinator);
+      expect(behind.status).toBe(200);
+      expect(behind.body.runs.map((r: { runId: string }) => r.runId).sort()).toEqual([...ids].sort());
+      const bad = await stack2.http.get('/api/v1/indicators?centerId=piura&from=2026-13-01').set(coordinator);
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body)).toContain('query.from');
       const yesterday = await stack2.http.get('/api/v1/indicators?centerId=piura&from=2020-01-01&to=2020-12-31&code=PM1.4.1').set(coordinator);
       expect(yesterday.body.procedures[0].runs).toBe(0);
     } finally {

@@ -22,7 +22,20 @@ const procedureSchema = z
     workflowType: z.string(),
     executable: z.boolean(),
     pending: z.string().optional(),
-    steps: z.array(z.object({ key: z.string(), title: z.string(), role: z.string(), dueBusinessDays: z.number() })).optional(),
+    steps: z
+      .array(
+        z.object({
+          key: z.string(),
+          title: z.string(),
+          role: z.string(),
+          dueBusinessDays: z.number(),
+          figures: z
+            .array(z.object({ key: z.string(), label: z.string(), kind: z.enum(['count', 'hours', 'choice']), options: z.record(z.string(), z.string()).optional(), scale: z.boolean().optional() }))
+            .optional()
+            .describe("What the step's task must report in data.figures for the procedure's indicators"),
+        }),
+      )
+      .optional(),
     manual: z.array(z.string()),
     inputSchema: z.record(z.string(), z.unknown()),
   })

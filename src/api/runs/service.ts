@@ -11,6 +11,8 @@ import { assertCenter, canAccessCenter, centerFilter } from '../auth';
 import { conflict, forbidden, invalidField, invalidInput, notFound } from '../errors';
 import type { ApiDeps } from '../deps';
 import { termStanding } from '../claims/service';
+import { isoDateSchema } from '../../shared/schemas';
+import { endOfLimaDay, limaInstant } from '../../calendar/businessCalendar';
 
 export interface StartedRun {
   runId: string;
@@ -137,9 +139,11 @@ export async function startRun(
 // Views
 
 export const runQuerySchema = z.object({
-  code: z.string().optional(),
+  code: z.union([z.string().max(20), z.array(z.string().max(20)).max(10)]).optional().describe('One procedure code, or several (code=PA1.1.4&code=PA1.1.3)'),
   centerId: z.string().optional(),
   status: z.enum(RUN_STATUSES).optional(),
+  from: isoDateSchema.optional().describe('Registered on or after this Lima day (the indicators link here)'),
+  to: isoDateSchema.optional().describe('Registered on or before this Lima day'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
@@ -189,8 +193,9 @@ function serializeRun(run: Awaited<ReturnType<typeof loadRun>>) {
 
 export async function listRuns(deps: ApiDeps, actor: Actor, q: z.infer<typeof runQuerySchema>) {
   const filter: Record<string, unknown> = centerFilter(actor, q.centerId);
-  if (q.code) filter.code = q.code;
+  if (q.code) filter.code = Array.isArray(q.code) ? { $in: q.code } : q.code;
   if (q.status) filter.status = q.status;
+  if (q.from || q.to) filter.startedAt = { ...(q.from ? { $gte: limaInstant(q.from, '00:00') } : {}), ...(q.to ? { $lte: endOfLimaDay(q.to) } : {}) };
   if (actor.role === 'participant_entity') {
     const own = await deps.models.Task.find({ entityId: actor.entity }, { runId: 1 }).lean();
     filter._id = { $in: [...new Set(own.map((t) => t.runId))] };
