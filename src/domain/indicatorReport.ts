@@ -53,6 +53,8 @@ const UNIT_SUFFIX: Record<string, (n: number) => string> = {
   percent: () => ' %',
   count: () => '',
   hours: (n) => (n === 1 ? ' hora' : ' horas'),
+  per_hour: () => ' por hora',
+  level: () => ' (nivel)',
 };
 const suffixOf = (unit: string | undefined, n: number) => (unit === undefined ? '' : (UNIT_SUFFIX[unit]?.(n) ?? ` ${unit.replace(/_/g, ' ')}`));
 

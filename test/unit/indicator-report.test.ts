@@ -14,7 +14,7 @@ describe('values of the report', () => {
     [3, 'count', '3'],
     [2.5, 'hours', '2,5 horas'],
     [1, 'hours', '1 hora'],
-    [1.2, 'per_hour', '1,2 per hour'],
+    [1.2, 'per_hour', '1,2 por hora'],
     [null, 'percent', '—'],
   ])('when a value is %p in unit %s, then it reads "%s"', (value, unit, text) => {
     expect(formatIndicatorValue(value, unit)).toBe(text);
@@ -61,7 +61,7 @@ describe('rows of the report', () => {
     });
     expect(r).toMatchObject({ month: '2026-12', monthLabel: 'diciembre de 2026', previousMonthLabel: 'noviembre de 2026', period: { from: '2026-12-01', to: '2026-12-31' } });
     expect(r.procedures[0].indicators[0]).toMatchObject({ valueText: '75 %', previousText: '100 %', variationText: '−25 p.p.', goalText: '≥ 100 %', met: false, metText: 'No cumple', numerator: '3', denominator: '4' });
-    expect(r.procedures[1].indicators[0]).toMatchObject({ valueText: '0,5 per hour', previousText: '—', variationText: '—', goalText: '≤ 1 per hour', met: true, judged: true });
+    expect(r.procedures[1].indicators[0]).toMatchObject({ valueText: '0,5 por hora', previousText: '—', variationText: '—', goalText: '≤ 1 por hora', met: true, judged: true });
     expect(r.procedures[2].indicators[0]).toMatchObject({ met: false, judged: false });
     expect(r.summary).toEqual({ indicatorsWithGoal: 2, indicatorsMet: 1, complianceText: '50 %', notMet: [{ code: 'P2.2.2', id: 'opened_on_time', name: '% días abiertos a tiempo' }] });
   });
