@@ -52,8 +52,7 @@ interface CodeFigures {
  * Supervisión Anual. Each value names its numerator, denominator and the runs behind it.
  */
 export async function computeIndicators(models: Models, scope: Scope): Promise<ProcedureIndicators[]> {
-  const match: Record<string, unknown> = {};
-  if (scope.centerIds !== '*') match.centerId = { $in: scope.centerIds };
+  const match: Record<string, unknown> = centerMatch(scope);
   if (scope.from || scope.to) {
     match.startedAt = {
       ...(scope.from ? { $gte: limaInstant(scope.from, '00:00') } : {}),
@@ -150,14 +149,22 @@ function codesOfClaims(): string {
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /**
+ * The scope's centers as a filter: one center as an equality, which the embedded store pushes down
+ * to its index (src/db/embeddedIndexes.ts); `$in` it evaluates in memory.
+ */
+function centerMatch(scope: Scope): Record<string, unknown> {
+  if (scope.centerIds === '*') return {};
+  return scope.centerIds.length === 1 ? { centerId: scope.centerIds[0] } : { centerId: { $in: scope.centerIds } };
+}
+
+/**
  * The claims registered in the period (Libro de Reclamaciones): answered in term, and answered or
  * past their term — a claim still unanswered counts as out of term from the day after its due date
  * (D.S. N° 007-2020-PCM: 30 business days), so a claim left unanswered lowers the rate.
  */
 async function claimFigures(models: Models, scope: Scope): Promise<{ answeredInTerm: number; answeredOrOverdue: number; ids: string[] }> {
   const today = scope.today ?? limaDate(new Date());
-  const base: Record<string, unknown> = {};
-  if (scope.centerIds !== '*') base.centerId = { $in: scope.centerIds };
+  const base: Record<string, unknown> = centerMatch(scope);
   if (scope.from || scope.to) {
     base.registeredAt = { ...(scope.from ? { $gte: limaInstant(scope.from, '00:00') } : {}), ...(scope.to ? { $lte: endOfLimaDay(scope.to) } : {}) };
   }
@@ -175,8 +182,7 @@ async function claimFigures(models: Models, scope: Scope): Promise<{ answeredInT
 
 /** The center's staff in the period: active at its end (joined by then), or ceased within it. */
 async function rosterFigures(models: Models, scope: Scope): Promise<number> {
-  const filter: Record<string, unknown> = {};
-  if (scope.centerIds !== '*') filter.centerId = { $in: scope.centerIds };
+  const filter: Record<string, unknown> = centerMatch(scope);
   const to = scope.to ?? scope.today ?? limaDate(new Date());
   const members = await models.StaffMember.find({ ...filter, joinedOn: { $lte: to } }, { ceasedOn: 1 }).lean();
   return members.filter((m) => !m.ceasedOn || m.ceasedOn >= (scope.from ?? '0000-00-00')).length;
