@@ -39,13 +39,19 @@ function startReport(taskQueue: string, args: IndicatorReportWorkflowInput, work
  * Closed runs of lima-norte, recorded through the activities exactly as the workflows record them:
  * `begin` (recordRun with its start metrics), then `finish` (closeRun with its closing metrics).
  */
-async function recordRuns(runs: { code: string; workflowType: string; day: string; start?: Record<string, number>; close: Record<string, number> }[]) {
+async function recordRuns(runs: { code: string; workflowType: string; day: string; start?: Record<string, number>; close: Record<string, number>; claim?: { inTerm: boolean } }[]) {
   const acts = createActivities({ models: ctx.models, mailer: new RecordingMailer(), templates: loadTemplates(), clock: () => new Date(), mail: { from: 'x@mac.gob.pe', sscsEmail: TEST_SSCS_EMAIL }, client: ctx.env.client });
   for (const r of runs) {
     const runId = uniqueId(`${r.code}-lima-norte`);
     const startedAt = limaInstant(r.day, '10:00').toISOString();
     await acts.recordRun({ runId, code: r.code, centerId: 'lima-norte', workflowType: r.workflowType, summary: 'recorded for the report', startedBy: { sub: 'test', role: 'supervisor' }, startedAt, metrics: r.start ?? {} });
     await acts.closeRun({ runId, status: 'completed', closedAt: limaInstant(r.day, '16:00').toISOString(), metrics: r.close });
+    if (r.claim) {
+      // …and a claim's entry in the Libro de Reclamaciones, where its answer in term is read.
+      const citizen = { name: 'Ana Quispe', documentType: 'DNI', documentNumber: '45678912', email: 'ana@example.pe' };
+      await acts.openClaimRecord({ number: runId, centerId: 'lima-norte', entity: null, citizen, description: 'd', request: 'r', registeredAt: startedAt, dueDate: shiftDay(r.day, 42), dueAt: limaInstant(shiftDay(r.day, 42), '23:59').toISOString() });
+      await acts.updateClaimRecord({ number: runId, set: { status: 'answered', inTerm: r.claim.inTerm, answeredAt: limaInstant(r.day, '16:00').toISOString() } });
+    }
   }
 }
 
@@ -54,7 +60,9 @@ const reportMails = (mailer: RecordingMailer, address: string) => mailer.to(addr
 const claim = (day: string, inTerm: boolean, accepted: boolean) => ({
   code: 'PM1.4.2', workflowType: 'claimWorkflow', day, start: { registered: 1 },
   close: { answered: 1, answeredInTerm: inTerm ? 1 : 0, accepted: accepted ? 1 : 0, rejected: accepted ? 0 : 1 },
+  claim: { inTerm },
 });
+const shiftDay = (day: string, days: number) => new Date(Date.parse(`${day}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const openingDay = (day: string, onTime: boolean, hoursClosed = 0) => ({
   code: 'P2.2.2', workflowType: 'dailyOpeningWorkflow', day, close: { days: 1, openedOnTime: onTime ? 1 : 0, notOpened: onTime ? 0 : 1, hoursClosed },
 });
