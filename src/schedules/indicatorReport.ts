@@ -6,11 +6,12 @@
  * so every firing is a report that goes out, and none leaves an empty run behind.
  * `ensureIndicatorReportSchedules` runs at every start of the engine, beside the opening schedules.
  */
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
-import type { SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { Models } from '../db/models';
 import { listProcedures } from '../catalog';
+import { canonical, deleteIfPresent, describeOrNull, searchAttributePairs } from './common';
 import type { IndicatorReportWorkflowInput } from '../workflows/indicatorReport';
 import { CenterIdAttr, ProcedureCodeAttr, RunStatusAttr } from '../shared/messages';
 import type { EngineSettings } from '../shared/settings';
@@ -87,18 +88,6 @@ function desiredAction(centerId: string, o: EnsureIndicatorReportSchedulesOption
   };
 }
 
-/** JSON with sorted keys, so two equal values compare equal whatever their key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
-  );
-}
-
-function pairs(attrs: SearchAttributePair[] | TypedSearchAttributes | undefined): [string, unknown][] {
-  const list = attrs === undefined ? [] : Array.isArray(attrs) ? attrs : attrs.getAll();
-  return list.map((p): [string, unknown] => [p.key.name, p.value]).sort(([x], [y]) => x.localeCompare(y));
-}
-
 /** A described single-value range list (`[{ start: 1, end: 1, step: 1 }]`) as its value. */
 const single = (ranges: { start: unknown; end?: unknown }[] | undefined) => (ranges?.length === 1 && (ranges[0].end ?? ranges[0].start) === ranges[0].start ? ranges[0].start : undefined);
 
@@ -125,20 +114,11 @@ function isCurrent(d: ScheduleDescription, action: ScheduleOptionsAction): boole
     a.workflowId === action.workflowId &&
     a.taskQueue === action.taskQueue &&
     canonical(a.args) === canonical(action.args) &&
-    canonical(pairs(a.typedSearchAttributes)) === canonical(pairs(action.typedSearchAttributes)) &&
+    canonical(searchAttributePairs(a.typedSearchAttributes)) === canonical(searchAttributePairs(action.typedSearchAttributes)) &&
     d.policies.overlap === POLICIES.overlap &&
     d.policies.catchupWindow === msToNumber(REPORT_CATCHUP_WINDOW) &&
     d.state.remainingActions === undefined
   );
-}
-
-async function describeOrNull(client: Client, scheduleId: string): Promise<ScheduleDescription | null> {
-  try {
-    return await client.schedule.getHandle(scheduleId).describe();
-  } catch (err) {
-    if (err instanceof ScheduleNotFoundError) return null;
-    throw err;
-  }
 }
 
 /**
@@ -155,7 +135,7 @@ export async function ensureIndicatorReportSchedules(client: Client, o: EnsureIn
     const current = await describeOrNull(client, scheduleId);
     if (center.active === false || (center.stage ?? 'operating') !== 'operating') {
       if (current) {
-        await client.schedule.getHandle(scheduleId).delete().catch((err: unknown) => (err instanceof ScheduleNotFoundError ? undefined : Promise.reject(err)));
+        await deleteIfPresent(client, scheduleId);
         result.removed.push(scheduleId);
         o.log?.info({ scheduleId, centerId }, 'indicator report schedule removed');
       }

@@ -6,7 +6,6 @@
  */
 import {
   ScheduleAlreadyRunning,
-  ScheduleNotFoundError,
   ScheduleOverlapPolicy,
   type CalendarSpec,
   type Client,
@@ -16,10 +15,11 @@ import {
   type ScheduleOptionsAction,
   type ScheduleSpec,
 } from '@temporalio/client';
-import type { SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
+import type { SearchAttributePair } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { Models } from '../db/models';
 import { findProcedure } from '../catalog';
+import { canonical, deleteIfPresent, describeOrNull, searchAttributePairs } from './common';
 import type { DailyOpeningWorkflowInput } from '../workflows/opening';
 import { centerHours, type CenterHours, type DayHours } from '../domain/centers';
 import { CenterIdAttr, ProcedureCodeAttr, RunStatusAttr } from '../shared/messages';
@@ -193,13 +193,6 @@ const POLICIES = {
   catchupWindow: OPENING_CATCHUP_WINDOW,
 } as const;
 
-/** JSON with sorted keys, so two equal values compare equal whatever their key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
-  );
-}
-
 /** The values a described calendar range list matches (`[{ start: 1, end: 3, step: 1 }]` → 1, 2, 3). */
 function expand<T extends number | DayOfWeek>(ranges: Range<T>[], all: readonly T[]): T[] {
   const out = new Set<T>();
@@ -214,12 +207,6 @@ function expand<T extends number | DayOfWeek>(ranges: Range<T>[], all: readonly 
 const WEEK: readonly DayOfWeek[] = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'];
 const upTo = (n: number) => Array.from({ length: n + 1 }, (_, i) => i);
 const [SECONDS, MINUTES, HOURS, DAYS_OF_MONTH] = [upTo(59), upTo(59), upTo(23), upTo(31).slice(1)];
-
-/** Search attributes as sorted `[name, value]` pairs, from either of the SDK's shapes. */
-function pairs(attrs: SearchAttributePair[] | TypedSearchAttributes | undefined): [string, unknown][] {
-  const list = attrs === undefined ? [] : Array.isArray(attrs) ? attrs : attrs.getAll();
-  return list.map((p): [string, unknown] => [p.key.name, p.value]).sort(([x], [y]) => x.localeCompare(y));
-}
 
 /** Is the schedule on the server what we would create now? (pause state and notes are the operators'.) */
 function isCurrent(d: ScheduleDescription, want: Desired): boolean {
@@ -247,31 +234,12 @@ function isCurrent(d: ScheduleDescription, want: Desired): boolean {
     a.workflowId === want.action.workflowId &&
     a.taskQueue === want.action.taskQueue &&
     canonical(a.args) === canonical(want.action.args) &&
-    canonical(pairs(a.typedSearchAttributes)) === canonical(pairs(want.action.typedSearchAttributes)) &&
+    canonical(searchAttributePairs(a.typedSearchAttributes)) === canonical(searchAttributePairs(want.action.typedSearchAttributes)) &&
     d.policies.overlap === POLICIES.overlap &&
     d.policies.catchupWindow === msToNumber(OPENING_CATCHUP_WINDOW) &&
     d.policies.pauseOnFailure === false &&
     d.state.remainingActions === undefined
   );
-}
-
-async function describeOrNull(client: Client, scheduleId: string): Promise<ScheduleDescription | null> {
-  try {
-    return await client.schedule.getHandle(scheduleId).describe();
-  } catch (err) {
-    if (err instanceof ScheduleNotFoundError) return null;
-    throw err;
-  }
-}
-
-async function deleteIfPresent(client: Client, scheduleId: string): Promise<boolean> {
-  try {
-    await client.schedule.getHandle(scheduleId).delete();
-    return true;
-  } catch (err) {
-    if (err instanceof ScheduleNotFoundError) return false;
-    throw err;
-  }
 }
 
 /** Creates the schedule, or brings an existing one up to date; returns what it did. */
