@@ -95,6 +95,10 @@ export const configSchema = z
     RECONCILE_RUNS_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
     /** Requests per 15 minutes and address on the public (unauthenticated) claim routes. */
     PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
+    /** Web session cookies only over HTTPS (Secure, `__Host-` names). Default: on when NODE_ENV=production. */
+    WEB_SECURE_COOKIES: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    /** Seed the demo users of the web pages (one per role and center). Default: on with the embedded store outside production. */
+    DEMO_USERS: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
     /** Workflow runs a worker keeps in memory (the rest are replayed from history when they wake). */
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(10).max(100_000).default(DEFAULT_WORKER_TUNING.maxCachedWorkflows),
     /** Activities a worker runs at once: more only queue up in the document store. */

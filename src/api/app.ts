@@ -19,6 +19,7 @@ import { registerClaims } from './claims/router';
 import { registerPublic } from './public/router';
 import { registerOpenings } from './openings/router';
 import { registerSupervision } from './supervision/router';
+import { createWeb } from '../web';
 
 export const API_BASE = '/api/v1';
 
@@ -61,9 +62,11 @@ export function createApp(deps: ApiDeps): Express {
   // The interactive docs need their inline scripts; everything else gets helmet's strict defaults.
   app.use('/api/docs', helmet({ contentSecurityPolicy: false }), swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'MAC process engine API' }));
   app.use(helmet());
+  // The web pages (/app for staff, /reclamos for citizens, /assets): forms, not JSON (src/web).
+  app.use(createWeb(deps, { secureCookies: deps.secureCookies ?? false }));
   app.use(express.json({ limit: '256kb' }));
   app.get(`${API_BASE}/openapi.json`, (_req, res) => void res.json(openapi));
-  app.get('/', (_req, res) => void res.json({ name: 'MAC process engine', api: API_BASE, openapi: `${API_BASE}/openapi.json`, docs: '/api/docs', health: '/health', ...(deps.links ?? {}) }));
+  app.get('/', (_req, res) => void res.json({ name: 'MAC process engine', api: API_BASE, openapi: `${API_BASE}/openapi.json`, docs: '/api/docs', health: '/health', web: '/app', claims: '/reclamos', ...(deps.links ?? {}) }));
   app.use(root.router);
   app.use(API_BASE, v1.router);
   app.use(notFoundHandler);

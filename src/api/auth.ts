@@ -20,8 +20,9 @@ export const claimsSchema = z
   .refine((c) => c.role === 'sscs' || c.functions === undefined, { path: ['functions'], message: 'only role sscs holds supervision functions' })
   .refine((c) => c.role !== 'participant_entity' || c.entity !== undefined, { path: ['entity'], message: 'is required for role participant_entity' });
 
-export function signToken(secret: string, claims: Actor, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {
-  return jwt.sign(claimsSchema.parse(claims), secret, { algorithm: 'HS256', expiresIn });
+/** `extra`: claims beside the identity, e.g. a web session's own id (src/web/session.ts). */
+export function signToken(secret: string, claims: Actor, expiresIn: jwt.SignOptions['expiresIn'] = '12h', extra: Record<string, string> = {}): string {
+  return jwt.sign({ ...extra, ...claimsSchema.parse(claims) }, secret, { algorithm: 'HS256', expiresIn });
 }
 
 /**

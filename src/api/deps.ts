@@ -22,6 +22,8 @@ export interface ApiDeps {
   settings: EngineSettings;
   /** Requests per 15 minutes and client address on the public routes. */
   publicRateLimit: number;
+  /** Web session cookies only over HTTPS (Secure, __Host- prefix): on unless NODE_ENV is development or test. */
+  secureCookies?: boolean;
   /** Links printed in /health and the API index (Temporal UI, mail inbox), when known. */
   links?: Record<string, string>;
 }
@@ -43,6 +45,7 @@ export function apiDepsFromConfig(
     claimTerms: { remindBefore: config.CLAIM_REMINDER_DAYS, escalateEvery: config.CLAIM_ESCALATION_EVERY },
     settings: settingsFromConfig(config),
     publicRateLimit: config.PUBLIC_RATE_LIMIT,
+    secureCookies: config.WEB_SECURE_COOKIES ?? config.NODE_ENV === 'production',
     ...(parts.links ? { links: parts.links } : {}),
   };
 }

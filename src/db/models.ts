@@ -408,6 +408,24 @@ export interface StaffMemberRecord {
   cessationRunId?: string;
   induction?: { runId?: string; status?: string; result?: string; rounds?: number; startedOn?: string; closedOn?: string };
 }
+/**
+ * A person who signs in to the web pages (src/web): the same claims a bearer token carries, and a
+ * bcrypt hash of the password. The embedded default seeds demo users (src/web/users.ts).
+ */
+const userSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    passwordHash: { type: String, required: true },
+    role: { type: String, required: true },
+    centers: { type: Schema.Types.Mixed, required: true },
+    entity: { type: String },
+    functions: { type: [String], default: undefined },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+
 export type RunDoc = InferSchemaType<typeof runSchema>;
 export type TaskDoc = InferSchemaType<typeof taskSchema>;
 export type OutboxDoc = InferSchemaType<typeof outboxSchema>;
@@ -432,6 +450,7 @@ export interface Models {
   NonWorkingDay: Model<InferSchemaType<typeof nonWorkingDaySchema>>;
   Idempotency: Model<InferSchemaType<typeof idempotencySchema>>;
   IndicatorReport: Model<InferSchemaType<typeof indicatorReportSchema>>;
+  User: Model<InferSchemaType<typeof userSchema>>;
 }
 
 export function createModels(connection: Connection): Models {
@@ -453,6 +472,7 @@ export function createModels(connection: Connection): Models {
     NonWorkingDay: connection.model('NonWorkingDay', nonWorkingDaySchema, 'non_working_days'),
     Idempotency: connection.model('Idempotency', idempotencySchema, 'idempotency_keys'),
     IndicatorReport: connection.model('IndicatorReport', indicatorReportSchema, 'indicator_reports'),
+    User: connection.model('User', userSchema, 'users'),
   };
 }
 

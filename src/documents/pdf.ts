@@ -75,10 +75,13 @@ export async function chromiumExecutable(): Promise<string> {
 
 let context: Promise<BrowserContext> | undefined;
 
+/** How the browser starts (here and in the browser tests, test/helpers/browser.ts). */
+export const CHROMIUM_ARGS = ['--disable-gpu', '--no-zygote', '--font-render-hinting=none'];
+
 async function launch(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   const executablePath = await chromiumExecutable();
-  const b = await chromium.launch({ executablePath, headless: true, args: ['--disable-gpu', '--no-zygote', '--font-render-hinting=none'] });
+  const b = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
   b.on('disconnected', () => {
     // Forget this browser only if it is still the shared one (not one closed and replaced already).
     if (current !== b) return;

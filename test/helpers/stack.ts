@@ -38,6 +38,8 @@ export function testApiDeps(deps: Pick<ApiDeps, 'models' | 'temporal' | 'mailer'
 
 export interface Stack {
   app: Express;
+  /** The stack's server, e.g. http://127.0.0.1:34567 (browsers and agents of their own). */
+  url: string;
   http: supertest.Agent;
   models: Models;
   client: Client;
@@ -78,6 +80,7 @@ export async function startStack(opts: { worker?: boolean; publicRateLimit?: num
   let running: Promise<void> | undefined;
   const stack: Stack = {
     app,
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     http: supertest.agent(server),
     models,
     client,

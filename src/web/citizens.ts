@@ -1,0 +1,1 @@
+export function registerCitizenPages(..._a: unknown[]): void {}

@@ -1,0 +1,102 @@
+import path from 'node:path';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import rateLimit from 'express-rate-limit';
+import cookieParser from 'cookie-parser';
+import type { ApiDeps } from '../api/deps';
+import { HttpError } from '../api/errors';
+import { createWebSession, type WebSession } from './session';
+import { authenticate } from './users';
+import { renderPage } from './views';
+import { registerStaffPages } from './staff';
+import { registerDashboard } from './dashboard';
+import { registerCitizenPages } from './citizens';
+
+/**
+ * The web pages (issue 12): staff at /app (inbox, tasks, procedures, runs, indicators), citizens at
+ * /reclamos (the Hoja de reclamación and its tracking). Server-rendered Handlebars with htmx 2 and
+ * Pico's classless CSS, vendored from npm and served from /assets: no build step, no CDN, and
+ * every page works without JavaScript. Underneath are the API's own services (src/api/*​/service.ts):
+ * the same checks, the same validation, the same Temporal updates.
+ */
+export interface WebOptions {
+  secureCookies: boolean;
+}
+
+export interface WebContext {
+  deps: ApiDeps;
+  session: WebSession;
+}
+
+/** Serves one vendored file. */
+const vendored = (file: string): RequestHandler => (_req, res) => void res.sendFile(file, { maxAge: '1d', immutable: false });
+
+export function createWeb(deps: ApiDeps, opts: WebOptions): Router {
+  const router = express.Router();
+  const session = createWebSession({ jwtSecret: deps.jwtSecret, secureCookies: opts.secureCookies });
+  const ctx: WebContext = { deps, session };
+
+  router.get('/assets/htmx.min.js', vendored(require.resolve('htmx.org/dist/htmx.min.js')));
+  router.get('/assets/pico.classless.min.css', vendored(path.join(path.dirname(require.resolve('@picocss/pico/package.json')), 'css', 'pico.classless.min.css')));
+  router.get('/assets/app.css', vendored(path.join(__dirname, 'assets', 'app.css')));
+
+  const pages = express.Router();
+  pages.use(cookieParser());
+  pages.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 2000 }));
+  pages.use(session.read);
+  // Every POST of every page carries the CSRF token (sign-in and the citizen's claim included).
+  pages.use((req, res, next) => (req.method === 'POST' ? session.csrfProtection(req, res, next) : next()));
+
+  registerSignIn(pages, ctx);
+  registerStaffPages(pages, ctx);
+  registerDashboard(pages, ctx);
+  registerCitizenPages(pages, ctx);
+  pages.use(pageErrors(ctx));
+  router.use(pages);
+  return router;
+}
+
+/** Errors of a page as a page in Spanish (the API's errors are JSON; these are for people). */
+function pageErrors(ctx: WebContext) {
+  return (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!req.path.startsWith('/app') && !req.path.startsWith('/reclamos')) return next(err);
+    const e = err as HttpError & { code?: string };
+    // csrf-csrf's refusal: a form without (or with a stale) token.
+    if (e?.code === 'EBADCSRFTOKEN' || (e as { name?: string })?.name === 'ForbiddenError') {
+      return renderPage(req, res, 'error', { title: 'Formulario vencido', message: 'El formulario no tiene un token de seguridad válido (CSRF). Vuelva a cargar la página e inténtelo de nuevo.' }, 403, ctx.session.csrfToken(req, res));
+    }
+    if (e instanceof HttpError && e.status < 500) {
+      const titles: Record<number, string> = { 400: 'Datos no válidos', 403: 'Sin acceso', 404: 'No encontrado', 409: 'No se puede realizar' };
+      return renderPage(req, res, 'error', { title: titles[e.status] ?? 'Error', message: e.message, code: e.code }, e.status, ctx.session.csrfToken(req, res));
+    }
+    next(err);
+  };
+}
+
+function registerSignIn(r: Router, { deps, session }: WebContext): void {
+  // Ten tries per 15 minutes and address: enough for people, too few to guess passwords.
+  const limiter = rateLimit({ windowMs: 15 * 60_000, limit: Math.max(10, Math.min(deps.publicRateLimit, 100)), standardHeaders: 'draft-7', legacyHeaders: false });
+  const safeNext = (v: unknown) => (typeof v === 'string' && /^\/(app|reclamos)(\/|$|\?)/.test(v) ? v : '/app');
+
+  r.get('/app/ingresar', (req, res) => {
+    if (req.staff) return res.redirect(303, safeNext(req.query.next));
+    renderPage(req, res, 'sign-in', { title: 'Ingresar', next: safeNext(req.query.next) }, 200, session.csrfToken(req, res));
+  });
+  r.post('/app/ingresar', limiter, async (req, res) => {
+    const body = req.body as Record<string, string | undefined>;
+    const username = (body.username ?? '').trim();
+    const errors: Record<string, string> = {};
+    if (!username) errors.username = 'Ingrese su usuario';
+    if (!body.password) errors.password = 'Ingrese su contraseña';
+    const user = Object.keys(errors).length ? undefined : await authenticate(deps.models, username, body.password!);
+    if (!user) {
+      if (!Object.keys(errors).length) errors.password = 'Usuario o contraseña incorrectos';
+      return renderPage(req, res, 'sign-in', { title: 'Ingresar', next: safeNext(body.next), username, errors }, 400, session.csrfToken(req, res));
+    }
+    session.signIn(res, user.actor, user.name);
+    res.redirect(303, safeNext(body.next));
+  });
+  r.post('/app/salir', (_req, res) => {
+    session.signOut(res);
+    res.redirect(303, '/app/ingresar');
+  });
+}

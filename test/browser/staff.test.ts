@@ -1,0 +1,142 @@
+/**
+ * The staff's web pages in a real browser (issue 12), on the whole engine (API + worker + Temporal
+ * dev server + FerretDB + MailDev), in real time: a coordinator signs in on a phone, completes the
+ * daily verification (2.2.2) with the electricity missing, and finds the center closed and its
+ * Formato 3 in the run page. Every page visited passes axe-core with no serious or critical
+ * violation; screenshots go to docs/screenshots.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { limaTimeOfDay } from '../../src/calendar/businessCalendar';
+import { OPENING_ITEM_IDS } from '../../src/domain/opening';
+import { DEFAULT_SETTINGS } from '../../src/shared/settings';
+import { eventually, startStack, type Stack } from '../helpers/stack';
+import { ensureDemoUsers } from '../helpers/web';
+import { launchBrowser, overflowsHorizontally, personContext, PHONE, screenshot, seriousViolations, signInPage } from '../helpers/browser';
+import { uniqueId } from '../helpers/infra';
+
+let stack: Stack;
+let browser: Browser;
+const started: string[] = [];
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  await ensureDemoUsers(stack);
+});
+
+afterAll(async () => {
+  for (const id of started) await stack.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+  await browser?.close();
+  await stack?.close();
+});
+
+/** Lima `HH:MM` a few minutes from now; near midnight, waits for the new day (at most 8 minutes). */
+async function limaTimeSoon(minutes: number): Promise<string> {
+  while (limaTimeOfDay(new Date(Date.now() + (minutes + 2) * 60_000)) < limaTimeOfDay(new Date())) await new Promise((r) => setTimeout(r, 10_000));
+  return limaTimeOfDay(new Date(Date.now() + minutes * 60_000));
+}
+
+/** Today's daily opening of a center, its hours starting in a minute: the verification is due at once. */
+async function startOpening(centerId: string): Promise<string> {
+  const open = await limaTimeSoon(1);
+  const day = { open, close: '23:59' };
+  await stack.models.Center.updateOne({ _id: centerId }, { $set: { hours: { weekdays: day, saturday: day, sundayAndHolidays: day } } });
+  const runId = uniqueId(`P2.2.2-${centerId}`);
+  await stack.client.workflow.start('dailyOpeningWorkflow', {
+    taskQueue: stack.taskQueue,
+    workflowId: runId,
+    args: [{ meta: { runId, code: 'P2.2.2', centerId, startedBy: { sub: `apertura-diaria-${centerId}`, role: 'schedule' }, searchAttributes: false }, input: { centerId }, settings: DEFAULT_SETTINGS }],
+  });
+  started.push(runId);
+  return runId;
+}
+
+async function expectAccessible(page: Page, what: string): Promise<void> {
+  const violations = await seriousViolations(page);
+  expect({ page: what, violations }).toEqual({ page: what, violations: [] });
+}
+
+test('a coordinator signs in on a phone, completes the daily verification with the electricity missing, and finds the closure and Formato 3 in the run page', async () => {
+  const runId = await startOpening('lima-norte');
+  const context = await personContext(browser, PHONE);
+  const page = await context.newPage();
+  try {
+    // Without a session, the inbox sends to the sign-in page, and back after it.
+    await page.goto(`${stack.url}/app`);
+    expect(new URL(page.url()).pathname).toBe('/app/ingresar');
+    await expectAccessible(page, 'sign-in');
+    await screenshot(page, 'sign-in-phone');
+    await signInPage(page, stack.url, 'coordinador.lima-norte');
+
+    // The verification reaches the coordinator's inbox (the run records it in a moment).
+    const link = await eventually(async () => {
+      await page.goto(`${stack.url}/app?centerId=lima-norte`);
+      const l = page.getByRole('link', { name: /Verificación/ });
+      return (await l.count()) > 0 ? l.first() : undefined;
+    }, 'the verification in the inbox');
+    await expectAccessible(page, 'inbox');
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await screenshot(page, 'inbox-phone');
+
+    await link.click();
+    await page.waitForURL(/\/app\/tareas\//);
+    expect(decodeURIComponent(page.url())).toContain(runId);
+    // The checklist, zone by zone, fits the phone.
+    await expect(page.getByRole('group', { name: 'Zona de Recepción' })).toBeVisible();
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await expectAccessible(page, 'verification form');
+
+    for (const id of OPENING_ITEM_IDS) await page.locator(`input[name="items.${id}.status"][value="${id === 'energia_electrica' ? 'missing' : 'ok'}"]`).check();
+    await page.getByLabel(/Agentes de seguridad/).fill('2');
+    // The missing item without its observation: refused, the field named next to it.
+    await page.getByRole('button', { name: 'Completar la tarea' }).click();
+    await page.waitForLoadState();
+    const fieldError = page.locator('#f-items-energia_electrica-observation-error');
+    await expect(fieldError).toBeVisible();
+    await expect(page.getByRole('alert').first()).toContainText('items.energia_electrica.observation');
+    await screenshot(page, 'verification-error-phone');
+    // What was entered is still there.
+    await expect(page.locator('input[name="items.energia_electrica.status"][value="missing"]')).toBeChecked();
+
+    await page.locator('[name="items.energia_electrica.observation"]').fill('Corte de energía en el centro comercial');
+    await screenshot(page, 'verification-checklist-phone', true);
+    await Promise.all([page.waitForURL(/\/app\/ejecuciones\//), page.getByRole('button', { name: 'Completar la tarea' }).click()]);
+    await expect(page.getByRole('status')).toContainText('Tarea completada');
+
+    // The closure: Formato 3 is issued and listed, the restoration opens, the timeline says who did what.
+    await eventually(async () => {
+      await page.reload();
+      return (await page.getByText(/FORMATO 3|Formato 3|FORMATO_3/i).count()) > 0 && (await page.getByText(/restablecimiento|Restablecimiento/).count()) > 0;
+    }, 'Formato 3 and the restoration task in the run page', 60_000);
+    await expect(page.locator('#timeline li').first()).toBeVisible();
+    await expect(page.locator('#timeline')).toContainText('completó la tarea');
+    await expect(page.locator('#timeline')).toContainText('coordinador.lima-norte');
+    await expectAccessible(page, 'run page');
+    await screenshot(page, 'run-closure-phone', true);
+
+    const formato = page.getByRole('link', { name: 'HTML' }).first();
+    const [doc] = await Promise.all([context.waitForEvent('page').catch(() => undefined), formato.click()]);
+    const docPage = doc ?? page;
+    await docPage.waitForLoadState();
+    await expect(docPage.locator('body')).toContainText('Corte de energía en el centro comercial');
+    await expect(docPage.locator('body')).toContainText('Energía eléctrica');
+  } finally {
+    await context.close();
+  }
+});
+
+// Playwright's web-first assertions without @playwright/test: poll a locator's state.
+function expect<T>(actual: T) {
+  return Object.assign(globalThis.expect(actual), locatorMatchers(actual));
+}
+
+function locatorMatchers(actual: unknown) {
+  const loc = actual as import('playwright-core').Locator;
+  const poll = async (what: string, check: () => Promise<boolean>) => {
+    await eventually(async () => (await check().catch(() => false)) || undefined, what, 10_000);
+  };
+  return {
+    toBeVisible: () => poll(`${loc} to be visible`, () => loc.isVisible()),
+    toBeChecked: () => poll(`${loc} to be checked`, () => loc.isChecked()),
+    toContainText: (text: string) => poll(`${loc} to contain "${text}"`, async () => ((await loc.textContent()) ?? '').includes(text)),
+  };
+}

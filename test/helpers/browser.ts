@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../../src/documents/pdf';
+import { DEMO_PASSWORD } from '../../src/web/users';
+
+/**
+ * A real Chromium for the web pages: the executable the PDFs are printed with (@sparticuz/chromium,
+ * installed by `npm ci`; nothing downloaded), driven by playwright-core. Each context is a person
+ * with their own cookies; phones are 360 px wide.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: await chromiumExecutable(), headless: true, args: CHROMIUM_ARGS });
+}
+
+export const PHONE = { width: 360, height: 780 };
+export const DESKTOP = { width: 1280, height: 900 };
+
+/** A person's browser: axe-core is injected by the test, so the page's CSP is bypassed for it alone. */
+export function personContext(browser: Browser, viewport = DESKTOP): Promise<BrowserContext> {
+  return browser.newContext({ viewport, locale: 'es-PE', timezoneId: 'America/Lima', bypassCSP: true });
+}
+
+export async function signInPage(page: Page, baseUrl: string, username: string): Promise<void> {
+  await page.goto(`${baseUrl}/app/ingresar`);
+  await page.getByLabel('Usuario').fill(username);
+  await page.getByLabel('Contraseña').fill(DEMO_PASSWORD);
+  await Promise.all([page.waitForURL(/\/app(\?|$|\/)/), page.getByRole('button', { name: 'Ingresar' }).click()]);
+}
+
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's serious and critical violations of the page as it is now (WCAG 2.1 A/AA rules). */
+export async function seriousViolations(page: Page): Promise<{ id: string; impact: string | null; help: string; targets: string[] }[]> {
+  await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    return axe.run((globalThis as unknown as { document: unknown }).document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+  });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+}
+
+/** Whether the page scrolls sideways (a layout that does not fit a phone). */
+export function overflowsHorizontally(page: Page): Promise<boolean> {
+  // Evaluated in the page (a string, as this project compiles without the DOM's types).
+  return page.evaluate('document.documentElement.scrollWidth > window.innerWidth + 1') as Promise<boolean>;
+}
+
+/** Where the tests save their screenshots (git-ignored; docs/screenshots keeps the README's copies). */
+export const SCREENSHOTS = path.join(__dirname, '..', '..', 'artifacts', 'screenshots');
+
+/** Saves a screenshot under artifacts/screenshots. */
+export async function screenshot(page: Page, name: string, fullPage = false): Promise<string> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage });
+  return file;
+}
