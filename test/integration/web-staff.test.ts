@@ -1,0 +1,214 @@
+/**
+ * The staff's web pages over HTTP (issue 12), on the whole engine: a page without a session sends
+ * to sign-in; a POST without its CSRF token is refused and changes nothing; a coordinator of Callao
+ * cannot open (or complete) a Lima Norte task by URL; every form refuses invalid input naming the
+ * field; an API bearer token is not a session; the API's bearer tokens keep working.
+ */
+import { signToken } from '../../src/api/auth';
+import { DEFAULT_SETTINGS } from '../../src/shared/settings';
+import { limaTimeOfDay } from '../../src/calendar/businessCalendar';
+import { eventually, JWT_SECRET, startStack, type Stack } from '../helpers/stack';
+import { csrfOf, ensureDemoUsers, signIn, webAgent } from '../helpers/web';
+import { uniqueId } from '../helpers/infra';
+
+let stack: Stack;
+const started: string[] = [];
+
+beforeAll(async () => {
+  stack = await startStack();
+  await ensureDemoUsers(stack);
+});
+
+afterAll(async () => {
+  for (const id of started) await stack.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+  await stack?.close();
+});
+
+/** Today's opening of Lima Norte with its verification due at once; returns the verification task. */
+async function limaNorteVerification(): Promise<{ id: string; runId: string }> {
+  const soon = new Date(Date.now() + 60_000);
+  // Near midnight the day would end before the verification: wait for the new day.
+  while (limaTimeOfDay(new Date(Date.now() + 3 * 60_000)) < limaTimeOfDay(new Date())) await new Promise((r) => setTimeout(r, 10_000));
+  const day = { open: limaTimeOfDay(soon), close: '23:59' };
+  await stack.models.Center.updateOne({ _id: 'lima-norte' }, { $set: { hours: { weekdays: day, saturday: day, sundayAndHolidays: day } } });
+  const runId = uniqueId('P2.2.2-lima-norte');
+  await stack.client.workflow.start('dailyOpeningWorkflow', {
+    taskQueue: stack.taskQueue,
+    workflowId: runId,
+    args: [{ meta: { runId, code: 'P2.2.2', centerId: 'lima-norte', startedBy: { sub: 'apertura-diaria-lima-norte', role: 'schedule' }, searchAttributes: false }, input: { centerId: 'lima-norte' }, settings: DEFAULT_SETTINGS }],
+  });
+  started.push(runId);
+  const task = await eventually(async () => (await stack.models.Task.findOne({ runId, type: 'verify_opening', status: 'open' }).lean()) ?? undefined, 'the verification task');
+  return { id: task._id, runId };
+}
+
+let verification: { id: string; runId: string };
+
+beforeAll(async () => {
+  verification = await limaNorteVerification();
+});
+
+const taskUrl = (id: string) => `/app/tareas/${encodeURIComponent(id)}`;
+
+describe('sessions', () => {
+  test.each(['/app', '/app/procedimientos', '/app/ejecuciones', '/app/indicadores'])('%s without a session redirects to sign-in and back', async (path) => {
+    const res = await webAgent(stack).get(path);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/app/ingresar?next=${encodeURIComponent(path)}`);
+  });
+
+  test('a task page without a session redirects to sign-in with the task as the way back', async () => {
+    const res = await webAgent(stack).get(taskUrl(verification.id));
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/app/ingresar?next=${encodeURIComponent(taskUrl(verification.id))}`);
+  });
+
+  test('the session cookie is HttpOnly and SameSite, and the pages carry the API identity', async () => {
+    const agent = webAgent(stack);
+    const _csrf = await csrfOf(agent, '/app/ingresar');
+    const res = await agent.post('/app/ingresar').type('form').send({ _csrf, username: 'coordinador.callao', password: 'mac-demo-2026', next: '/app/ejecuciones' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/app/ejecuciones');
+    const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('mac_session='))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const inbox = await agent.get('/app');
+    expect(inbox.status).toBe(200);
+    expect(inbox.text).toContain('Bandeja de tareas');
+  });
+
+  test('a wrong password is refused naming the field, and says nothing about which part was wrong', async () => {
+    const agent = webAgent(stack);
+    const _csrf = await csrfOf(agent, '/app/ingresar');
+    const wrong = await agent.post('/app/ingresar').type('form').send({ _csrf, username: 'coordinador.callao', password: 'nope' });
+    const nobody = await agent.post('/app/ingresar').type('form').send({ _csrf, username: 'nadie', password: 'nope' });
+    expect([wrong.status, nobody.status]).toEqual([400, 400]);
+    expect(wrong.text).toContain('id="password-error"');
+    expect(wrong.text).toContain('Usuario o contraseña incorrectos');
+    expect(nobody.text).toContain('Usuario o contraseña incorrectos');
+    const empty = await agent.post('/app/ingresar').type('form').send({ _csrf, username: 'coordinador.callao', password: '' });
+    expect(empty.status).toBe(400);
+    expect(empty.text).toContain('id="password-error"');
+  });
+
+  test('an API bearer token set as the cookie is not a session', async () => {
+    const token = signToken(JWT_SECRET, { sub: 'coord-ln', role: 'coordinator', centers: ['lima-norte'] });
+    const res = await webAgent(stack).get('/app').set('Cookie', `mac_session=${token}`);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(/^\/app\/ingresar/);
+  });
+
+  test('the API bearer tokens keep working beside the pages', async () => {
+    const res = await stack.http.get('/api/v1/tasks?centerId=lima-norte').set(stack.auth('coordinator', ['lima-norte']));
+    expect(res.status).toBe(200);
+    expect(res.body.tasks.map((t: { id: string }) => t.id)).toContain(verification.id);
+  });
+});
+
+describe('CSRF', () => {
+  test('sign-in without the token is refused', async () => {
+    const agent = webAgent(stack);
+    await agent.get('/app/ingresar');
+    const res = await agent.post('/app/ingresar').type('form').send({ username: 'coordinador.callao', password: 'mac-demo-2026' });
+    expect(res.status).toBe(403);
+    expect(res.headers['set-cookie'] ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/^mac_session=/)]));
+  });
+
+  test("a task completed without the token is refused and the task stays open; another session's token does not do either", async () => {
+    const agent = await signIn(stack, 'coordinador.lima-norte');
+    const res = await agent.post(taskUrl(verification.id)).type('form').send({ securityAgents: '2' });
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('CSRF');
+    const other = await signIn(stack, 'supervisor.lima-norte');
+    const foreign = await csrfOf(other, '/app');
+    const res2 = await agent.post(taskUrl(verification.id)).type('form').send({ _csrf: foreign, securityAgents: '2' });
+    expect(res2.status).toBe(403);
+    expect((await stack.models.Task.findById(verification.id).lean())!.status).toBe('open');
+  });
+
+  test('starting a procedure without the token starts nothing', async () => {
+    const agent = await signIn(stack, 'orientador.callao');
+    const before = await stack.models.Run.countDocuments({ code: 'P2.2.4' });
+    const res = await agent.post('/app/procedimientos/P2.2.4').type('form').send({ centerId: 'callao', description: 'x' });
+    expect(res.status).toBe(403);
+    expect(await stack.models.Run.countDocuments({ code: 'P2.2.4' })).toBe(before);
+  });
+});
+
+describe('centers and roles by URL', () => {
+  test('a coordinator of Callao cannot open a Lima Norte task, nor complete it', async () => {
+    const agent = await signIn(stack, 'coordinador.callao');
+    const page = await agent.get(taskUrl(verification.id));
+    expect(page.status).toBe(403);
+    expect(page.text).toContain('lima-norte');
+    expect(page.text).not.toContain('name="items.internet.status"');
+    const _csrf = await csrfOf(agent, '/app');
+    const post = await agent.post(taskUrl(verification.id)).type('form').send({ _csrf, securityAgents: '2' });
+    expect(post.status).toBe(403);
+    expect((await stack.models.Task.findById(verification.id).lean())!.status).toBe('open');
+  });
+
+  test("a coordinator of Callao cannot open a Lima Norte run or its documents, and Lima Norte's tasks are not in their inbox", async () => {
+    const agent = await signIn(stack, 'coordinador.callao');
+    expect((await agent.get(`/app/ejecuciones/${encodeURIComponent(verification.runId)}`)).status).toBe(403);
+    expect((await agent.get(`/app/ejecuciones/${encodeURIComponent(verification.runId)}/historial`)).status).toBe(403);
+    const inbox = await agent.get('/app?centerId=lima-norte');
+    expect(inbox.status).toBe(200);
+    expect(inbox.text).not.toContain(encodeURIComponent(verification.id));
+  });
+
+  test("an entity's contact cannot open the center's verification", async () => {
+    const agent = await signIn(stack, 'reniec.lima-norte');
+    expect((await agent.get(taskUrl(verification.id))).status).toBe(403);
+  });
+});
+
+describe('forms refuse invalid input naming the field', () => {
+  test('the verification form: a missing item and a missing observation are named next to their fields; nothing is completed', async () => {
+    const agent = await signIn(stack, 'coordinador.lima-norte');
+    const page = await agent.get(taskUrl(verification.id));
+    expect(page.status).toBe(200);
+    // Generated from the schema: the zones as groups, the status as radios, the agents as a number.
+    expect(page.text).toContain('<legend>Zona de Recepción</legend>');
+    expect(page.text).toMatch(/<input type="radio" name="items.internet.status" value="ok"/);
+    expect(page.text).toMatch(/<input type="number"[^>]*name="securityAgents"/);
+    const _csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    const res = await agent.post(taskUrl(verification.id)).type('form').send({ _csrf, 'items.energia_electrica.status': 'missing', securityAgents: 'dos' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('id="f-items-energia_electrica-observation-error"');
+    expect(res.text).toContain('id="f-items-internet-error"');
+    expect(res.text).toContain('id="f-securityAgents-error"');
+    // What was entered comes back.
+    expect(res.text).toMatch(/name="items.energia_electrica.status" value="missing" checked/);
+    expect((await stack.models.Task.findById(verification.id).lean())!.status).toBe('open');
+  });
+
+  test('the start form of a procedure: a wrong choice is named, and no run starts', async () => {
+    const agent = await signIn(stack, 'orientador.callao');
+    const form = await agent.get('/app/procedimientos/P2.2.4');
+    expect(form.status).toBe(200);
+    expect(form.text).toMatch(/name="severity"/);
+    const _csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    const before = await stack.models.Run.countDocuments({ code: 'P2.2.4' });
+    const res = await agent.post('/app/procedimientos/P2.2.4').type('form').send({ _csrf, centerId: 'callao', severity: 'medium', place: 'Zona de Atención', description: 'Un ciudadano levantó la voz.' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('id="f-severity-error"');
+    expect(res.text).toContain('id="f-occurredAt-error"');
+    expect(await stack.models.Run.countDocuments({ code: 'P2.2.4' })).toBe(before);
+  });
+
+  test('a center the person does not hold is refused by the start form', async () => {
+    const agent = await signIn(stack, 'orientador.callao');
+    const _csrf = await csrfOf(agent, '/app/procedimientos/P2.2.4');
+    const res = await agent.post('/app/procedimientos/P2.2.4').type('form').send({
+      _csrf,
+      centerId: 'lima-norte',
+      occurredAt: '2026-11-20T10:00',
+      severity: 'minor',
+      place: 'Zona de Atención',
+      description: 'Un ciudadano levantó la voz.',
+      'involved.0.kind': 'citizen',
+    });
+    expect(res.status).toBe(403);
+  });
+});
