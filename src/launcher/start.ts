@@ -11,6 +11,7 @@ import { getConfig, settingsFromConfig, workerTuningFromConfig } from '../config
 import { createLogger } from '../logger';
 import { backfillTaskEntities, connectModels } from '../db/models';
 import { seedCenters } from '../db/seed';
+import { DEMO_PASSWORD, describeDemoUsers, seedDemoUsers, type DemoUser } from '../web/users';
 import { createSmtpMailer } from '../activities/mailer';
 import { createApp } from '../api/app';
 import { apiDepsFromConfig } from '../api/deps';
@@ -71,6 +72,8 @@ async function main(): Promise<void> {
   if (store) await migrateSqliteStore({ oldDir: path.join(dataDir, 'ferretdb'), targetUri: store.url, logDir, log });
   const models = await connectModels(mongoUri, { embeddedPostgresUrl: store?.postgresUrl });
   const seeded = await seedCenters(models);
+  // The web pages' demo users: the embedded default only (never on a real store or in production).
+  const demo: DemoUser[] = (config.DEMO_USERS ?? (!config.MONGODB_URI && config.NODE_ENV !== 'production')) ? await seedDemoUsers(models) : [];
   await backfillTaskEntities(models);
   const mailer = createSmtpMailer(smtpUrl);
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
@@ -113,11 +116,14 @@ async function main(): Promise<void> {
       'MAC process engine is running',
       `  API            ${apiUrl}/api/v1   (health: ${apiUrl}/health)`,
       `  OpenAPI UI     ${apiUrl}/api/docs`,
+      `  Web (staff)    ${apiUrl}/app`,
+      `  Web (claims)   ${apiUrl}/reclamos`,
       `  Temporal UI    ${links.temporalUi}`,
       `  Mail inbox     ${links.mailInbox}`,
       `  Schedules      ${openings} daily opening${openings === 1 ? '' : 's'} (apertura-diaria-<center>)${schedules.invalid.length ? `; invalid hours, not rescheduled: ${schedules.invalid.map((f) => f.split(':')[0]).join(', ')}` : ''}; ${reports.created.length + reports.updated.length + reports.unchanged.length} monthly indicator report(s) (reporte-indicadores-<center>); reconcile-runs every ${config.RECONCILE_RUNS_EVERY_MINUTES} min`,
       `  Data           ${dataDir}${seeded ? `  (seeded ${seeded} centers)` : ''}`,
       '',
+      ...(demo.length ? [`  Demo users (password ${DEMO_PASSWORD}), by center:`, ...describeDemoUsers(demo), ''] : []),
       '  Token:  npm run token -- --role coordinator --centers lima-norte',
       `          curl -H "Authorization: Bearer $TOKEN" ${apiUrl}/api/v1/procedures`,
       '  Stop:   Ctrl-C',

@@ -4,6 +4,8 @@ import rateLimit from 'express-rate-limit';
 import cookieParser from 'cookie-parser';
 import type { ApiDeps } from '../api/deps';
 import { HttpError } from '../api/errors';
+import { verifyToken } from '../api/auth';
+import type { Actor } from '../shared/roles';
 import { createWebSession, type WebSession } from './session';
 import { authenticate } from './users';
 import { renderPage } from './views';
@@ -93,6 +95,20 @@ function registerSignIn(r: Router, { deps, session }: WebContext): void {
       return renderPage(req, res, 'sign-in', { title: 'Ingresar', next: safeNext(body.next), username, errors }, 400, session.csrfToken(req, res));
     }
     session.signIn(res, user.actor, user.name);
+    res.redirect(303, safeNext(body.next));
+  });
+  // The institution's own identity: a token its identity provider (or `npm run token`) signed with
+  // the API's secret and claims. Verified exactly as an API bearer token is, then a session.
+  r.post('/app/ingresar/token', limiter, (req, res) => {
+    const body = req.body as Record<string, string | undefined>;
+    let actor: Actor;
+    try {
+      actor = verifyToken(deps.jwtSecret, `Bearer ${(body.token ?? '').trim()}`);
+    } catch (err) {
+      const message = err instanceof HttpError ? err.message : 'token no válido';
+      return renderPage(req, res, 'sign-in', { title: 'Ingresar', next: safeNext(body.next), errors: { token: `Token no válido: ${message}` } }, 400, session.csrfToken(req, res));
+    }
+    session.signIn(res, actor, actor.sub);
     res.redirect(303, safeNext(body.next));
   });
   r.post('/app/salir', (_req, res) => {

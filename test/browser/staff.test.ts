@@ -11,7 +11,7 @@ import { OPENING_ITEM_IDS } from '../../src/domain/opening';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { eventually, startStack, type Stack } from '../helpers/stack';
 import { ensureDemoUsers } from '../helpers/web';
-import { launchBrowser, overflowsHorizontally, personContext, PHONE, screenshot, seriousViolations, signInPage } from '../helpers/browser';
+import { launchBrowser, overflowsHorizontally, personContext, PHONE, screenshot, see, seriousViolations, signInPage } from '../helpers/browser';
 import { uniqueId } from '../helpers/infra';
 
 let stack: Stack;
@@ -81,7 +81,7 @@ test('a coordinator signs in on a phone, completes the daily verification with t
     await page.waitForURL(/\/app\/tareas\//);
     expect(decodeURIComponent(page.url())).toContain(runId);
     // The checklist, zone by zone, fits the phone.
-    await expect(page.getByRole('group', { name: 'Zona de Recepción' })).toBeVisible();
+    await see(page.getByRole('group', { name: 'Zona de Recepción' })).toBeVisible();
     expect(await overflowsHorizontally(page)).toBe(false);
     await expectAccessible(page, 'verification form');
 
@@ -91,25 +91,25 @@ test('a coordinator signs in on a phone, completes the daily verification with t
     await page.getByRole('button', { name: 'Completar la tarea' }).click();
     await page.waitForLoadState();
     const fieldError = page.locator('#f-items-energia_electrica-observation-error');
-    await expect(fieldError).toBeVisible();
-    await expect(page.getByRole('alert').first()).toContainText('items.energia_electrica.observation');
+    await see(fieldError).toBeVisible();
+    await see(page.getByRole('alert').first()).toContainText('items.energia_electrica.observation');
     await screenshot(page, 'verification-error-phone');
     // What was entered is still there.
-    await expect(page.locator('input[name="items.energia_electrica.status"][value="missing"]')).toBeChecked();
+    await see(page.locator('input[name="items.energia_electrica.status"][value="missing"]')).toBeChecked();
 
     await page.locator('[name="items.energia_electrica.observation"]').fill('Corte de energía en el centro comercial');
     await screenshot(page, 'verification-checklist-phone', true);
     await Promise.all([page.waitForURL(/\/app\/ejecuciones\//), page.getByRole('button', { name: 'Completar la tarea' }).click()]);
-    await expect(page.getByRole('status')).toContainText('Tarea completada');
+    await see(page.getByRole('status')).toContainText('Tarea completada');
 
     // The closure: Formato 3 is issued and listed, the restoration opens, the timeline says who did what.
     await eventually(async () => {
       await page.reload();
       return (await page.getByText(/FORMATO 3|Formato 3|FORMATO_3/i).count()) > 0 && (await page.getByText(/restablecimiento|Restablecimiento/).count()) > 0;
     }, 'Formato 3 and the restoration task in the run page', 60_000);
-    await expect(page.locator('#timeline li').first()).toBeVisible();
-    await expect(page.locator('#timeline')).toContainText('completó la tarea');
-    await expect(page.locator('#timeline')).toContainText('coordinador.lima-norte');
+    await see(page.locator('#timeline li').first()).toBeVisible();
+    await see(page.locator('#timeline')).toContainText('completó la tarea');
+    await see(page.locator('#timeline')).toContainText('coordinador.lima-norte');
     await expectAccessible(page, 'run page');
     await screenshot(page, 'run-closure-phone', true);
 
@@ -117,26 +117,9 @@ test('a coordinator signs in on a phone, completes the daily verification with t
     const [doc] = await Promise.all([context.waitForEvent('page').catch(() => undefined), formato.click()]);
     const docPage = doc ?? page;
     await docPage.waitForLoadState();
-    await expect(docPage.locator('body')).toContainText('Corte de energía en el centro comercial');
-    await expect(docPage.locator('body')).toContainText('Energía eléctrica');
+    await see(docPage.locator('body')).toContainText('Corte de energía en el centro comercial');
+    await see(docPage.locator('body')).toContainText('Energía eléctrica');
   } finally {
     await context.close();
   }
 });
-
-// Playwright's web-first assertions without @playwright/test: poll a locator's state.
-function expect<T>(actual: T) {
-  return Object.assign(globalThis.expect(actual), locatorMatchers(actual));
-}
-
-function locatorMatchers(actual: unknown) {
-  const loc = actual as import('playwright-core').Locator;
-  const poll = async (what: string, check: () => Promise<boolean>) => {
-    await eventually(async () => (await check().catch(() => false)) || undefined, what, 10_000);
-  };
-  return {
-    toBeVisible: () => poll(`${loc} to be visible`, () => loc.isVisible()),
-    toBeChecked: () => poll(`${loc} to be checked`, () => loc.isChecked()),
-    toContainText: (text: string) => poll(`${loc} to contain "${text}"`, async () => ((await loc.textContent()) ?? '').includes(text)),
-  };
-}

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { eventually } from './stack';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../src/documents/pdf';
 import { DEMO_PASSWORD } from '../../src/web/users';
 
@@ -65,4 +66,16 @@ export async function screenshot(page: Page, name: string, fullPage = false): Pr
   const file = path.join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage });
   return file;
+}
+
+// Playwright's web-first assertions without @playwright/test: poll a locator until it holds.
+export function see(loc: Locator) {
+  const poll = async (what: string, check: () => Promise<boolean>) => {
+    await eventually(async () => (await check().catch(() => false)) || undefined, what, 10_000);
+  };
+  return {
+    toBeVisible: () => poll(`${loc} to be visible`, () => loc.isVisible()),
+    toBeChecked: () => poll(`${loc} to be checked`, () => loc.isChecked()),
+    toContainText: (text: string) => poll(`${loc} to contain "${text}"`, async () => ((await loc.textContent()) ?? '').includes(text)),
+  };
 }
