@@ -1,5 +1,9 @@
 import Handlebars from 'handlebars';
 import { z, type ZodType } from 'zod';
+import { OCCURRENCE_TYPES, RISK_LEVELS } from '../catalog';
+import { CLOSURE_CAUSES, STATUS_LABELS } from '../domain/opening';
+import { INVOLVED_KINDS } from '../domain/conflicts';
+import { INCIDENT_TYPES } from '../shared/settings';
 
 /**
  * Forms generated from the schemas the API validates with (a task's data, a procedure's input):
@@ -43,6 +47,8 @@ export interface FormContext {
   recordKeys?(path: string): { key: string; label: string; schema?: JsonSchema }[] | undefined;
   /** Fixed keys shown in groups (the checklist's zones). */
   groups?(path: string): { label: string; keys: string[] }[] | undefined;
+  /** Nothing is `required` here (a repeated row beyond the first ones the schema asks for). */
+  optional?: boolean;
   /** The values a free string field takes here (the person's centers), shown as a select. */
   choices?(path: string): { value: string; label: string }[] | undefined;
 }
@@ -50,13 +56,30 @@ export interface FormContext {
 const esc = (s: unknown) => Handlebars.escapeExpression(String(s ?? ''));
 const idOf = (path: string) => `f-${path.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
 
-/** Spanish words for the enum values the schemas use; anything else is shown as it is. */
+/**
+ * Spanish words for the enum values the schemas use: the domain's own labels first (the manual's
+ * words), then the generic ones; anything else is shown as it is.
+ */
 const VALUE_LABELS: Record<string, string> = {
-  ok: 'Conforme',
-  missing: 'Falta / no funciona',
-  damaged: 'Deteriorado',
-  not_applicable: 'No aplica',
+  ...Object.fromEntries(Object.entries(CLOSURE_CAUSES).map(([k, v]) => [k, v.label])),
+  ...INCIDENT_TYPES,
+  ...OCCURRENCE_TYPES,
+  ...RISK_LEVELS,
+  ...INVOLVED_KINDS,
+  ...STATUS_LABELS,
   observed: 'Observado',
+  open: 'Pendiente',
+  completed: 'Completada',
+  cancelled: 'Cancelada',
+  running: 'En curso',
+  failed: 'Fallida',
+  terminated: 'Terminada',
+  timed_out: 'Vencida por tiempo',
+  pending: 'Pendiente de envío',
+  sent: 'Enviado',
+  coordinator: 'Coordinador(a)',
+  admin_entity: 'Entidad Administradora',
+  sscs: 'SSCS',
   na: 'No aplica',
   done: 'Realizado',
   not_done: 'No realizado',
@@ -214,8 +237,8 @@ function renderObject(s: JsonSchema, path: string, value: unknown, errors: Recor
 function renderField(s: JsonSchema, path: string, key: string, value: unknown, required: boolean, errors: Record<string, string>, ctx: FormContext): string {
   const label = labelOf(ctx, path, key, s);
   const hint = hintOf(path, s, label);
-  const req = required ? ' <span class="req" aria-hidden="true">*</span>' : '';
-  const reqAttr = required ? ' required' : '';
+  const req = required && !ctx.optional ? ' <span class="req" aria-hidden="true">*</span>' : '';
+  const reqAttr = required && !ctx.optional ? ' required' : '';
   const id = idOf(path);
   const variants = s.anyOf ?? s.oneOf;
   const type = typeOf(s);
@@ -279,9 +302,8 @@ function renderField(s: JsonSchema, path: string, key: string, value: unknown, r
       const rows = Math.max(list.length + 1, s.minItems ?? 1, 2);
       const fieldsets = Array.from({ length: rows }, (_, i) => {
         const rowPath = `${path}.${i}`;
-        const inner = items.anyOf
-          ? renderField(items, rowPath, '', list[i], false, errors, ctx)
-          : renderObject(items, rowPath, list[i], errors, ctx);
+        const rowCtx = i < (s.minItems ?? 0) ? ctx : { ...ctx, optional: true };
+        const inner = items.anyOf ? renderField(items, rowPath, '', list[i], false, errors, rowCtx) : renderObject(items, rowPath, list[i], errors, rowCtx);
         return `<fieldset class="row"><legend>${esc(label)} ${i + 1}</legend>${errorOf(errors, rowPath)}${inner}</fieldset>`;
       }).join('');
       return `<div class="rows" id="${id}"><p class="rows-label">${esc(label)}${req}</p>${hint}${errorOf(errors, path)}${fieldsets}<small>Las filas vacías no se envían.</small></div>`;

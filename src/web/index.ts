@@ -42,6 +42,8 @@ export function createWeb(deps: ApiDeps, opts: WebOptions): Router {
   router.get('/assets/app.css', vendored(path.join(__dirname, 'assets', 'app.css')));
 
   const pages = express.Router();
+  // Only the pages' paths: the API keeps its own JSON body, bearer tokens and errors.
+  pages.use((req, _res, next) => next(/^\/(app|reclamos)(\/|$)/.test(req.path) ? undefined : 'router'));
   pages.use(cookieParser());
   pages.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 2000 }));
   pages.use(session.read);
