@@ -201,6 +201,8 @@ export interface RenderOptions {
 
 /** The fields of a form for `schema`, with values and errors in place. */
 export function renderFields(schema: JsonSchema, opts: RenderOptions = {}): string {
+  // A form that is one of several shapes (e.g. incorporated or not) starts with the choice.
+  if (!schema.properties && (schema.anyOf ?? schema.oneOf)) return renderField(schema, '', '', opts.values, true, opts.errors ?? {}, opts.ctx ?? {});
   return renderObject(schema, '', opts.values, opts.errors ?? {}, opts.ctx ?? {}, true);
 }
 
@@ -324,7 +326,10 @@ function renderField(s: JsonSchema, path: string, key: string, value: unknown, r
     return `<label for="${id}">${esc(label)}${req}</label><select id="${id}" name="${esc(path)}"${reqAttr}${aria(errors, path, !!hint)}>${opts}</select>${hint}${errorOf(errors, path)}`;
   }
 
-  if (s.const !== undefined) return `<input type="hidden" name="${esc(path)}" value="${esc(s.const)}">`;
+  // A fact the person must confirm (`z.literal(true)`, "pruebas: passed"): a checkbox carrying it.
+  if (s.const !== undefined) {
+    return `<label for="${id}" class="check"><input type="checkbox" id="${id}" name="${esc(path)}" value="${esc(s.const)}"${value === s.const ? ' checked' : ''}${reqAttr}${aria(errors, path, !!hint)}> ${esc(label)}${req}</label>${hint}${errorOf(errors, path)}`;
+  }
 
   if (type === 'boolean') {
     return `<label for="${id}" class="check"><input type="hidden" name="${esc(path)}" value="false"><input type="checkbox" id="${id}" name="${esc(path)}" value="true"${value === true ? ' checked' : ''}${aria(errors, path, !!hint)}> ${esc(label)}</label>${hint}${errorOf(errors, path)}`;
@@ -374,6 +379,7 @@ const first = (v: string | string[] | undefined): string | undefined => (Array.i
  * path). A value that is not what the field takes is kept as typed, for zod to refuse by name.
  */
 export function decodeForm(schema: JsonSchema, body: FormBody, ctx: FormContext = {}): Record<string, unknown> {
+  if (!schema.properties && (schema.anyOf ?? schema.oneOf)) return (decodeValue(schema, body, '', ctx) ?? {}) as Record<string, unknown>;
   return (decodeObject(schema, body, '', ctx) ?? {}) as Record<string, unknown>;
 }
 

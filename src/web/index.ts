@@ -17,7 +17,7 @@ import { registerCitizenPages } from './citizens';
  * The web pages (issue 12): staff at /app (inbox, tasks, procedures, runs, indicators), citizens at
  * /reclamos (the Hoja de reclamación and its tracking). Server-rendered Handlebars with htmx 2 and
  * Pico's classless CSS, vendored from npm and served from /assets: no build step, no CDN, and
- * every page works without JavaScript. Underneath are the API's own services (src/api/*​/service.ts):
+ * every page works without JavaScript. Underneath are the API's own services (the service modules under src/api):
  * the same checks, the same validation, the same Temporal updates.
  */
 export interface WebOptions {
