@@ -10,8 +10,8 @@ import { createWebSession, type WebSession } from './session';
 import { authenticate } from './users';
 import { renderPage } from './views';
 import { registerStaffPages } from './staff';
-import { registerDashboard } from './dashboard';
-import { registerCitizenPages } from './citizens';
+import { registerDashboard } from './indicators';
+import { registerCitizenPages } from './claims';
 
 /**
  * The web pages (issue 12): staff at /app (inbox, tasks, procedures, runs, indicators), citizens at

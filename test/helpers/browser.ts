@@ -23,7 +23,9 @@ export function personContext(browser: Browser, viewport = DESKTOP): Promise<Bro
   return browser.newContext({ viewport, locale: 'es-PE', timezoneId: 'America/Lima', bypassCSP: true });
 }
 
+/** Signs a page's person in (anyone signed in before in this context is signed out first). */
 export async function signInPage(page: Page, baseUrl: string, username: string): Promise<void> {
+  await page.context().clearCookies();
   await page.goto(`${baseUrl}/app/ingresar`);
   await page.getByLabel('Usuario').fill(username);
   await page.getByLabel('Contraseña').fill(DEMO_PASSWORD);

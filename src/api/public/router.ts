@@ -5,14 +5,14 @@ import type { Api } from '../route';
 import { errorResponses, json } from '../route';
 import type { ApiDeps } from '../deps';
 import { findProcedure } from '../../catalog';
-import { HttpError } from '../errors';
 import { startRun } from '../runs/service';
-import { CLAIM_STATUSES, termStanding } from '../claims/service';
+import { CLAIM_STATUSES, trackClaim } from '../claims/service';
 
 /** The claims procedure of the catalog, which the public routes serve. */
 const CLAIMS = 'PM1.4.2';
 
-function limiter(deps: ApiDeps): RequestHandler {
+/** The public routes' rate limit per address (the citizens' web pages share it: src/web/claims.ts). */
+export function limiter(deps: ApiDeps): RequestHandler {
   return rateLimit({
     windowMs: 15 * 60 * 1000,
     limit: deps.publicRateLimit,
@@ -84,21 +84,9 @@ export function registerPublic(api: Api, deps: ApiDeps): void {
     query: z.object({ documentNumber: z.string().trim().min(1).max(20) }),
     responses: { 200: json(tracking, 'the claim'), ...errorResponses(400, 404), 429: { description: 'too many requests from this address' } },
     handler: async ({ params, query }) => {
-      const claim = await deps.models.Claim.findById(params.number).lean();
-      // The same answer whether the number does not exist or the document does not match.
-      if (!claim || claim.citizen?.documentNumber?.toUpperCase() !== query.documentNumber.toUpperCase()) {
-        throw new HttpError(404, 'not_found', 'no claim matches this number and document number');
-      }
-      const [standing] = await termStanding(deps, [claim]);
-      return {
-        number: claim._id,
-        status: claim.status,
-        registeredAt: claim.registeredAt,
-        dueDate: claim.dueDate,
-        overdue: standing.overdue,
-        closedAt: claim.status === 'closed' ? (claim.closedAt ?? null) : null,
-        answer: claim.status === 'answered' ? { decision: claim.decision, text: claim.answer, answeredAt: claim.answeredAt, inTerm: claim.inTerm } : null,
-      };
+      // businessDaysLeft is the web page's: the API's tracking schema stays as published.
+      const { businessDaysLeft: _left, ...claim } = await trackClaim(deps, params.number, query.documentNumber);
+      return claim;
     },
   });
 }

@@ -1,1 +1,0 @@
-export function registerCitizenPages(..._a: unknown[]): void {}

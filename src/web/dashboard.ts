@@ -1,1 +1,0 @@
-export function registerDashboard(..._a: unknown[]): void {}
