@@ -7,7 +7,7 @@ import { trackClaim } from '../api/claims/service';
 import { limiter } from '../api/public/router';
 import { loadCalendar } from '../calendar/service';
 import { limaDate } from '../calendar/businessCalendar';
-import { decodeForm, fieldErrors, renderFields, toJsonSchema, type FormBody, type FormContext } from './forms';
+import { decodeForm, fieldErrors, renderFields, spanishErrors, toJsonSchema, type FormBody, type FormContext } from './forms';
 import { renderPage } from './views';
 import type { WebContext } from './index';
 
@@ -78,6 +78,8 @@ export function registerCitizenPages(r: Router, { deps, session }: WebContext): 
         req.log?.info({ honeypot: true }, 'claim form refused');
         return formPage(req, res, { values, errors: {}, key: randomUUID(), message: 'No pudimos registrar su reclamo. Revise los datos e inténtelo de nuevo.' }, 400);
       }
+      const invalid = spanishErrors(procedure.inputSchema, values);
+      if (invalid) return formPage(req, res, { values, errors: invalid, key, message: 'Revise los campos marcados.' }, 400);
       let run;
       try {
         // The form's own key: a double submit or a reload registers one claim.

@@ -476,3 +476,21 @@ export function fieldErrors(details: { path: string; message: string }[], strip:
   }
   return out;
 }
+
+const es = z.locales.es();
+
+/**
+ * The same schema's verdict on the data with zod's messages in Spanish (a person reads them; the
+ * API keeps its English ones). The messages the schemas write themselves (the manual's rules) stay
+ * as written. Undefined when the data is valid.
+ */
+export function spanishErrors(schema: ZodType, data: unknown): Record<string, string> | undefined {
+  const r = schema.safeParse(data, { error: es.localeError });
+  if (r.success) return undefined;
+  const out: Record<string, string> = {};
+  for (const i of r.error.issues) {
+    const path = i.path.map(String).join('.');
+    out[path] ??= i.code === 'invalid_type' && /indefinido/.test(i.message) ? 'Este campo es obligatorio' : i.message;
+  }
+  return out;
+}

@@ -10,7 +10,7 @@ import { ROLE_TITLES, type Actor } from '../shared/roles';
 import { OPENING_ITEMS, OPENING_ZONES } from '../domain/opening';
 import { findCenter } from '../db/models';
 import { documentFileName, documentPdf } from '../documents/store';
-import { decodeForm, fieldErrors, renderFields, toJsonSchema, type FormBody, type FormContext } from './forms';
+import { decodeForm, fieldErrors, renderFields, spanishErrors, toJsonSchema, type FormBody, type FormContext } from './forms';
 import { renderPage } from './views';
 import type { WebContext } from './index';
 
@@ -111,6 +111,8 @@ export function registerStaffPages(r: Router, ctx: WebContext): void {
       if (!isTaskType(task.type)) throw new HttpError(409, 'unknown_task', `task ${task._id} has no form`);
       const formCtx = await formContextFor(ctx, task);
       const data = decodeForm(toJsonSchema(taskDataSchemas[task.type]), req.body as FormBody, formCtx);
+      const invalid = spanishErrors(taskDataSchemas[task.type], data);
+      if (invalid) return taskPage(req, res, { values: data, errors: invalid, message: 'Revise los campos marcados.' }, 400);
       try {
         await completeTask(deps, actor, task._id, data);
       } catch (err) {
@@ -167,6 +169,8 @@ export function registerStaffPages(r: Router, ctx: WebContext): void {
       if (!p) throw notFound(`procedimiento ${req.params.code}`);
       const actor = staffOf(req);
       const body = decodeForm(toJsonSchema(p.inputSchema), req.body as FormBody, await startContext(ctx, actor));
+      const invalid = spanishErrors(p.inputSchema, body);
+      if (invalid) return startPage(req, res, { values: body, errors: invalid }, 400);
       try {
         // The form's own key: a double submit (or a retry after a lost answer) starts one run.
         const key = typeof (req.body as FormBody)._key === 'string' ? ((req.body as FormBody)._key as string) : undefined;
