@@ -26,16 +26,19 @@ COPY src ./src
 
 # tsc emits only JavaScript: the Handlebars templates are loaded at run time from the folder of
 # dist/src/templates/index.js, so copy every src/templates/**/*.hbs beside it, keeping the layout
-# (documents/, email/, partials/). The checks fail the build if the layout is not as expected.
+# (documents/, email/, partials/, web/), and the web pages' stylesheet beside dist/src/web. The
+# checks fail the build if the layout is not as expected.
 RUN npm run build \
  && (cd src && find templates -type f -name '*.hbs' -exec cp --parents {} ../dist/src/ \;) \
  && test -f dist/worker.js \
  && test -f dist/src/api/server.js \
  && test -f dist/src/workflows/index.js \
  && test -f dist/src/templates/index.js \
- && for d in documents email partials; do \
+ && mkdir -p dist/src/web/assets && cp src/web/assets/*.css dist/src/web/assets/ \
+ && for d in documents email partials web web/partials; do \
       ls dist/src/templates/$d/*.hbs >/dev/null || exit 1; \
-    done
+    done \
+ && test -f dist/src/web/assets/app.css
 
 # ---- deps: production dependencies only ---------------------------------------------------------
 # @temporalio/worker carries its own webpack/swc bundler, so the worker can bundle the compiled

@@ -9,6 +9,7 @@ import { connectModels } from '../db/models';
 import { createSmtpMailer } from '../activities/mailer';
 import { createApp } from './app';
 import { apiDepsFromConfig } from './deps';
+import { seedDemoUsers } from '../web/users';
 
 async function main(): Promise<void> {
   const config = getConfig();
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
   const models = await connectModels(endpoints.mongoUri);
   const connection = await Connection.connect({ address: endpoints.temporalAddress });
   const mailer = createSmtpMailer(endpoints.smtpUrl);
+  // A staging try-out on real services may ask for the web pages' demo users (DEMO_USERS=true).
+  if (config.DEMO_USERS) log.info({ users: (await seedDemoUsers(models)).length }, 'demo users seeded');
   const app = createApp(apiDepsFromConfig(config, { models, connection, mailer, log }));
   const server = app.listen(config.PORT, config.HOST, () => log.info({ port: config.PORT, host: config.HOST }, 'API listening'));
   const stop = () => {
