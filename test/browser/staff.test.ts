@@ -59,6 +59,11 @@ test('a coordinator signs in on a phone, completes the daily verification with t
   const runId = await startOpening('lima-norte');
   const context = await personContext(browser, PHONE);
   const page = await context.newPage();
+  // A script refused by the page's CSP (or failing) shows here: the pages run with helmet's defaults.
+  const problems: string[] = [];
+  // (A form refused with 400 is logged by Chromium as a failed load: that one is expected.)
+  page.on('console', (m) => void (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()) && problems.push(m.text())));
+  page.on('pageerror', (e) => void problems.push(e.message));
   try {
     // Without a session, the inbox sends to the sign-in page, and back after it.
     await page.goto(`${stack.url}/app`);
@@ -119,6 +124,14 @@ test('a coordinator signs in on a phone, completes the daily verification with t
     await docPage.waitForLoadState();
     await see(docPage.locator('body')).toContainText('Corte de energía en el centro comercial');
     await see(docPage.locator('body')).toContainText('Energía eléctrica');
+    expect(problems).toEqual([]);
+
+    // Another center's task by URL: refused, on an accessible page.
+    const callao = await stack.models.Task.findOne({ centerId: { $ne: 'lima-norte' } }).lean();
+    const other = callao ?? { _id: 'P2.2.2-callao-x:verify' };
+    const res = await page.goto(`${stack.url}/app/tareas/${encodeURIComponent(other._id)}`);
+    expect([403, 404]).toContain(res!.status());
+    await expectAccessible(page, 'error page');
   } finally {
     await context.close();
   }

@@ -91,6 +91,23 @@ describe('sessions', () => {
     expect(empty.text).toContain('id="password-error"');
   });
 
+  test("a token the institution signed with the API's secret signs in; a bad one is refused naming the field", async () => {
+    const agent = webAgent(stack);
+    const _csrf = await csrfOf(agent, '/app/ingresar');
+    const bad = await agent.post('/app/ingresar/token').type('form').send({ _csrf, token: 'not-a-token' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('id="token-error"');
+    const foreign = signToken('another-secret-that-is-long-enough-0123456789', { sub: 'x', role: 'sscs', centers: '*' });
+    expect((await agent.post('/app/ingresar/token').type('form').send({ _csrf, token: foreign })).status).toBe(400);
+    const token = signToken(JWT_SECRET, { sub: 'ana.idp', role: 'coordinator', centers: ['callao'] });
+    const good = await agent.post('/app/ingresar/token').type('form').send({ _csrf, token, next: '/app/ejecuciones' });
+    expect(good.status).toBe(303);
+    expect(good.headers.location).toBe('/app/ejecuciones');
+    const page = await agent.get('/app');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('ana.idp');
+  });
+
   test('an API bearer token set as the cookie is not a session', async () => {
     const token = signToken(JWT_SECRET, { sub: 'coord-ln', role: 'coordinator', centers: ['lima-norte'] });
     const res = await webAgent(stack).get('/app').set('Cookie', `mac_session=${token}`);
