@@ -228,8 +228,11 @@ function renderObject(s: JsonSchema, path: string, value: unknown, errors: Recor
   const groups = ctx.groups?.(path);
   const field = (key: string) => renderField(props[key]!, path ? `${path}.${key}` : key, key, get(value, key), required.has(key), errors, ctx);
   if (groups) {
+    // Only the groups with a field here (a re-verification asks for two items of one zone).
     return groups
-      .map((g) => `<fieldset class="group"><legend>${esc(g.label)}</legend>${g.keys.filter((k) => props[k]).map(field).join('')}</fieldset>`)
+      .map((g) => ({ ...g, keys: g.keys.filter((k) => props[k]) }))
+      .filter((g) => g.keys.length)
+      .map((g) => `<fieldset class="group"><legend>${esc(g.label)}</legend>${g.keys.map(field).join('')}</fieldset>`)
       .join('');
   }
   const inner = Object.keys(props).map(field).join('');

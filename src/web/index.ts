@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import rateLimit from 'express-rate-limit';
 import cookieParser from 'cookie-parser';
 import type { ApiDeps } from '../api/deps';
-import { HttpError } from '../api/errors';
+import { HttpError, isUnavailable, notFound, RETRY_AFTER_SECONDS } from '../api/errors';
 import { verifyToken } from '../api/auth';
 import type { Actor } from '../shared/roles';
 import { createWebSession, type WebSession } from './session';
@@ -54,6 +54,7 @@ export function createWeb(deps: ApiDeps, opts: WebOptions): Router {
   registerStaffPages(pages, ctx);
   registerDashboard(pages, ctx);
   registerCitizenPages(pages, ctx);
+  pages.use((req, _res, next) => next(notFound(`la página ${req.path}`)));
   pages.use(pageErrors(ctx));
   router.use(pages);
   return router;
@@ -61,8 +62,7 @@ export function createWeb(deps: ApiDeps, opts: WebOptions): Router {
 
 /** Errors of a page as a page in Spanish (the API's errors are JSON; these are for people). */
 function pageErrors(ctx: WebContext) {
-  return (err: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (!req.path.startsWith('/app') && !req.path.startsWith('/reclamos')) return next(err);
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = err as HttpError & { code?: string };
     // csrf-csrf's refusal: a form without (or with a stale) token.
     if (e?.code === 'EBADCSRFTOKEN' || (e as { name?: string })?.name === 'ForbiddenError') {
@@ -72,7 +72,20 @@ function pageErrors(ctx: WebContext) {
       const titles: Record<number, string> = { 400: 'Datos no válidos', 403: 'Sin acceso', 404: 'No encontrado', 409: 'No se puede realizar' };
       return renderPage(req, res, 'error', { title: titles[e.status] ?? 'Error', message: e.message, code: e.code }, e.status, ctx.session.csrfToken(req, res));
     }
-    next(err);
+    // A component down (Temporal, the store) is a 503 to retry; anything else a 500 that says
+    // nothing internal (the log has it), as the API's errors do.
+    const unavailable = (e instanceof HttpError && e.status === 503) || isUnavailable(err);
+    (req.log ?? ctx.deps.log)[unavailable ? 'warn' : 'error']({ err }, unavailable ? 'a component is unavailable' : 'unhandled error in a page');
+    if (unavailable) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+    renderPage(
+      req,
+      res,
+      'error',
+      unavailable
+        ? { title: 'Servicio no disponible', message: 'El sistema no está disponible en este momento. Inténtelo de nuevo en unos minutos; lo que envió puede reenviarse sin duplicarse.' }
+        : { title: 'Error', message: 'Ocurrió un error interno. Inténtelo de nuevo; si persiste, comuníquelo a la mesa de ayuda.' },
+      unavailable ? 503 : 500,
+    );
   };
 }
 

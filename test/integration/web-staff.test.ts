@@ -108,6 +108,17 @@ describe('sessions', () => {
     expect(page.text).toContain('ana.idp');
   });
 
+  test('a page that does not exist is a page in Spanish, not JSON', async () => {
+    const agent = await signIn(stack, 'coordinador.callao');
+    const res = await agent.get('/app/no-existe');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain('No encontrado');
+    expect((await webAgent(stack).get('/reclamos/no-existe')).status).toBe(404);
+    // The API's own 404 stays JSON.
+    expect((await stack.http.get('/api/v1/no-existe')).body.error.code).toBe('not_found');
+  });
+
   test('an API bearer token set as the cookie is not a session', async () => {
     const token = signToken(JWT_SECRET, { sub: 'coord-ln', role: 'coordinator', centers: ['lima-norte'] });
     const res = await webAgent(stack).get('/app').set('Cookie', `mac_session=${token}`);
