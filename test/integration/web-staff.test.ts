@@ -133,6 +133,45 @@ describe('sessions', () => {
   });
 });
 
+describe('the inbox', () => {
+  test('open tasks come overdue first (the most recently due first), then by due date, 20 per page, filtered by procedure', async () => {
+    // 45 open tasks of a supervisor in Piura, as the runs' read model records them: 15 overdue, 30 not yet due.
+    const now = Date.now();
+    const hour = 3_600_000;
+    const docs = Array.from({ length: 45 }, (_, i) => ({
+      _id: `inbox-test-${String(i).padStart(2, '0')}`,
+      runId: `PA3.1.5-piura-inbox-${i}`,
+      code: i % 3 === 0 ? 'PA3.1.5' : 'PA3.1.3',
+      centerId: 'piura',
+      type: 'procedure_step',
+      title: `Paso ${String(i).padStart(2, '0')}`,
+      role: 'supervisor',
+      status: 'open',
+      createdAt: new Date(now - 100 * hour),
+      // i < 15: overdue by 15−i hours; then due in i−14 hours.
+      dueAt: new Date(i < 15 ? now - (15 - i) * hour : now + (i - 14) * hour),
+    }));
+    await stack.models.Task.insertMany(docs);
+    const agent = await signIn(stack, 'supervisor.piura');
+    const titles = (html: string) => [...html.matchAll(/<strong>(Paso \d\d)<\/strong>/g)].map((m) => m[1]);
+    const first = await agent.get('/app?centerId=piura');
+    expect(first.text).toContain('45 tarea(s) · página 1 de 3');
+    const page1 = titles(first.text);
+    // Overdue, the most recently due first: Paso 14 (1 h late) … Paso 00 (15 h late); then Paso 15, 16 … by due date.
+    expect(page1).toEqual([...Array.from({ length: 15 }, (_, k) => `Paso ${String(14 - k).padStart(2, '0')}`), 'Paso 15', 'Paso 16', 'Paso 17', 'Paso 18', 'Paso 19']);
+    expect((first.text.match(/class="task overdue"/g) ?? []).length).toBe(15);
+    const page2 = titles((await agent.get('/app?centerId=piura&status=open&page=2')).text);
+    expect(page2).toEqual(Array.from({ length: 20 }, (_, k) => `Paso ${String(20 + k)}`));
+    const page3 = titles((await agent.get('/app?centerId=piura&status=open&page=3')).text);
+    expect(page3).toEqual(['Paso 40', 'Paso 41', 'Paso 42', 'Paso 43', 'Paso 44']);
+    // htmx asks for the list alone when a filter changes: no layout around it.
+    const filtered = await agent.get('/app?centerId=piura&code=PA3.1.5').set('HX-Request', 'true').set('HX-Target', 'inbox');
+    expect(filtered.text).not.toContain('<html');
+    expect(filtered.text).toContain('15 tarea(s)');
+    expect(titles(filtered.text).every((t) => Number(t.slice(5)) % 3 === 0)).toBe(true);
+  });
+});
+
 describe('CSRF', () => {
   test('sign-in without the token is refused', async () => {
     const agent = webAgent(stack);
