@@ -7,7 +7,7 @@ import { trackClaim } from '../api/claims/service';
 import { limiter } from '../api/public/router';
 import { loadCalendar } from '../calendar/service';
 import { limaDate } from '../calendar/businessCalendar';
-import { decodeForm, fieldErrors, renderFields, spanishErrors, toJsonSchema, type FormBody, type FormContext } from './forms';
+import { decodeForm, errorSummary, refusedFields, renderFields, spanishErrors, toJsonSchema, type FormBody, type FormContext } from './forms';
 import { renderPage } from './views';
 import type { WebContext } from './index';
 
@@ -57,7 +57,7 @@ export function registerCitizenPages(r: Router, { deps, session }: WebContext): 
         key: posted?.key ?? randomUUID(),
         honeypot: HONEYPOT,
         message: posted?.message,
-        errors: posted ? Object.entries(posted.errors).map(([path, message]) => ({ path: path || '(formulario)', message, anchor: `#f-${path.replace(/[^a-zA-Z0-9_-]/g, '-')}` })) : undefined,
+        errors: errorSummary(posted?.errors),
         termDays: procedure.legalTerm?.businessDays,
       },
       status,
@@ -85,11 +85,7 @@ export function registerCitizenPages(r: Router, { deps, session }: WebContext): 
         // The form's own key: a double submit or a reload registers one claim.
         run = await startRun(deps, procedure, values, { kind: 'public' }, `web:${key}`);
       } catch (err) {
-        if (err instanceof HttpError && err.status === 400) {
-          const details = (err.details as { path: string; message: string }[] | undefined) ?? [{ path: 'body', message: err.message }];
-          return formPage(req, res, { values, errors: fieldErrors(details, 'body'), key, message: 'Revise los campos marcados.' }, 400);
-        }
-        throw err;
+        return formPage(req, res, { values, errors: refusedFields(err, 'body'), key, message: 'Revise los campos marcados.' }, 400);
       }
       // The due date at once, as the run computes it: business days from the run's start (Lima).
       const started = new Date((await deps.temporal.workflow.getHandle(run.runId).describe()).startTime);

@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { z, type ZodType } from 'zod';
+import { HttpError } from '../api/errors';
 import { OCCURRENCE_TYPES, RISK_LEVELS } from '../catalog';
 import { CLOSURE_CAUSES, STATUS_LABELS } from '../domain/opening';
 import { INVOLVED_KINDS } from '../domain/conflicts';
@@ -468,10 +469,13 @@ function decodeValue(s: JsonSchema, body: FormBody, path: string, ctx: FormConte
 }
 
 /**
- * zod issues as `{ path: message }` (without the `data.`/`body.` prefix the API adds), the first
- * one per field, in Spanish where the message is zod's own.
+ * A refusal of the API's services (a 400 whose details are zod issues, or one field's check) as
+ * `{ path: message }` for the page, without the `data.`/`body.` prefix the API adds, the first one
+ * per field. Anything but a 400 is thrown on, for the page's error handler.
  */
-export function fieldErrors(details: { path: string; message: string }[], strip: string): Record<string, string> {
+export function refusedFields(err: unknown, strip: 'data' | 'body'): Record<string, string> {
+  if (!(err instanceof HttpError) || err.status !== 400) throw err;
+  const details = (err.details as { path: string; message: string }[] | undefined) ?? [{ path: strip, message: err.message }];
   const out: Record<string, string> = {};
   for (const d of details) {
     const path = d.path.startsWith(`${strip}.`) ? d.path.slice(strip.length + 1) : d.path === strip ? '' : d.path;
@@ -496,4 +500,9 @@ export function spanishErrors(schema: ZodType, data: unknown): Record<string, st
     out[path] ??= i.code === 'invalid_type' && /indefinido/.test(i.message) ? 'Este campo es obligatorio' : i.message;
   }
   return out;
+}
+
+/** The errors of a form as the summary above it lists them, each linking to its field. */
+export function errorSummary(errors: Record<string, string> | undefined): { path: string; message: string; anchor: string }[] | undefined {
+  return errors ? Object.entries(errors).map(([path, message]) => ({ path: path || '(formulario)', message, anchor: `#${idOf(path)}` })) : undefined;
 }

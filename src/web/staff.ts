@@ -10,7 +10,7 @@ import { ROLE_TITLES, type Actor } from '../shared/roles';
 import { OPENING_ITEMS, OPENING_ZONES } from '../domain/opening';
 import { findCenter } from '../db/models';
 import { documentFileName, documentPdf } from '../documents/store';
-import { decodeForm, fieldErrors, renderFields, spanishErrors, toJsonSchema, type FormBody, type FormContext } from './forms';
+import { decodeForm, errorSummary, refusedFields, renderFields, spanishErrors, toJsonSchema, type FormBody, type FormContext } from './forms';
 import { renderPage } from './views';
 import type { WebContext } from './index';
 
@@ -92,7 +92,7 @@ export function registerStaffPages(r: Router, ctx: WebContext): void {
         procedure,
         run,
         form: schema && task.status === 'open' ? renderFields(schema, { values, errors: posted?.errors ?? {}, ctx: formCtx }) : undefined,
-        errors: posted ? Object.entries(posted.errors).map(([path, message]) => ({ path: path || '(formulario)', message, anchor: `#f-${path.replace(/[^a-zA-Z0-9_-]/g, '-')}` })) : undefined,
+        errors: errorSummary(posted?.errors),
         message: posted?.message,
         completedData: task.status === 'completed' ? JSON.stringify(task.data, null, 2) : undefined,
         roleTitle: ROLE_TITLES[task.role as keyof typeof ROLE_TITLES] ?? task.role,
@@ -116,11 +116,7 @@ export function registerStaffPages(r: Router, ctx: WebContext): void {
       try {
         await completeTask(deps, actor, task._id, data);
       } catch (err) {
-        if (err instanceof HttpError && err.status === 400) {
-          const details = (err.details as { path: string; message: string }[] | undefined) ?? [{ path: 'data', message: err.message }];
-          return taskPage(req, res, { values: data, errors: fieldErrors(details, 'data'), message: 'Revise los campos marcados.' }, 400);
-        }
-        throw err;
+        return taskPage(req, res, { values: data, errors: refusedFields(err, 'data'), message: 'Revise los campos marcados.' }, 400);
       }
       res.redirect(303, `/app/ejecuciones/${encodeURIComponent(task.runId)}?completada=${encodeURIComponent(task._id)}`);
     }),
@@ -155,7 +151,7 @@ export function registerStaffPages(r: Router, ctx: WebContext): void {
         title: `${p.code} ${p.name}`,
         procedure: procedureView(p, actor),
         form: p.executable ? renderFields(toJsonSchema(p.inputSchema), { values, errors: posted?.errors ?? {}, ctx: await startContext(ctx, actor) }) : undefined,
-        errors: posted ? Object.entries(posted.errors).map(([path, message]) => ({ path: path || '(formulario)', message, anchor: `#f-${path.replace(/[^a-zA-Z0-9_-]/g, '-')}` })) : undefined,
+        errors: errorSummary(posted?.errors),
       },
       status,
       csrf(req, res),
@@ -177,11 +173,7 @@ export function registerStaffPages(r: Router, ctx: WebContext): void {
         const run = await startRun(deps, p, body, { kind: 'staff', actor }, key);
         res.redirect(303, `/app/ejecuciones/${encodeURIComponent(run.runId)}`);
       } catch (err) {
-        if (err instanceof HttpError && err.status === 400) {
-          const details = (err.details as { path: string; message: string }[] | undefined) ?? [{ path: 'body', message: err.message }];
-          return startPage(req, res, { values: body, errors: fieldErrors(details, 'body') }, 400);
-        }
-        throw err;
+        return startPage(req, res, { values: body, errors: refusedFields(err, 'body') }, 400);
       }
     }),
   );
