@@ -5,36 +5,16 @@
  * and SSCS opens the dashboard and finds that run's figures in the chart and the table. Every
  * page passes axe-core with no serious or critical violation.
  */
-import type { Browser, Page } from 'playwright-core';
-import { eventually, startStack, type Stack } from '../helpers/stack';
-import { ensureDemoUsers } from '../helpers/web';
-import { DESKTOP, launchBrowser, overflowsHorizontally, personContext, PHONE, screenshot, see, seriousViolations, signInPage } from '../helpers/browser';
+import { eventually } from '../helpers/stack';
+import { DESKTOP, expectAccessible, overflowsHorizontally, personContext, PHONE, screenshot, see, signInPage, useBrowserSuite } from '../helpers/browser';
 
-let stack: Stack;
-let browser: Browser;
-const started: string[] = [];
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-  await ensureDemoUsers(stack);
-});
-
-afterAll(async () => {
-  for (const id of started) await stack.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
-  await browser?.close();
-  await stack?.close();
-});
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const violations = await seriousViolations(page);
-  expect({ page: what, violations }).toEqual({ page: what, violations: [] });
-}
+const suite = useBrowserSuite();
 
 test('a citizen files a claim on a phone, sees the number and the legal due date at once, and tracks it', async () => {
-  const context = await personContext(browser, PHONE);
+  const context = await personContext(suite.browser, PHONE);
   const page = await context.newPage();
   try {
-    await page.goto(`${stack.url}/reclamos`);
+    await page.goto(`${suite.stack.url}/reclamos`);
     await expectAccessible(page, 'claim form');
     expect(await overflowsHorizontally(page)).toBe(false);
     await page.locator('#f-centerId').selectOption('callao');
@@ -48,7 +28,7 @@ test('a citizen files a claim on a phone, sees the number and the legal due date
     // A bad email: refused, named next to its field, nothing registered.
     await page.getByRole('button', { name: 'Registrar mi reclamo' }).click();
     await see(page.locator('#f-citizen-email-error')).toBeVisible();
-    expect(await stack.models.Run.countDocuments({ code: 'PM1.4.2' })).toBe(0);
+    expect(await suite.stack.models.Run.countDocuments({ code: 'PM1.4.2' })).toBe(0);
     await expectAccessible(page, 'claim form with errors');
     await screenshot(page, 'claim-form-error-phone', true);
 
@@ -56,13 +36,13 @@ test('a citizen files a claim on a phone, sees the number and the legal due date
     await page.getByRole('button', { name: 'Registrar mi reclamo' }).click();
     await see(page.locator('#claim-number')).toBeVisible();
     const number = (await page.locator('#claim-number').textContent())!.trim();
-    started.push(number);
+    suite.started.push(number);
     expect(number).toMatch(/^HR-callao-\d{4}-\d{5}$/);
     const shownDue = (await page.locator('#claim-due + small + .visually-hidden').textContent())!.trim();
     await expectAccessible(page, 'constancia');
     await screenshot(page, 'claim-constancia-phone', true);
     // The due date shown at once is the one the run records.
-    const claim = await eventually(async () => (await stack.models.Claim.findById(number).lean()) ?? undefined, 'the claim record');
+    const claim = await eventually(async () => (await suite.stack.models.Claim.findById(number).lean()) ?? undefined, 'the claim record');
     expect(shownDue).toBe(claim.dueDate);
 
     await page.getByRole('link', { name: /consultar el estado/ }).click();
@@ -85,21 +65,21 @@ test('a citizen files a claim on a phone, sees the number and the legal due date
 });
 
 test('SSCS opens the dashboard and sees, in the chart and the table, the figures of a PM1.1.1 run done through the web forms', async () => {
-  const staff = await personContext(browser);
+  const staff = await personContext(suite.browser);
   const page = await staff.newPage();
   let runId: string;
   try {
-    await signInPage(page, stack.url, 'orientador.lima-norte');
-    await page.goto(`${stack.url}/app/procedimientos/PM1.1.1`);
+    await signInPage(page, suite.stack.url, 'orientador.lima-norte');
+    await page.goto(`${suite.stack.url}/app/procedimientos/PM1.1.1`);
     await page.locator('#f-centerId').selectOption('lima-norte');
     await page.locator('[name="subject"]').fill('Orientación de la semana');
     await Promise.all([page.waitForURL(/\/app\/ejecuciones\/PM1\.1\.1-/), page.getByRole('button', { name: 'Iniciar' }).click()]);
     runId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
-    started.push(runId);
+    suite.started.push(runId);
 
     // The orientador's step asks for the figures of the Listado's indicator.
     const step = await eventually(async () => {
-      await page.goto(`${stack.url}/app?code=PM1.1.1`);
+      await page.goto(`${suite.stack.url}/app?code=PM1.1.1`);
       const l = page.locator('ul.tasks a').first();
       return (await l.count()) > 0 ? l : undefined;
     }, 'the orientador step in the inbox');
@@ -111,9 +91,9 @@ test('SSCS opens the dashboard and sees, in the chart and the table, the figures
     await expectAccessible(page, 'step with figures');
     await Promise.all([page.waitForURL(/\/app\/ejecuciones\//), page.getByRole('button', { name: 'Completar la tarea' }).click()]);
 
-    await signInPage(page, stack.url, 'supervisor.lima-norte');
+    await signInPage(page, suite.stack.url, 'supervisor.lima-norte');
     const review = await eventually(async () => {
-      await page.goto(`${stack.url}/app?code=PM1.1.1`);
+      await page.goto(`${suite.stack.url}/app?code=PM1.1.1`);
       const l = page.locator('ul.tasks a').first();
       return (await l.count()) > 0 ? l : undefined;
     }, 'the supervisor step in the inbox');
@@ -121,16 +101,16 @@ test('SSCS opens the dashboard and sees, in the chart and the table, the figures
     await page.waitForURL(/\/app\/tareas\//);
     await page.getByLabel('Realizado', { exact: true }).check();
     await Promise.all([page.waitForURL(/\/app\/ejecuciones\//), page.getByRole('button', { name: 'Completar la tarea' }).click()]);
-    await eventually(async () => (await stack.models.Run.findById(runId).lean())?.status === 'completed' || undefined, 'the run completed');
+    await eventually(async () => (await suite.stack.models.Run.findById(runId).lean())?.status === 'completed' || undefined, 'the run completed');
   } finally {
     await staff.close();
   }
 
-  const sscs = await personContext(browser, DESKTOP);
+  const sscs = await personContext(suite.browser, DESKTOP);
   const board = await sscs.newPage();
   try {
-    await signInPage(board, stack.url, 'sscs');
-    await board.goto(`${stack.url}/app/indicadores?centerId=lima-norte`);
+    await signInPage(board, suite.stack.url, 'sscs');
+    await board.goto(`${suite.stack.url}/app/indicadores?centerId=lima-norte`);
     const indicator = board.locator('article.indicator', { has: board.getByRole('heading', { name: /atendidos en el módulo de orientación/ }) });
     await see(indicator).toBeVisible();
     // The chart says the figure of the run (30 of 40 = 75 %), and the table its numerator and denominator.
@@ -143,7 +123,7 @@ test('SSCS opens the dashboard and sees, in the chart and the table, the figures
     await expectAccessible(board, 'dashboard');
     await indicator.scrollIntoViewIfNeeded();
     await screenshot(board, 'dashboard-indicator');
-    await board.goto(`${stack.url}/app/indicadores`);
+    await board.goto(`${suite.stack.url}/app/indicadores`);
     await see(board.locator('section[aria-labelledby="h-claims"] svg[role="img"]')).toBeVisible();
     expect(await board.locator('section[aria-labelledby="h-claims"] svg').getAttribute('aria-label')).toMatch(/Abiertos en plazo 1/);
     await screenshot(board, 'dashboard');

@@ -4,33 +4,13 @@
  * orientador starts a conflict (P2.2.4) from the catalog with the form generated from its input
  * schema. Every page visited passes axe-core with no serious or critical violation.
  */
-import type { Browser, Page } from 'playwright-core';
-import { eventually, startStack, type Stack } from '../helpers/stack';
-import { ensureDemoUsers } from '../helpers/web';
-import { launchBrowser, overflowsHorizontally, personContext, PHONE, screenshot, see, seriousViolations, signInPage } from '../helpers/browser';
+import { eventually } from '../helpers/stack';
+import { expectAccessible, overflowsHorizontally, personContext, PHONE, screenshot, see, signInPage, useBrowserSuite } from '../helpers/browser';
 
-let stack: Stack;
-let browser: Browser;
-const started: string[] = [];
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-  await ensureDemoUsers(stack);
-});
-
-afterAll(async () => {
-  for (const id of started) await stack.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
-  await browser?.close();
-  await stack?.close();
-});
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const violations = await seriousViolations(page);
-  expect({ page: what, violations }).toEqual({ page: what, violations: [] });
-}
+const suite = useBrowserSuite();
 
 test("SUNARP's contact answers a claim about SUNARP from the inbox, and the supervisor's review opens", async () => {
-  const filed = await stack.http.post('/api/v1/public/claims').send({
+  const filed = await suite.stack.http.post('/api/v1/public/claims').send({
     centerId: 'lima-norte',
     citizen: { name: 'Rosa Quispe Mamani', documentType: 'DNI', documentNumber: '40112233', email: 'rosa.quispe@example.pe' },
     entityId: 'sunarp',
@@ -39,15 +19,15 @@ test("SUNARP's contact answers a claim about SUNARP from the inbox, and the supe
   });
   expect(filed.status).toBe(201);
   const number = filed.body.number as string;
-  started.push(number);
-  const task = await eventually(async () => (await stack.models.Task.findOne({ runId: number, type: 'investigate_claim', status: 'open' }).lean()) ?? undefined, 'the investigation task');
+  suite.started.push(number);
+  const task = await eventually(async () => (await suite.stack.models.Task.findOne({ runId: number, type: 'investigate_claim', status: 'open' }).lean()) ?? undefined, 'the investigation task');
   expect(task.entityId).toBe('sunarp');
 
-  const context = await personContext(browser);
+  const context = await personContext(suite.browser);
   const page = await context.newPage();
   try {
-    await signInPage(page, stack.url, 'sunarp.lima-norte');
-    await page.goto(`${stack.url}/app`);
+    await signInPage(page, suite.stack.url, 'sunarp.lima-norte');
+    await page.goto(`${suite.stack.url}/app`);
     const link = page.getByRole('link', { name: 'Investigar el reclamo y proponer la respuesta' });
     await see(link).toBeVisible();
     await expectAccessible(page, 'entity inbox');
@@ -66,22 +46,22 @@ test("SUNARP's contact answers a claim about SUNARP from the inbox, and the supe
     await see(page.getByRole('status')).toContainText('Tarea completada');
     await expectAccessible(page, 'claim run (entity)');
 
-    const done = (await stack.models.Task.findById(task._id).lean())!;
+    const done = (await suite.stack.models.Task.findById(task._id).lean())!;
     expect(done.status).toBe('completed');
     expect(done.completedBy).toMatchObject({ sub: 'sunarp.lima-norte', role: 'participant_entity' });
     expect(done.data).toMatchObject({ decision: 'accepted' });
-    await eventually(async () => (await stack.models.Task.exists({ runId: number, type: 'review_claim_answer', status: 'open' })) ?? undefined, "the supervisor's review");
+    await eventually(async () => (await suite.stack.models.Task.exists({ runId: number, type: 'review_claim_answer', status: 'open' })) ?? undefined, "the supervisor's review");
   } finally {
     await context.close();
   }
 });
 
 test('an orientador starts a conflict from the catalog with the generated form, on a phone', async () => {
-  const context = await personContext(browser, PHONE);
+  const context = await personContext(suite.browser, PHONE);
   const page = await context.newPage();
   try {
-    await signInPage(page, stack.url, 'orientador.callao');
-    await page.goto(`${stack.url}/app/procedimientos`);
+    await signInPage(page, suite.stack.url, 'orientador.callao');
+    await page.goto(`${suite.stack.url}/app/procedimientos`);
     await expectAccessible(page, 'catalog');
     expect(await overflowsHorizontally(page)).toBe(false);
     await page.getByRole('link', { name: /P2\.2\.4/ }).click();
@@ -97,17 +77,17 @@ test('an orientador starts a conflict from the catalog with the generated form, 
     await page.getByLabel('Leve').check();
     await Promise.all([page.waitForURL(/\/app\/ejecuciones\/P2\.2\.4-/), page.getByRole('button', { name: 'Iniciar' }).click()]);
     const runId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
-    started.push(runId);
-    const run = (await stack.models.Run.findById(runId).lean())!;
+    suite.started.push(runId);
+    const run = (await suite.stack.models.Run.findById(runId).lean())!;
     expect(run).toMatchObject({ code: 'P2.2.4', centerId: 'callao', startedBy: { sub: 'orientador.callao', role: 'orientador' } });
     await see(page.locator('h1')).toContainText(runId);
     await expectAccessible(page, 'new run');
     await screenshot(page, 'conflict-started-phone', true);
 
-    await page.goto(`${stack.url}/app/ejecuciones`);
+    await page.goto(`${suite.stack.url}/app/ejecuciones`);
     await see(page.getByRole('link', { name: runId })).toBeVisible();
     await expectAccessible(page, 'runs list');
-    await page.goto(`${stack.url}/app/ejecuciones/${encodeURIComponent(runId)}/historial`);
+    await page.goto(`${suite.stack.url}/app/ejecuciones/${encodeURIComponent(runId)}/historial`);
     await see(page.locator('.timeline')).toContainText('orientador.callao');
     await expectAccessible(page, 'timeline page');
   } finally {

@@ -3,61 +3,19 @@
  * dev server + FerretDB + MailDev), in real time: a coordinator signs in on a phone, completes the
  * daily verification (2.2.2) with the electricity missing, and finds the center closed and its
  * Formato 3 in the run page. Every page visited passes axe-core with no serious or critical
- * violation; screenshots go to docs/screenshots.
+ * violation; screenshots go to artifacts/screenshots.
  */
-import type { Browser, Page } from 'playwright-core';
-import { limaTimeOfDay } from '../../src/calendar/businessCalendar';
 import { OPENING_ITEM_IDS } from '../../src/domain/opening';
-import { DEFAULT_SETTINGS } from '../../src/shared/settings';
-import { eventually, startStack, type Stack } from '../helpers/stack';
-import { ensureDemoUsers } from '../helpers/web';
-import { launchBrowser, overflowsHorizontally, personContext, PHONE, screenshot, see, seriousViolations, signInPage } from '../helpers/browser';
-import { uniqueId } from '../helpers/infra';
+import { eventually } from '../helpers/stack';
+import { expectAccessible, overflowsHorizontally, personContext, PHONE, screenshot, see, signInPage, useBrowserSuite } from '../helpers/browser';
+import { startOpeningToday } from '../helpers/opening';
 
-let stack: Stack;
-let browser: Browser;
-const started: string[] = [];
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-  await ensureDemoUsers(stack);
-});
-
-afterAll(async () => {
-  for (const id of started) await stack.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
-  await browser?.close();
-  await stack?.close();
-});
-
-/** Lima `HH:MM` a few minutes from now; near midnight, waits for the new day (at most 8 minutes). */
-async function limaTimeSoon(minutes: number): Promise<string> {
-  while (limaTimeOfDay(new Date(Date.now() + (minutes + 2) * 60_000)) < limaTimeOfDay(new Date())) await new Promise((r) => setTimeout(r, 10_000));
-  return limaTimeOfDay(new Date(Date.now() + minutes * 60_000));
-}
-
-/** Today's daily opening of a center, its hours starting in a minute: the verification is due at once. */
-async function startOpening(centerId: string): Promise<string> {
-  const open = await limaTimeSoon(1);
-  const day = { open, close: '23:59' };
-  await stack.models.Center.updateOne({ _id: centerId }, { $set: { hours: { weekdays: day, saturday: day, sundayAndHolidays: day } } });
-  const runId = uniqueId(`P2.2.2-${centerId}`);
-  await stack.client.workflow.start('dailyOpeningWorkflow', {
-    taskQueue: stack.taskQueue,
-    workflowId: runId,
-    args: [{ meta: { runId, code: 'P2.2.2', centerId, startedBy: { sub: `apertura-diaria-${centerId}`, role: 'schedule' }, searchAttributes: false }, input: { centerId }, settings: DEFAULT_SETTINGS }],
-  });
-  started.push(runId);
-  return runId;
-}
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const violations = await seriousViolations(page);
-  expect({ page: what, violations }).toEqual({ page: what, violations: [] });
-}
+const suite = useBrowserSuite();
 
 test('a coordinator signs in on a phone, completes the daily verification with the electricity missing, and finds the closure and Formato 3 in the run page', async () => {
-  const runId = await startOpening('lima-norte');
-  const context = await personContext(browser, PHONE);
+  const runId = await startOpeningToday(suite.stack, 'lima-norte');
+  suite.started.push(runId);
+  const context = await personContext(suite.browser, PHONE);
   const page = await context.newPage();
   // A script refused by the page's CSP (or failing) shows here: the pages run with helmet's defaults.
   const problems: string[] = [];
@@ -66,15 +24,15 @@ test('a coordinator signs in on a phone, completes the daily verification with t
   page.on('pageerror', (e) => void problems.push(e.message));
   try {
     // Without a session, the inbox sends to the sign-in page, and back after it.
-    await page.goto(`${stack.url}/app`);
+    await page.goto(`${suite.stack.url}/app`);
     expect(new URL(page.url()).pathname).toBe('/app/ingresar');
     await expectAccessible(page, 'sign-in');
     await screenshot(page, 'sign-in-phone');
-    await signInPage(page, stack.url, 'coordinador.lima-norte');
+    await signInPage(page, suite.stack.url, 'coordinador.lima-norte');
 
     // The verification reaches the coordinator's inbox (the run records it in a moment).
     const link = await eventually(async () => {
-      await page.goto(`${stack.url}/app?centerId=lima-norte`);
+      await page.goto(`${suite.stack.url}/app?centerId=lima-norte`);
       const l = page.getByRole('link', { name: /Verificación/ });
       return (await l.count()) > 0 ? l.first() : undefined;
     }, 'the verification in the inbox');
@@ -127,9 +85,9 @@ test('a coordinator signs in on a phone, completes the daily verification with t
     expect(problems).toEqual([]);
 
     // Another center's task by URL: refused, on an accessible page.
-    const callao = await stack.models.Task.findOne({ centerId: { $ne: 'lima-norte' } }).lean();
+    const callao = await suite.stack.models.Task.findOne({ centerId: { $ne: 'lima-norte' } }).lean();
     const other = callao ?? { _id: 'P2.2.2-callao-x:verify' };
-    const res = await page.goto(`${stack.url}/app/tareas/${encodeURIComponent(other._id)}`);
+    const res = await page.goto(`${suite.stack.url}/app/tareas/${encodeURIComponent(other._id)}`);
     expect([403, 404]).toContain(res!.status());
     await expectAccessible(page, 'error page');
   } finally {

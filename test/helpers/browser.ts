@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { eventually } from './stack';
+import { eventually, startStack, type Stack } from './stack';
+import { ensureDemoUsers } from './web';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../src/documents/pdf';
 import { DEMO_PASSWORD } from '../../src/web/users';
 
@@ -13,6 +14,31 @@ import { DEMO_PASSWORD } from '../../src/web/users';
 export async function launchBrowser(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath: await chromiumExecutable(), headless: true, args: CHROMIUM_ARGS });
+}
+
+export interface BrowserSuite {
+  stack: Stack;
+  browser: Browser;
+  /** Runs the file started, terminated after its tests. */
+  started: string[];
+}
+
+/**
+ * The whole engine (with its demo users) and a browser for a test file: started before its tests,
+ * stopped after them, the runs it started terminated.
+ */
+export function useBrowserSuite(): BrowserSuite {
+  const suite = { started: [] as string[] } as BrowserSuite;
+  beforeAll(async () => {
+    [suite.stack, suite.browser] = await Promise.all([startStack(), launchBrowser()]);
+    await ensureDemoUsers(suite.stack);
+  });
+  afterAll(async () => {
+    for (const id of suite.started) await suite.stack?.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+    await suite.browser?.close();
+    await suite.stack?.close();
+  });
+  return suite;
 }
 
 export const PHONE = { width: 360, height: 780 };
@@ -51,6 +77,12 @@ export async function seriousViolations(page: Page): Promise<{ id: string; impac
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+}
+
+/** The page as it is now has no serious or critical axe-core violation (`what` names it in a failure). */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const violations = await seriousViolations(page);
+  expect({ page: what, violations }).toEqual({ page: what, violations: [] });
 }
 
 /** Whether the page scrolls sideways (a layout that does not fit a phone). */

@@ -10,6 +10,7 @@ import { OPENING_ITEM_IDS } from '../../src/domain/opening';
 import { ensureOpeningSchedules, openingScheduleId } from '../../src/schedules/opening';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { eventually, mailsTo, startStack, type Stack } from '../helpers/stack';
+import { limaTimeSoon } from '../helpers/opening';
 
 let stack: Stack;
 const ADMIN_ENTITY = 'mac.administracion@pcm.gob.pe';
@@ -26,12 +27,6 @@ afterAll(async () => {
 });
 
 const checklist = (problems: Record<string, unknown> = {}) => Object.fromEntries(OPENING_ITEM_IDS.map((id) => [id, problems[id] ?? { status: 'ok' }]));
-
-/** Lima `HH:MM` a few minutes from now; near midnight, waits for the new day (at most 8 minutes). */
-async function limaTimeSoon(minutes: number): Promise<string> {
-  while (limaTimeOfDay(new Date(Date.now() + (minutes + 2) * 60_000)) < limaTimeOfDay(new Date())) await new Promise((r) => setTimeout(r, 10_000));
-  return limaTimeOfDay(new Date(Date.now() + minutes * 60_000));
-}
 
 test('when the daily opening schedule fires and the coordinator finds the power out, then the verification was in the inbox, the center stays closed and Formato 3 reaches the Entidad Administradora and SSCS', async () => {
   // Today's hours start in a minute, whatever the day: the verification is due at once.

@@ -5,11 +5,9 @@
  * field; an API bearer token is not a session; the API's bearer tokens keep working.
  */
 import { signToken } from '../../src/api/auth';
-import { DEFAULT_SETTINGS } from '../../src/shared/settings';
-import { limaTimeOfDay } from '../../src/calendar/businessCalendar';
 import { eventually, JWT_SECRET, startStack, type Stack } from '../helpers/stack';
 import { csrfOf, ensureDemoUsers, signIn, webAgent } from '../helpers/web';
-import { uniqueId } from '../helpers/infra';
+import { startOpeningToday } from '../helpers/opening';
 
 let stack: Stack;
 const started: string[] = [];
@@ -26,17 +24,7 @@ afterAll(async () => {
 
 /** Today's opening of Lima Norte with its verification due at once; returns the verification task. */
 async function limaNorteVerification(): Promise<{ id: string; runId: string }> {
-  const soon = new Date(Date.now() + 60_000);
-  // Near midnight the day would end before the verification: wait for the new day.
-  while (limaTimeOfDay(new Date(Date.now() + 3 * 60_000)) < limaTimeOfDay(new Date())) await new Promise((r) => setTimeout(r, 10_000));
-  const day = { open: limaTimeOfDay(soon), close: '23:59' };
-  await stack.models.Center.updateOne({ _id: 'lima-norte' }, { $set: { hours: { weekdays: day, saturday: day, sundayAndHolidays: day } } });
-  const runId = uniqueId('P2.2.2-lima-norte');
-  await stack.client.workflow.start('dailyOpeningWorkflow', {
-    taskQueue: stack.taskQueue,
-    workflowId: runId,
-    args: [{ meta: { runId, code: 'P2.2.2', centerId: 'lima-norte', startedBy: { sub: 'apertura-diaria-lima-norte', role: 'schedule' }, searchAttributes: false }, input: { centerId: 'lima-norte' }, settings: DEFAULT_SETTINGS }],
-  });
+  const runId = await startOpeningToday(stack, 'lima-norte');
   started.push(runId);
   const task = await eventually(async () => (await stack.models.Task.findOne({ runId, type: 'verify_opening', status: 'open' }).lean()) ?? undefined, 'the verification task');
   return { id: task._id, runId };
