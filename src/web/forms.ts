@@ -204,7 +204,7 @@ export interface RenderOptions {
 export function renderFields(schema: JsonSchema, opts: RenderOptions = {}): string {
   // A form that is one of several shapes (e.g. incorporated or not) starts with the choice.
   if (!schema.properties && (schema.anyOf ?? schema.oneOf)) return renderField(schema, '', '', opts.values, true, opts.errors ?? {}, opts.ctx ?? {});
-  return renderObject(schema, '', opts.values, opts.errors ?? {}, opts.ctx ?? {}, true);
+  return renderObject(schema, '', opts.values, opts.errors ?? {}, opts.ctx ?? {});
 }
 
 function errorOf(errors: Record<string, string>, path: string): string {
@@ -223,7 +223,7 @@ function hintOf(path: string, s: JsonSchema, label: string): string {
   return s.description && s.description !== label ? `<small id="${idOf(path)}-hint">${esc(s.description)}</small>` : '';
 }
 
-function renderObject(s: JsonSchema, path: string, value: unknown, errors: Record<string, string>, ctx: FormContext, root = false): string {
+function renderObject(s: JsonSchema, path: string, value: unknown, errors: Record<string, string>, ctx: FormContext): string {
   const required = new Set(s.required ?? []);
   const props = s.properties ?? {};
   const groups = ctx.groups?.(path);
@@ -236,8 +236,7 @@ function renderObject(s: JsonSchema, path: string, value: unknown, errors: Recor
       .map((g) => `<fieldset class="group"><legend>${esc(g.label)}</legend>${g.keys.map(field).join('')}</fieldset>`)
       .join('');
   }
-  const inner = Object.keys(props).map(field).join('');
-  return root ? inner : inner;
+  return Object.keys(props).map(field).join('');
 }
 
 function renderField(s: JsonSchema, path: string, key: string, value: unknown, required: boolean, errors: Record<string, string>, ctx: FormContext): string {

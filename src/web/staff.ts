@@ -1,5 +1,5 @@
 import type { Request, Response, Router } from 'express';
-import { findProcedure, listProcedures, type ProcedureDefinition } from '../catalog';
+import { canStart, findProcedure, listProcedures, type ProcedureDefinition } from '../catalog';
 import { forbidden, HttpError, notFound } from '../api/errors';
 import { assertCenter } from '../api/auth';
 import { completeTask, inboxFilter, loadTaskFor } from '../api/tasks/service';
@@ -10,7 +10,7 @@ import { ROLE_TITLES, type Actor } from '../shared/roles';
 import { OPENING_ITEMS, OPENING_ZONES } from '../domain/opening';
 import { findCenter } from '../db/models';
 import { documentFileName, documentPdf } from '../documents/store';
-import { decodeForm, errorSummary, refusedFields, renderFields, spanishErrors, toJsonSchema, type FormBody, type FormContext } from './forms';
+import { decodeForm, errorSummary, valueLabel, refusedFields, renderFields, spanishErrors, toJsonSchema, type FormBody, type FormContext } from './forms';
 import { renderPage } from './views';
 import type { WebContext } from './index';
 
@@ -272,7 +272,7 @@ function procedureView(p: ProcedureDefinition, actor: Actor) {
     manual: p.manual.join(', '),
     executable: p.executable,
     pending: p.pending,
-    mayStart: p.executable && (actor.role === 'sscs' || p.starters.includes(actor.role)),
+    mayStart: p.executable && canStart(p, actor.role, actor.functions),
     href: `/app/procedimientos/${encodeURIComponent(p.code)}`,
   };
 }
@@ -326,7 +326,7 @@ function spanishEntry(e: TimelineEntry) {
     task_opened: `abrió una tarea para ${(ROLE_TITLES as Record<string, string>)[String(d.role)] ?? String(d.role ?? '')}, vence el ${String(d.dueDate ?? '')}`,
     document_generated: `generó el documento ${String(d.reference ?? '')}`,
     email_queued: 'dejó un correo en la bandeja de salida',
-    escalation: `escaló la tarea vencida a ${String(d.level ?? '')}`,
+    escalation: `escaló la tarea vencida a ${valueLabel(d.level)}`,
     reminder: 'envió un recordatorio',
     email_sent: 'entregó un correo',
     run_recorded: 'registró el cierre de la ejecución',

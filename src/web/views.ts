@@ -16,12 +16,9 @@ const hbs = Handlebars.create();
 
 hbs.registerHelper('fechaHora', (v: unknown) => (v ? fechaHora(v as string) : '—'));
 hbs.registerHelper('fechaLarga', (v: unknown) => (v ? fechaLarga(v as string) : '—'));
-hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
 hbs.registerHelper('rol', (r: string) => (ROLE_TITLES as Record<string, string>)[r] ?? r);
 hbs.registerHelper('valor', (v: unknown) => valueLabel(v));
 hbs.registerHelper('enc', (v: unknown) => encodeURIComponent(String(v ?? '')));
-hbs.registerHelper('num', (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : '—'));
 
 for (const file of fs.readdirSync(path.join(dir, 'partials'))) {
   if (file.endsWith('.hbs')) hbs.registerPartial(file.slice(0, -4), fs.readFileSync(path.join(dir, 'partials', file), 'utf8'));
