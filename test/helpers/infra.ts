@@ -92,14 +92,16 @@ export async function freshNamespace(connection: Connection): Promise<string> {
 
 /**
  * With RECORD_HISTORIES=1, saves a finished run's history under test/histories/ (binary protobuf) for the replay
- * test (DESIGN §7): re-record when a workflow changes on purpose, keep old files for runs that
- * may still be open in production.
+ * test (DESIGN §7). A history that exists is never overwritten: shipped histories are what runs
+ * open in production recorded (scripts/check-histories); a changed workflow gets a new name.
  */
 export async function maybeRecordHistory(name: string, handle: { fetchHistory(): Promise<temporal.api.history.v1.IHistory> }): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   // Temporal's own protobuf encoding (what the server stores), decoded by the replay test.
   const bytes = temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish();
-  fs.writeFileSync(path.join(ROOT, 'test', 'histories', `${name}.history.pb`), bytes);
+  const file = path.join(ROOT, 'test', 'histories', `${name}.history.pb`);
+  if (fs.existsSync(file)) throw new Error(`${file} exists: shipped histories are append-only; record the changed behaviour under a new name`);
+  fs.writeFileSync(file, bytes, { flag: 'wx' });
 }
 
 export const TEST_SSCS_EMAIL = 'sscs@pcm.gob.pe';
