@@ -4,6 +4,7 @@ import { errorResponses, json } from '../route';
 import type { ApiDeps } from '../deps';
 import { getRun, listRuns, loadRun, runQuerySchema } from './service';
 import { buildTimeline } from './history';
+import { auditExportSchema, exportChain } from '../../audit/chain';
 
 const runParams = z.object({ runId: z.string().min(1).openapi({ example: 'PM1.4.1-lima-norte-2026-00001' }) });
 const anyObject = z.record(z.string(), z.unknown());
@@ -40,6 +41,20 @@ export function registerRuns(api: Api, deps: ApiDeps): void {
       await loadRun(deps, params.runId, actor);
       const history = await deps.temporal.workflow.getHandle(params.runId).fetchHistory();
       return { runId: params.runId, timeline: buildTimeline(history.events ?? []) };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/runs/{runId}/audit',
+    summary: "The run's audit timeline as a hash chain (RFC 8785 canonical JSON, SHA-256): save it, and `npm run audit:verify <file>` later shows whether any entry was altered",
+    tags: ['runs'],
+    params: runParams,
+    responses: { 200: json(auditExportSchema, 'the chained export'), ...errorResponses(401, 403, 404) },
+    handler: async ({ params, actor }) => {
+      await loadRun(deps, params.runId, actor);
+      const history = await deps.temporal.workflow.getHandle(params.runId).fetchHistory();
+      return exportChain(params.runId, buildTimeline(history.events ?? []), deps.clock());
     },
   });
 }
