@@ -72,7 +72,6 @@ export class BusinessCalendar {
     return this.kindOf(date).kind === 'business';
   }
 
-  /** The `n`-th business day after `from` (counting starts the day after, as legal terms do). */
   /** The business day `n` business days before `date` (for reminders ahead of a term). */
   businessDaysBefore(date: string, n: number): string {
     let d = date;
@@ -83,6 +82,7 @@ export class BusinessCalendar {
     return d;
   }
 
+  /** The `n`-th business day after `from` (counting starts the day after, as legal terms do). */
   addBusinessDays(from: string, n: number): string {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`business days must be a whole number ≥ 0: ${n}`);
     let date = from;
@@ -96,7 +96,8 @@ export class BusinessCalendar {
 
   /** Business days in (from, to]: how many of the term's days have passed by `to`. */
   businessDaysBetween(from: string, to: string): number {
-    if (to <= from) return -this.businessDaysBetween(to, from);
+    if (to === from) return 0;
+    if (to < from) return -this.businessDaysBetween(to, from);
     let count = 0;
     for (let date = addDays(from, 1); date <= to; date = addDays(date, 1)) {
       if (this.isBusinessDay(date)) count++;

@@ -258,3 +258,25 @@ describe('public routes', () => {
     }
   });
 });
+
+test('when a claim is on its due date, then the claims view and its tracking answer with 0 business days left (it used to be a 500)', async () => {
+  const today = limaDate(new Date());
+  const number = uniqueId('HR-ventanilla-due-today');
+  await stack.models.Claim.create({
+    _id: number,
+    centerId: 'ventanilla',
+    citizen: { name: 'Ana Ríos', documentType: 'DNI', documentNumber: '43215678', email: 'ana.rios@example.pe' },
+    description: 'x',
+    request: 'y',
+    registeredAt: new Date(Date.now() - 40 * 86_400_000),
+    dueDate: today,
+    dueAt: new Date(`${today}T23:59:59.999-05:00`),
+    status: 'open',
+  });
+  const res = await stack.http.get('/api/v1/claims?centerId=ventanilla').set(stack.auth('supervisor', ['ventanilla']));
+  expect(res.status).toBe(200);
+  expect(res.body.claims.find((c: { number: string }) => c.number === number)).toMatchObject({ dueDate: today, overdue: false, businessDaysLeft: 0 });
+  const tracked = await stack.http.get(`/api/v1/public/claims/${enc(number)}?documentNumber=43215678`);
+  expect(tracked.status).toBe(200);
+  expect(tracked.body).toMatchObject({ dueDate: today, overdue: false });
+});
