@@ -95,6 +95,17 @@ export const configSchema = z
     RECONCILE_RUNS_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
     /** Requests per 15 minutes and address on the public (unauthenticated) claim routes. */
     PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
+    /**
+     * Behind a reverse proxy: which hops to trust for the client address (express "trust proxy":
+     * `true`, a number of hops, or addresses/subnets such as `loopback, 10.0.0.0/8`). Unset: the
+     * socket's address, so a forged X-Forwarded-For cannot dodge the rate limits.
+     */
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .min(1)
+      .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v))
+      .optional(),
     /** Web session cookies only over HTTPS (Secure, `__Host-` names). Default: on when NODE_ENV=production. */
     WEB_SECURE_COOKIES: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
     /** Seed the demo users of the web pages (one per role and center). Default: on with the embedded store outside production. */

@@ -44,6 +44,8 @@ export function createApp(deps: ApiDeps): Express {
 
   const app = express();
   app.disable('x-powered-by');
+  // Only a configured proxy's X-Forwarded-For names the client (rate limits count per client).
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   app.use(
     pinoHttp({
       logger: deps.log,
@@ -52,7 +54,7 @@ export function createApp(deps: ApiDeps): Express {
         res.setHeader('x-request-id', id);
         return id;
       },
-      autoLogging: { ignore: (req) => req.url === '/health' },
+      autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

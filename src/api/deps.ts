@@ -22,6 +22,8 @@ export interface ApiDeps {
   settings: EngineSettings;
   /** Requests per 15 minutes and client address on the public routes. */
   publicRateLimit: number;
+  /** express "trust proxy" (TRUST_PROXY): whose X-Forwarded-For gives the client address for rate limits. */
+  trustProxy?: boolean | number | string;
   /** Web session cookies only over HTTPS (Secure, __Host- prefix): on unless NODE_ENV is development or test. */
   secureCookies?: boolean;
   /** Links printed in /health and the API index (Temporal UI, mail inbox), when known. */
@@ -46,6 +48,7 @@ export function apiDepsFromConfig(
     settings: settingsFromConfig(config),
     publicRateLimit: config.PUBLIC_RATE_LIMIT,
     secureCookies: config.WEB_SECURE_COOKIES ?? config.NODE_ENV === 'production',
+    ...(config.TRUST_PROXY !== undefined ? { trustProxy: config.TRUST_PROXY } : {}),
     ...(parts.links ? { links: parts.links } : {}),
   };
 }

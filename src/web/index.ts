@@ -91,7 +91,7 @@ function pageErrors(ctx: WebContext) {
 
 function registerSignIn(r: Router, { deps, session }: WebContext): void {
   // Ten tries per 15 minutes and address: enough for people, too few to guess passwords.
-  const limiter = rateLimit({ windowMs: 15 * 60_000, limit: Math.max(10, Math.min(deps.publicRateLimit, 100)), standardHeaders: 'draft-7', legacyHeaders: false });
+  const limiter = rateLimit({ windowMs: 15 * 60_000, limit: Math.max(10, Math.min(deps.publicRateLimit, 100)), standardHeaders: 'draft-7', legacyHeaders: false, validate: { xForwardedForHeader: false } });
   const safeNext = (v: unknown) => (typeof v === 'string' && /^\/(app|reclamos)(\/|$|\?)/.test(v) ? v : '/app');
 
   r.get('/app/ingresar', (req, res) => {

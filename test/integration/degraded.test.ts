@@ -31,6 +31,9 @@ test('when Temporal is down, then /health is 503 naming it, and starting a run i
   const health = await http.get('/health');
   expect(health.status).toBe(503);
   expect(health.body.components).toMatchObject({ api: { ok: true }, temporal: { ok: false }, mongodb: { ok: true }, smtp: { ok: true } });
+  // Not ready, but alive: an orchestrator takes it out of rotation without restarting it.
+  expect((await http.get('/health/ready')).status).toBe(503);
+  expect((await http.get('/health/live')).status).toBe(200);
 
   const auth = { Authorization: `Bearer ${signToken(JWT_SECRET, { sub: 'o-1', role: 'orientador', centers: ['piura'] })}` };
   const res = await http.post('/api/v1/procedures/PM1.4.1/runs').set(auth).set('Idempotency-Key', 'down-1').send(congratulationBody({ centerId: 'piura', entityId: undefined }));

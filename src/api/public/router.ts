@@ -18,6 +18,8 @@ export function limiter(deps: ApiDeps): RequestHandler {
     limit: deps.publicRateLimit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    // A client's X-Forwarded-For counts only through a configured proxy (TRUST_PROXY); without one it is ignored, on purpose.
+    validate: { xForwardedForHeader: false },
     handler: (_req, res) =>
       void res.status(429).json({ error: { code: 'rate_limited', message: 'too many requests from this address; try again in a few minutes' } }),
   });
