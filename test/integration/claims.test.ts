@@ -93,6 +93,18 @@ describe('registering claims', () => {
     expect(await stack.models.Claim.countDocuments({ 'citizen.email': body.citizen.email })).toBe(1);
   });
 
+  test("when two citizens happen to send the same Idempotency-Key, then each gets their own claim (keys are scoped per citizen)", async () => {
+    const a = claimBody();
+    const b = claimBody();
+    const first = await stack.http.post('/api/v1/public/claims').set('Idempotency-Key', 'mi-reclamo').send(a);
+    const second = await stack.http.post('/api/v1/public/claims').set('Idempotency-Key', 'mi-reclamo').send(b);
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(second.body.number).not.toBe(first.body.number);
+    // And the first citizen's retry still finds the first claim.
+    const retry = await stack.http.post('/api/v1/public/claims').set('Idempotency-Key', 'mi-reclamo').send(a);
+    expect([retry.status, retry.body.number]).toEqual([200, first.body.number]);
+  });
+
   test('when a claim number is somehow issued twice, then the second claim cannot start a second workflow', async () => {
     const first = await stack.http.post('/api/v1/procedures/PM1.4.2/runs').set(stack.auth('orientador', ['ventanilla'])).send(claimBody({ centerId: 'ventanilla', entityId: undefined }));
     expect(first.status).toBe(201);

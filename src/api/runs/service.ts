@@ -83,7 +83,14 @@ export async function startRun(
 
   let runId: string;
   if (idempotencyKey) {
-    const scope = `${startedBy.sub}:${idempotencyKey}`;
+    // A key is the caller's own: a member of staff's, or a citizen's (by their document, hashed), so
+    // one citizen's key can neither collide with nor replay another's.
+    const citizen = (parsed.data as { citizen?: { documentType?: string; documentNumber?: string } }).citizen;
+    const owner =
+      starter.kind === 'public' && citizen?.documentNumber
+        ? `ciudadano:${createHash('sha256').update(`${citizen.documentType ?? ''}:${citizen.documentNumber.toUpperCase()}`).digest('hex').slice(0, 32)}`
+        : startedBy.sub;
+    const scope = `${owner}:${idempotencyKey}`;
     const requestHash = createHash('sha256').update(JSON.stringify([procedure.code, parsed.data])).digest('hex');
     let record: { requestHash: string; runId?: string | null } | null = await deps.models.Idempotency.findById(scope).lean();
     if (!record) {
