@@ -29,6 +29,10 @@ export const configSchema = z
     MAIL_WEB_PORT: port.default(1080),
     SSCS_EMAIL: z.string().email().default('sscs@pcm.gob.pe'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** The `iss` every token must carry (and `npm run token` and the web sessions put in). */
+    JWT_ISSUER: z.string().trim().min(1).default('mac-process-engine'),
+    /** The `aud` every token must carry. */
+    JWT_AUDIENCE: z.string().trim().min(1).default('mac-process-engine'),
     /** Reminders before a claim's legal term, in business days (issue: default 10 and 3). */
     CLAIM_REMINDER_DAYS: z
       .string()

@@ -25,9 +25,9 @@ export const API_BASE = '/api/v1';
 
 /** The express app, built apart from `listen` so supertest can drive it (STYLE: HTTP side). */
 export function createApp(deps: ApiDeps): Express {
-  const root = new Api('', deps.jwtSecret);
+  const root = new Api('', deps.jwtSecret, deps.jwtScope);
   registerHealth(root, deps);
-  const v1 = new Api(API_BASE, deps.jwtSecret);
+  const v1 = new Api(API_BASE, deps.jwtSecret, deps.jwtScope);
   for (const register of [registerProcedures, registerRuns, registerTasks, registerCenters, registerCalendar, registerDocuments, registerIndicators, registerClaims, registerOpenings, registerSupervision, registerPublic]) {
     register(v1, deps);
   }

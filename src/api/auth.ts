@@ -20,9 +20,19 @@ export const claimsSchema = z
   .refine((c) => c.role === 'sscs' || c.functions === undefined, { path: ['functions'], message: 'only role sscs holds supervision functions' })
   .refine((c) => c.role !== 'participant_entity' || c.entity !== undefined, { path: ['entity'], message: 'is required for role participant_entity' });
 
+/**
+ * Who issues the tokens and for whom (`iss`, `aud`): checked on every token, so a token the same
+ * secret signed for another system is refused (JWT_ISSUER, JWT_AUDIENCE).
+ */
+export interface JwtScope {
+  issuer: string;
+  audience: string;
+}
+export const DEFAULT_JWT_SCOPE: JwtScope = { issuer: 'mac-process-engine', audience: 'mac-process-engine' };
+
 /** `extra`: claims beside the identity, e.g. a web session's own id (src/web/session.ts). */
-export function signToken(secret: string, claims: Actor, expiresIn: jwt.SignOptions['expiresIn'] = '12h', extra: Record<string, string> = {}): string {
-  return jwt.sign({ ...extra, ...claimsSchema.parse(claims) }, secret, { algorithm: 'HS256', expiresIn });
+export function signToken(secret: string, claims: Actor, expiresIn: jwt.SignOptions['expiresIn'] = '12h', extra: Record<string, string> = {}, scope: JwtScope = DEFAULT_JWT_SCOPE): string {
+  return jwt.sign({ ...extra, ...claimsSchema.parse(claims) }, secret, { algorithm: 'HS256', expiresIn, issuer: scope.issuer, audience: scope.audience });
 }
 
 /**
@@ -37,12 +47,12 @@ function secretKey(secret: string): KeyObject {
   return key;
 }
 
-export function verifyToken(secret: string, header: string | undefined): Actor {
+export function verifyToken(secret: string, header: string | undefined, scope: JwtScope = DEFAULT_JWT_SCOPE): Actor {
   const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
   if (!token) throw unauthorized();
   let payload: unknown;
   try {
-    payload = jwt.verify(token, secretKey(secret), { algorithms: ['HS256'] });
+    payload = jwt.verify(token, secretKey(secret), { algorithms: ['HS256'], issuer: scope.issuer, audience: scope.audience });
   } catch (err) {
     throw unauthorized(`invalid token: ${(err as Error).message}`);
   }

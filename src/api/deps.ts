@@ -4,6 +4,7 @@ import type { Models } from '../db/models';
 import type { Mailer } from '../activities/mailer';
 import { settingsFromConfig, type Config } from '../config';
 import type { EngineSettings } from '../shared/settings';
+import type { JwtScope } from './auth';
 
 /** What the HTTP layer needs, built once by the launcher (or by tests) and passed to `createApp`. */
 export interface ApiDeps {
@@ -13,6 +14,8 @@ export interface ApiDeps {
   log: Logger;
   clock: () => Date;
   jwtSecret: string;
+  /** The tokens' issuer and audience (JWT_ISSUER, JWT_AUDIENCE); default DEFAULT_JWT_SCOPE. */
+  jwtScope?: JwtScope;
   taskQueue: string;
   /** Set search attributes on new runs (the dev server and production have them registered). */
   searchAttributes: boolean;
@@ -42,6 +45,7 @@ export function apiDepsFromConfig(
     log: parts.log,
     clock: () => new Date(),
     jwtSecret: config.jwtSecret,
+    jwtScope: { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     searchAttributes: true,
     claimTerms: { remindBefore: config.CLAIM_REMINDER_DAYS, escalateEvery: config.CLAIM_ESCALATION_EVERY },

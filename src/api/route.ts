@@ -3,7 +3,7 @@ import { z, type ZodType } from 'zod';
 import { extendZodWithOpenApi, OpenAPIRegistry, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type { Actor, Role } from '../shared/roles';
 import { invalidInput } from './errors';
-import { assertRole, verifyToken } from './auth';
+import { assertRole, verifyToken, type JwtScope } from './auth';
 
 extendZodWithOpenApi(z);
 
@@ -52,6 +52,7 @@ export class Api {
   constructor(
     private readonly basePath: string,
     private readonly jwtSecret: string,
+    private readonly jwtScope?: JwtScope,
   ) {
     this.registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   }
@@ -74,7 +75,7 @@ export class Api {
     });
     const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
     this.router[spec.method](expressPath, ...(spec.middleware ?? []), async (req, res) => {
-      const actor = auth ? verifyToken(this.jwtSecret, req.headers.authorization) : (undefined as unknown as Actor);
+      const actor = auth ? verifyToken(this.jwtSecret, req.headers.authorization, this.jwtScope) : (undefined as unknown as Actor);
       if (spec.roles) assertRole(actor, spec.roles);
       const params = parse(spec.params, req.params, 'params');
       const query = parse(spec.query, req.query, 'query');

@@ -34,6 +34,8 @@ function main(): void {
     getConfig().jwtSecret,
     { sub: values.sub ?? `${values.role}-dev`, role: values.role as Role, centers, ...(values.entity ? { entity: values.entity } : {}), ...(functions?.length ? { functions } : {}) },
     values.ttl as never,
+    {},
+    { issuer: getConfig().JWT_ISSUER, audience: getConfig().JWT_AUDIENCE },
   );
   process.stdout.write(`${token}\n`);
 }

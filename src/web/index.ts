@@ -34,7 +34,7 @@ const vendored = (file: string): RequestHandler => (_req, res) => void res.sendF
 
 export function createWeb(deps: ApiDeps, opts: WebOptions): Router {
   const router = express.Router();
-  const session = createWebSession({ jwtSecret: deps.jwtSecret, secureCookies: opts.secureCookies });
+  const session = createWebSession({ jwtSecret: deps.jwtSecret, secureCookies: opts.secureCookies, ...(deps.jwtScope ? { jwtScope: deps.jwtScope } : {}) });
   const ctx: WebContext = { deps, session };
 
   router.get('/assets/htmx.min.js', vendored(require.resolve('htmx.org/dist/htmx.min.js')));
@@ -118,7 +118,7 @@ function registerSignIn(r: Router, { deps, session }: WebContext): void {
     const body = req.body as Record<string, string | undefined>;
     let actor: Actor;
     try {
-      actor = verifyToken(deps.jwtSecret, `Bearer ${(body.token ?? '').trim()}`);
+      actor = verifyToken(deps.jwtSecret, `Bearer ${(body.token ?? '').trim()}`, deps.jwtScope);
     } catch (err) {
       const message = err instanceof HttpError ? err.message : 'token no válido';
       return renderPage(req, res, 'sign-in', { title: 'Ingresar', next: safeNext(body.next), errors: { token: `Token no válido: ${message}` } }, 400, session.csrfToken(req, res));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
-import { signToken, verifyToken } from '../api/auth';
+import { signToken, verifyToken, type JwtScope } from '../api/auth';
 import type { Actor } from '../shared/roles';
 
 /**
@@ -21,6 +21,8 @@ export interface WebSessionOptions {
   secureCookies: boolean;
   /** How long a session lasts. */
   hours?: number;
+  /** The tokens' issuer and audience (the API's). */
+  jwtScope?: JwtScope;
 }
 
 declare module 'express-serve-static-core' {
@@ -73,7 +75,7 @@ export function createWebSession(opts: WebSessionOptions): WebSession {
       const token = (req.cookies as Record<string, string | undefined>)[SESSION];
       if (token) {
         try {
-          const claims = verifyToken(opts.jwtSecret, `Bearer ${token}`);
+          const claims = verifyToken(opts.jwtSecret, `Bearer ${token}`, opts.jwtScope);
           const { sid, name } = jwtPayload(token);
           // A bearer token of the API is not a session: only a sign-in issues one (with its sid).
           if (typeof sid === 'string' && sid) req.staff = { ...claims, sid, ...(typeof name === 'string' ? { name } : {}) };
@@ -98,7 +100,7 @@ export function createWebSession(opts: WebSessionOptions): WebSession {
     },
     signIn(res, actor, name) {
       // The session's own id binds the CSRF token: signing in changes it (no token fixation).
-      const token = signToken(opts.jwtSecret, actor, `${opts.hours ?? 12}h`, { sid: randomUUID(), name });
+      const token = signToken(opts.jwtSecret, actor, `${opts.hours ?? 12}h`, { sid: randomUUID(), name }, opts.jwtScope);
       res.cookie(SESSION, token, { ...cookie, maxAge });
       res.clearCookie(`${prefix}mac_csrf`, { path: '/' });
     },

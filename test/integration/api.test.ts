@@ -4,7 +4,7 @@
 import jwt from 'jsonwebtoken';
 import { congratulationBody, eventually, JWT_SECRET, mailsTo, startStack, type Stack } from '../helpers/stack';
 import { limaDate } from '../../src/calendar/businessCalendar';
-import { signToken } from '../../src/api/auth';
+import { DEFAULT_JWT_SCOPE, signToken } from '../../src/api/auth';
 import type { SscsFunction } from '../../src/shared/roles';
 
 let stack: Stack;
@@ -69,7 +69,7 @@ describe('authentication and authorization', () => {
   });
 
   test('when a participating entity token names no entity, then it is refused with 401', async () => {
-    const token = jwt.sign({ sub: 'x', role: 'participant_entity', centers: ['lima-norte'] }, JWT_SECRET, { algorithm: 'HS256' });
+    const token = jwt.sign({ sub: 'x', role: 'participant_entity', centers: ['lima-norte'] }, JWT_SECRET, { algorithm: 'HS256', ...DEFAULT_JWT_SCOPE });
     const res = await stack.http.get('/api/v1/tasks').set({ Authorization: `Bearer ${token}` });
     expect(res.status).toBe(401);
     expect(res.body.error.message).toContain('entity');
