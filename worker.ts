@@ -17,6 +17,7 @@ import { ensureIndicatorReportSchedules } from './src/schedules/indicatorReport'
 import { createLogger } from './src/logger';
 import { buildWorkflowBundleApart } from './src/launcher/workflowBundle';
 import { closePdfRenderer } from './src/documents/pdf';
+import { engineDataConverter } from './src/shared/payloadCodec';
 
 export interface EngineWorkerOptions {
   connection: NativeConnection;
@@ -27,6 +28,8 @@ export interface EngineWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Cache and concurrency limits (default: DEFAULT_WORKER_TUNING). */
   tuning?: WorkerTuning;
+  /** Seals payloads in history (src/shared/payloadCodec.ts); the clients use the same. */
+  dataConverter?: WorkerOptions['dataConverter'];
 }
 
 /** The production wiring of the activities' dependencies. */
@@ -49,6 +52,7 @@ export async function createEngineWorker(o: EngineWorkerOptions): Promise<Worker
     taskQueue: o.taskQueue,
     activities: createActivities(o.deps),
     ...(o.tuning ?? DEFAULT_WORKER_TUNING),
+    ...(o.dataConverter ? { dataConverter: o.dataConverter } : {}),
     // Not `workflowsPath`: webpack in the worker's own process would stay in its memory.
     workflowBundle: o.workflowBundle ?? (await buildWorkflowBundleApart()),
   });
@@ -65,13 +69,15 @@ async function main(): Promise<void> {
   const mailer = createSmtpMailer(endpoints.smtpUrl);
   const connection = await NativeConnection.connect({ address: endpoints.temporalAddress });
   const clientConnection = await Connection.connect({ address: endpoints.temporalAddress });
-  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const dataConverter = engineDataConverter(config.payloadKeys);
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const worker = await createEngineWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: activityDepsFromConfig(config, models, mailer, client),
     tuning: workerTuningFromConfig(config),
+    dataConverter,
   });
   // The daily openings of 2.2.2 follow the centers' current hours and settings at every start.
   const schedules = await ensureOpeningSchedules(client, {

@@ -1,6 +1,11 @@
+import { createHash } from 'node:crypto';
+import { parseCodecKeys, type CodecKey } from './shared/payloadCodec';
 import { z } from 'zod';
 import { DEFAULT_SETTINGS, DEFAULT_WORKER_TUNING, INCIDENT_TYPE_IDS, type EngineSettings, type IncidentType, type IndicatorGoal, type WorkerTuning } from './shared/settings';
 import { listProcedures } from './catalog';
+
+/** Development-only payload key (the development secret's own), refused in production like the secret. */
+export const DEV_PAYLOAD_KEYS: CodecKey[] = [{ id: 'dev', key: createHash('sha256').update('mac-engine-development-payload-key-not-for-production').digest() }];
 
 /** Development-only signing secret: `npm start` and `npm run token` use it when JWT_SECRET is unset. */
 export const DEV_JWT_SECRET = 'mac-engine-development-secret-not-for-production';
@@ -97,6 +102,12 @@ export const configSchema = z
       }),
     /** Minutes between passes of the reconciliation of run records (the `reconcile-runs` Schedule). */
     RECONCILE_RUNS_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+    /**
+     * Days Temporal keeps a closed run's history (the embedded server's namespace; compose sets its
+     * own with TEMPORAL_RETENTION). The run's record, documents and emails stay in the store; SSCS
+     * saves an audit export (GET /runs/{id}/audit) before a history goes.
+     */
+    TEMPORAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /** Requests per 15 minutes and address on the public (unauthenticated) claim routes. */
     PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
     /**
@@ -109,6 +120,22 @@ export const configSchema = z
       .trim()
       .min(1)
       .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v))
+      .optional(),
+    /**
+     * Keys that seal payloads in Temporal's history (AES-256-GCM, src/shared/payloadCodec.ts):
+     * `id:base64key,…`, the first seals and all open (rotation: put the new key first, keep the old
+     * ones until no history needs them). Required in production; development uses a fixed dev key.
+     */
+    PAYLOAD_KEYS: z
+      .string()
+      .transform((v, ctx) => {
+        try {
+          return parseCodecKeys(v);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      })
       .optional(),
     /** Web session cookies only over HTTPS (Secure, `__Host-` names). Default: on when NODE_ENV=production. */
     WEB_SECURE_COOKIES: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
@@ -123,9 +150,12 @@ export const configSchema = z
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
     }
+    if (env.NODE_ENV === 'production' && !env.PAYLOAD_KEYS) {
+      ctx.addIssue({ code: 'custom', path: ['PAYLOAD_KEYS'], message: 'is required when NODE_ENV=production (citizens\' data is sealed in history): id:$(openssl rand -base64 32)' });
+    }
   });
 
-export type Config = Readonly<z.infer<typeof configSchema> & { jwtSecret: string }>;
+export type Config = Readonly<z.infer<typeof configSchema> & { jwtSecret: string; payloadKeys: CodecKey[] }>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -138,7 +168,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return Object.freeze({ ...parsed.data, jwtSecret: parsed.data.JWT_SECRET ?? DEV_JWT_SECRET });
+  return Object.freeze({ ...parsed.data, jwtSecret: parsed.data.JWT_SECRET ?? DEV_JWT_SECRET, payloadKeys: parsed.data.PAYLOAD_KEYS ?? DEV_PAYLOAD_KEYS });
 }
 
 let cached: Config | undefined;

@@ -5,6 +5,7 @@ import type { Mailer } from '../activities/mailer';
 import { settingsFromConfig, type Config } from '../config';
 import type { EngineSettings } from '../shared/settings';
 import type { JwtScope } from './auth';
+import { engineDataConverter } from '../shared/payloadCodec';
 
 /** What the HTTP layer needs, built once by the launcher (or by tests) and passed to `createApp`. */
 export interface ApiDeps {
@@ -40,7 +41,7 @@ export function apiDepsFromConfig(
 ): ApiDeps {
   return {
     models: parts.models,
-    temporal: new Client({ connection: parts.connection, namespace: config.TEMPORAL_NAMESPACE }),
+    temporal: new Client({ connection: parts.connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: engineDataConverter(config.payloadKeys) }),
     mailer: parts.mailer,
     log: parts.log,
     clock: () => new Date(),

@@ -10,7 +10,9 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { getConfig, settingsFromConfig, workerTuningFromConfig } from '../config';
 import { createLogger } from '../logger';
 import { backfillTaskEntities, connectModels } from '../db/models';
+import { msToTs } from '@temporalio/common/lib/time';
 import { seedCenters } from '../db/seed';
+import { engineDataConverter } from '../shared/payloadCodec';
 import { DEMO_PASSWORD, describeDemoUsers, seedDemoUsers, type DemoUser } from '../web/users';
 import { createSmtpMailer } from '../activities/mailer';
 import { createApp } from '../api/app';
@@ -78,13 +80,18 @@ async function main(): Promise<void> {
   const mailer = createSmtpMailer(smtpUrl);
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   const connection = await Connection.connect({ address: temporalAddress });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: engineDataConverter(config.payloadKeys) });
+  // The embedded server keeps closed runs' histories TEMPORAL_RETENTION_DAYS (an external one is its operators').
+  if (!config.TEMPORAL_ADDRESS) {
+    await connection.workflowService.updateNamespace({ namespace: config.TEMPORAL_NAMESPACE, config: { workflowExecutionRetentionTtl: msToTs(`${config.TEMPORAL_RETENTION_DAYS} days`) } });
+  }
   const worker = await createEngineWorker({
     connection: nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: activityDepsFromConfig(config, models, mailer, client),
     tuning: workerTuningFromConfig(config),
+    dataConverter: engineDataConverter(config.payloadKeys),
   });
   // The daily opening (2.2.2) of every active center, converged to its hours and the settings.
   const schedules = await ensureOpeningSchedules(client, {

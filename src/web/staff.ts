@@ -4,7 +4,7 @@ import { forbidden, HttpError, notFound } from '../api/errors';
 import { assertCenter } from '../api/auth';
 import { completeTask, inboxFilter, loadTaskFor } from '../api/tasks/service';
 import { entityMaySee, getRun, listRuns, loadRun, runQuerySchema, startRun } from '../api/runs/service';
-import { buildTimeline, type TimelineEntry } from '../api/runs/history';
+import { fetchTimeline, type TimelineEntry } from '../api/runs/history';
 import { isTaskType, taskDataSchemas } from '../shared/tasks';
 import { ROLE_TITLES, type Actor } from '../shared/roles';
 import { OPENING_ITEMS, OPENING_ZONES } from '../domain/opening';
@@ -218,8 +218,7 @@ export function registerStaffPages(r: Router, ctx: WebContext): void {
     page(async (req, res) => {
       const runId = String(req.params.runId);
       await loadRun(deps, runId, staffOf(req));
-      const history = await deps.temporal.workflow.getHandle(runId).fetchHistory();
-      const entries = buildTimeline(history.events ?? []).map(spanishEntry);
+      const entries = (await fetchTimeline(deps.temporal, runId)).map(spanishEntry);
       renderPage(req, res, req.get('hx-request') ? 'timeline' : 'timeline-page', { title: `Historial de ${runId}`, runId, entries }, 200, csrf(req, res));
     }),
   );

@@ -14,6 +14,7 @@ import { loadTemplates } from '../../src/templates';
 import type { Models } from '../../src/db/models';
 import type { Actor, Role } from '../../src/shared/roles';
 import { createEngineWorker } from '../../worker';
+import { engineDataConverter, type CodecKey } from '../../src/shared/payloadCodec';
 import { closePdfRenderer } from '../../src/documents/pdf';
 import { freshModels, freshNamespace, testEnv, uniqueId } from './infra';
 
@@ -58,11 +59,13 @@ export interface Stack {
  * started: Temporal dev server, FerretDB (a fresh database per stack), MailDev over SMTP.
  * `activityDeps` may change what the worker's activities get (e.g. a client with faults).
  */
-export async function startStack(opts: { worker?: boolean; publicRateLimit?: number; activityDeps?: (deps: ActivityDeps) => ActivityDeps } = {}): Promise<Stack> {
+export async function startStack(opts: { worker?: boolean; publicRateLimit?: number; activityDeps?: (deps: ActivityDeps) => ActivityDeps; payloadKeys?: CodecKey[] } = {}): Promise<Stack> {
   const models = await freshModels();
   const connection = await Connection.connect({ address: testEnv.temporalAddress() });
   const namespace = await freshNamespace(connection);
-  const client = new Client({ connection, namespace });
+  // With keys, client and worker seal payloads in history as production does (src/shared/payloadCodec.ts).
+  const dataConverter = engineDataConverter(opts.payloadKeys);
+  const client = new Client({ connection, namespace, ...(dataConverter ? { dataConverter } : {}) });
   const mailer: Mailer = createSmtpMailer(testEnv.smtpUrl());
   const taskQueue = uniqueId('tq');
   const log = pino({ level: 'silent' });
@@ -94,6 +97,7 @@ export async function startStack(opts: { worker?: boolean; publicRateLimit?: num
         namespace,
         taskQueue,
         workflowBundle: testEnv.workflowBundle(),
+        ...(dataConverter ? { dataConverter } : {}),
         deps: (opts.activityDeps ?? ((d) => d))({ models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: 'Centro MAC <no-responder@mac.gob.pe>', sscsEmail: 'sscs@pcm.gob.pe' }, client, openingSchedules: { taskQueue, searchAttributes: true, settings: DEFAULT_SETTINGS } }),
       });
       running = worker.run();

@@ -1,5 +1,6 @@
 import type { temporal } from '@temporalio/proto';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import type { CompleteTaskInput, RunMeta, TaskState } from '../../shared/messages';
 
 /**
@@ -23,6 +24,32 @@ const decode = (payloads?: temporal.api.common.v1.IPayloads | null): unknown[] =
 
 const toIso = (t?: { seconds?: unknown; nanos?: number | null } | null): string =>
   new Date(Number(t?.seconds ?? 0) * 1000 + Math.floor((t?.nanos ?? 0) / 1e6)).toISOString();
+
+/** A run's timeline from its Temporal history, the sealed payloads opened first (src/shared/payloadCodec.ts). */
+export async function fetchTimeline(client: Client, runId: string): Promise<TimelineEntry[]> {
+  const history = await client.workflow.getHandle(runId).fetchHistory();
+  const codecs = client.options.loadedDataConverter.payloadCodecs;
+  const events = history.events ?? [];
+  if (codecs.length) await openPayloads(events, codecs);
+  return buildTimeline(events);
+}
+
+/** Opens, in place, the payloads the timeline reads: what started the run, updates, activities, signals. */
+async function openPayloads(events: HistoryEvent[], codecs: PayloadCodec[]): Promise<void> {
+  const open = async (holder: { payloads?: temporal.api.common.v1.IPayload[] | null } | null | undefined) => {
+    if (!holder?.payloads?.length) return;
+    let ps = holder.payloads as Payload[];
+    for (const codec of [...codecs].reverse()) ps = await codec.decode(ps);
+    holder.payloads = ps as temporal.api.common.v1.IPayload[];
+  };
+  for (const e of events) {
+    await open(e.workflowExecutionStartedEventAttributes?.input);
+    await open(e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args);
+    await open(e.activityTaskScheduledEventAttributes?.input);
+    await open(e.activityTaskCompletedEventAttributes?.result);
+    await open(e.workflowExecutionSignaledEventAttributes?.input);
+  }
+}
 
 export function buildTimeline(events: HistoryEvent[]): TimelineEntry[] {
   const scheduled = new Map<number, { name: string; input: any }>();

@@ -3,7 +3,7 @@ import type { Api } from '../route';
 import { errorResponses, json } from '../route';
 import type { ApiDeps } from '../deps';
 import { getRun, listRuns, loadRun, runQuerySchema } from './service';
-import { buildTimeline } from './history';
+import { fetchTimeline } from './history';
 import { auditExportSchema, exportChain } from '../../audit/chain';
 
 const runParams = z.object({ runId: z.string().min(1).openapi({ example: 'PM1.4.1-lima-norte-2026-00001' }) });
@@ -39,8 +39,7 @@ export function registerRuns(api: Api, deps: ApiDeps): void {
     responses: { 200: json(z.object({ runId: z.string(), timeline: z.array(anyObject) }), 'the timeline'), ...errorResponses(401, 403, 404) },
     handler: async ({ params, actor }) => {
       await loadRun(deps, params.runId, actor);
-      const history = await deps.temporal.workflow.getHandle(params.runId).fetchHistory();
-      return { runId: params.runId, timeline: buildTimeline(history.events ?? []) };
+      return { runId: params.runId, timeline: await fetchTimeline(deps.temporal, params.runId) };
     },
   });
 
@@ -53,8 +52,7 @@ export function registerRuns(api: Api, deps: ApiDeps): void {
     responses: { 200: json(auditExportSchema, 'the chained export'), ...errorResponses(401, 403, 404) },
     handler: async ({ params, actor }) => {
       await loadRun(deps, params.runId, actor);
-      const history = await deps.temporal.workflow.getHandle(params.runId).fetchHistory();
-      return exportChain(params.runId, buildTimeline(history.events ?? []), deps.clock());
+      return exportChain(params.runId, await fetchTimeline(deps.temporal, params.runId), deps.clock());
     },
   });
 }
