@@ -18,6 +18,7 @@ import { createSmtpMailer, type Mailer } from '../src/activities/mailer';
 import { createApp } from '../src/api/app';
 import { apiDepsFromConfig } from '../src/api/deps';
 import { activityDepsFromConfig, createEngineWorker } from '../worker';
+import { engineDataConverter } from '../src/shared/payloadCodec';
 import { createBaselineActivities } from './baseline/activities';
 import type { ChildStats, Role } from './stack';
 
@@ -82,13 +83,16 @@ async function main(role: Role): Promise<void> {
       const models = await connectModels(endpoints.mongoUri);
       const mailer = countingMailer(createSmtpMailer(endpoints.smtpUrl));
       const clientConnection = await Connection.connect({ address: endpoints.temporalAddress });
-      const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+      // Payloads sealed with the configuration's keys, as npm start and the API do.
+      const dataConverter = engineDataConverter(config.payloadKeys);
+      const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
       worker = await createEngineWorker({
         connection,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         deps: activityDepsFromConfig(config, models, mailer, client),
         tuning: workerTuningFromConfig(config),
+        dataConverter,
       });
       close = async () => {
         await clientConnection.close();

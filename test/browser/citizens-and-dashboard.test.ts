@@ -5,6 +5,7 @@
  * and SSCS opens the dashboard and finds that run's figures in the chart and the table. Every
  * page passes axe-core with no serious or critical violation.
  */
+import type { Page } from 'playwright-core';
 import { eventually } from '../helpers/stack';
 import { DESKTOP, expectAccessible, overflowsHorizontally, personContext, PHONE, screenshot, see, signInPage, useBrowserSuite } from '../helpers/browser';
 
@@ -78,13 +79,7 @@ test('SSCS opens the dashboard and sees, in the chart and the table, the figures
     suite.started.push(runId);
 
     // The orientador's step asks for the figures of the Listado's indicator.
-    const step = await eventually(async () => {
-      await page.goto(`${suite.stack.url}/app?code=PM1.1.1`);
-      const l = page.locator('ul.tasks a').first();
-      return (await l.count()) > 0 ? l : undefined;
-    }, 'the orientador step in the inbox');
-    await step.click();
-    await page.waitForURL(/\/app\/tareas\//);
+    await openFirstTask(page, 'PM1.1.1', 'the orientador step in the inbox');
     await page.getByLabel('Realizado', { exact: true }).check();
     await page.locator('[name="figures.citizensReceived"]').fill('40');
     await page.locator('[name="figures.citizensOriented"]').fill('30');
@@ -92,13 +87,7 @@ test('SSCS opens the dashboard and sees, in the chart and the table, the figures
     await Promise.all([page.waitForURL(/\/app\/ejecuciones\//), page.getByRole('button', { name: 'Completar la tarea' }).click()]);
 
     await signInPage(page, suite.stack.url, 'supervisor.lima-norte');
-    const review = await eventually(async () => {
-      await page.goto(`${suite.stack.url}/app?code=PM1.1.1`);
-      const l = page.locator('ul.tasks a').first();
-      return (await l.count()) > 0 ? l : undefined;
-    }, 'the supervisor step in the inbox');
-    await review.click();
-    await page.waitForURL(/\/app\/tareas\//);
+    await openFirstTask(page, 'PM1.1.1', 'the supervisor step in the inbox');
     await page.getByLabel('Realizado', { exact: true }).check();
     await Promise.all([page.waitForURL(/\/app\/ejecuciones\//), page.getByRole('button', { name: 'Completar la tarea' }).click()]);
     await eventually(async () => (await suite.stack.models.Run.findById(runId).lean())?.status === 'completed' || undefined, 'the run completed');
@@ -131,3 +120,14 @@ test('SSCS opens the dashboard and sees, in the chart and the table, the figures
     await sscs.close();
   }
 });
+
+/** Opens the first task of a procedure in the signed-in person's inbox, once the run has recorded it. */
+async function openFirstTask(page: Page, code: string, what: string): Promise<void> {
+  const link = await eventually(async () => {
+    await page.goto(`${suite.stack.url}/app?code=${code}`);
+    const l = page.locator('ul.tasks a').first();
+    return (await l.count()) > 0 ? l : undefined;
+  }, what);
+  await link.click();
+  await page.waitForURL(/\/app\/tareas\//);
+}

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { eventually, startStack, type Stack } from './stack';
+import { eventually, useStack, type Stack } from './stack';
 import { ensureDemoUsers } from './web';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../src/documents/pdf';
 import { DEMO_PASSWORD } from '../../src/web/users';
@@ -28,15 +28,14 @@ export interface BrowserSuite {
  * stopped after them, the runs it started terminated.
  */
 export function useBrowserSuite(): BrowserSuite {
-  const suite = { started: [] as string[] } as BrowserSuite;
+  const engine = useStack();
+  const suite = { started: engine.started } as BrowserSuite;
   beforeAll(async () => {
-    [suite.stack, suite.browser] = await Promise.all([startStack(), launchBrowser()]);
-    await ensureDemoUsers(suite.stack);
+    suite.stack = engine.stack;
+    [suite.browser] = await Promise.all([launchBrowser(), ensureDemoUsers(engine.stack)]);
   });
   afterAll(async () => {
-    for (const id of suite.started) await suite.stack?.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
     await suite.browser?.close();
-    await suite.stack?.close();
   });
   return suite;
 }

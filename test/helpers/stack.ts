@@ -124,6 +124,26 @@ export async function startStack(opts: { worker?: boolean; publicRateLimit?: num
   return stack;
 }
 
+/** The whole engine for a test file, and the runs its tests started. */
+export interface StackSuite {
+  stack: Stack;
+  /** Runs to terminate once the file's tests are done. */
+  started: string[];
+}
+
+/** Starts the whole engine before a file's tests; after them, terminates the runs they started and closes it. */
+export function useStack(opts: Parameters<typeof startStack>[0] = {}): StackSuite {
+  const suite = { started: [] as string[] } as StackSuite;
+  beforeAll(async () => {
+    suite.stack = await startStack(opts);
+  });
+  afterAll(async () => {
+    for (const id of suite.started) await suite.stack?.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+    await suite.stack?.close();
+  });
+  return suite;
+}
+
 export interface CaughtMail {
   id: string;
   subject: string;

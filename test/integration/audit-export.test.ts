@@ -8,20 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { verifyChain } from '../../src/audit/chain';
-import { eventually, startStack, type Stack } from '../helpers/stack';
+import { eventually, useStack } from '../helpers/stack';
 import { ROOT } from '../helpers/infra';
 
-let stack: Stack;
-const started: string[] = [];
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  for (const id of started) await stack.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
-  await stack?.close();
-});
+const suite = useStack();
 
 /** `npm run audit:verify <file>` as a person runs it (the script's command, without npm's banner). */
 function auditVerify(file: string) {
@@ -31,7 +21,7 @@ function auditVerify(file: string) {
 }
 
 test('SSCS exports a claim as a hash chain; the verifier accepts it as saved and names the entry edited later', async () => {
-  const filed = await stack.http.post('/api/v1/public/claims').send({
+  const filed = await suite.stack.http.post('/api/v1/public/claims').send({
     centerId: 'piura',
     citizen: { name: 'Pedro Castillo Ruiz', documentType: 'DNI', documentNumber: '47001122', email: 'pedro.castillo@example.pe' },
     description: 'No había formularios en el módulo de orientación.',
@@ -39,18 +29,18 @@ test('SSCS exports a claim as a hash chain; the verifier accepts it as saved and
   });
   expect(filed.status).toBe(201);
   const number = filed.body.number as string;
-  started.push(number);
-  await eventually(async () => (await stack.models.Task.exists({ runId: number, type: 'investigate_claim' })) ?? undefined, 'the claim under way');
+  suite.started.push(number);
+  await eventually(async () => (await suite.stack.models.Task.exists({ runId: number, type: 'investigate_claim' })) ?? undefined, 'the claim under way');
 
-  const sscs = stack.auth('sscs', '*', 'auditor-1');
-  const res = await stack.http.get(`/api/v1/runs/${encodeURIComponent(number)}/audit`).set(sscs);
+  const sscs = suite.stack.auth('sscs', '*', 'auditor-1');
+  const res = await suite.stack.http.get(`/api/v1/runs/${encodeURIComponent(number)}/audit`).set(sscs);
   expect(res.status).toBe(200);
   expect(res.body).toMatchObject({ format: 'mac-audit-chain/1', runId: number, algorithm: 'SHA-256', canonicalization: 'RFC 8785' });
   expect(res.body.entries.length).toBeGreaterThan(3);
   expect(res.body.entries[0].entry.kind).toBe('run_started');
   expect(verifyChain(res.body)).toMatchObject({ ok: true, head: res.body.head });
   // Another center's coordinator gets nothing.
-  expect((await stack.http.get(`/api/v1/runs/${encodeURIComponent(number)}/audit`).set(stack.auth('coordinator', ['callao']))).status).toBe(403);
+  expect((await suite.stack.http.get(`/api/v1/runs/${encodeURIComponent(number)}/audit`).set(suite.stack.auth('coordinator', ['callao']))).status).toBe(403);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-'));
   const saved = path.join(dir, 'export.json');

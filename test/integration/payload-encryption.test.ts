@@ -8,35 +8,25 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { AesGcmPayloadCodec, parseCodecKeys, SEALED_ENCODING } from '../../src/shared/payloadCodec';
-import { eventually, startStack, type Stack } from '../helpers/stack';
+import { eventually, useStack } from '../helpers/stack';
 import { testEnv } from '../helpers/infra';
 
 const keys = parseCodecKeys(`k2:${randomBytes(32).toString('base64')},k1:${randomBytes(32).toString('base64')}`);
-let stack: Stack;
-const started: string[] = [];
-
-beforeAll(async () => {
-  stack = await startStack({ payloadKeys: keys });
-});
-
-afterAll(async () => {
-  for (const id of started) await stack.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
-  await stack?.close();
-});
+const suite = useStack({ payloadKeys: keys });
 
 test('a claim filed with keys leaves no personal data in the stored history, and the engine still reads it', async () => {
   const citizen = { name: 'Rosa Elvira Mamani Quispe', documentType: 'DNI', documentNumber: '48765432', email: 'rosa.mamani@example.pe', phone: '987654321' };
-  const filed = await stack.http.post('/api/v1/public/claims').send({ centerId: 'callao', citizen, entityId: 'sunat', description: 'Cobro duplicado en SUNAT.', request: 'Devolución.' });
+  const filed = await suite.stack.http.post('/api/v1/public/claims').send({ centerId: 'callao', citizen, entityId: 'sunat', description: 'Cobro duplicado en SUNAT.', request: 'Devolución.' });
   expect(filed.status).toBe(201);
   const number = filed.body.number as string;
-  started.push(number);
+  suite.started.push(number);
   // The worker opened the sealed input: the run went on to the entity's investigation.
-  await eventually(async () => (await stack.models.Task.exists({ runId: number, type: 'investigate_claim' })) ?? undefined, 'the investigation task');
+  await eventually(async () => (await suite.stack.models.Task.exists({ runId: number, type: 'investigate_claim' })) ?? undefined, 'the investigation task');
 
   // The history as the server stores it, read by a client without the keys.
   const connection = await Connection.connect({ address: testEnv.temporalAddress() });
   try {
-    const raw = await new Client({ connection, namespace: stack.namespace }).workflow.getHandle(number).fetchHistory();
+    const raw = await new Client({ connection, namespace: suite.stack.namespace }).workflow.getHandle(number).fetchHistory();
     const bytes = Buffer.from(temporal.api.history.v1.History.encode(raw).finish()).toString('latin1');
     for (const secret of [citizen.name, citizen.documentNumber, citizen.email, citizen.phone, 'Mamani']) expect(bytes).not.toContain(secret);
     const input = raw.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
@@ -47,7 +37,7 @@ test('a claim filed with keys leaves no personal data in the stored history, and
   }
 
   // The engine opens it: the audit timeline reads the history through the same keys.
-  const audit = await stack.http.get(`/api/v1/runs/${encodeURIComponent(number)}/audit`).set(stack.auth('sscs', '*'));
+  const audit = await suite.stack.http.get(`/api/v1/runs/${encodeURIComponent(number)}/audit`).set(suite.stack.auth('sscs', '*'));
   expect(audit.status).toBe(200);
   expect(audit.body.entries[0].entry).toMatchObject({ kind: 'run_started', summary: expect.stringContaining(number) });
 });

@@ -4,20 +4,10 @@
  * the honeypot filled registers nothing, the same form sent twice registers one claim, and the
  * tracking page says the same thing for an unknown number and for a wrong document.
  */
-import { eventually, startStack, type Stack } from '../helpers/stack';
+import { eventually, useStack } from '../helpers/stack';
 import { csrfOf, webAgent } from '../helpers/web';
 
-let stack: Stack;
-const started: string[] = [];
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  for (const id of started) await stack.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
-  await stack?.close();
-});
+const suite = useStack();
 
 const claimForm = (over: Record<string, string> = {}) => ({
   centerId: 'ventanilla',
@@ -37,10 +27,10 @@ async function openForm(agent: ReturnType<typeof webAgent>) {
   return { _csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1], _key: /name="_key" value="([^"]+)"/.exec(page.text)![1] };
 }
 
-const claimsOf = (centerId: string) => stack.models.Run.countDocuments({ code: 'PM1.4.2', centerId });
+const claimsOf = (centerId: string) => suite.stack.models.Run.countDocuments({ code: 'PM1.4.2', centerId });
 
 test('the form is the Hoja de reclamación generated from the public schema, with the honeypot out of sight', async () => {
-  const page = await webAgent(stack).get('/reclamos');
+  const page = await webAgent(suite.stack).get('/reclamos');
   expect(page.status).toBe(200);
   for (const name of ['centerId', 'citizen.name', 'citizen.documentType', 'citizen.documentNumber', 'citizen.email', 'citizen.phone', 'entityId', 'description', 'request']) {
     expect(page.text).toContain(`name="${name}"`);
@@ -49,7 +39,7 @@ test('the form is the Hoja de reclamación generated from the public schema, wit
 });
 
 test('invalid input is refused naming each field, with what was typed kept, and nothing registered', async () => {
-  const agent = webAgent(stack);
+  const agent = webAgent(suite.stack);
   const form = await openForm(agent);
   const before = await claimsOf('ventanilla');
   const res = await agent.post('/reclamos').type('form').send({ ...form, ...claimForm({ 'citizen.email': 'maria-at-example', description: '' }) });
@@ -61,7 +51,7 @@ test('invalid input is refused naming each field, with what was typed kept, and 
 });
 
 test('a POST without the CSRF token registers nothing', async () => {
-  const agent = webAgent(stack);
+  const agent = webAgent(suite.stack);
   const { _key } = await openForm(agent);
   const before = await claimsOf('ventanilla');
   const res = await agent.post('/reclamos').type('form').send({ _key, ...claimForm() });
@@ -70,7 +60,7 @@ test('a POST without the CSRF token registers nothing', async () => {
 });
 
 test('a filled honeypot registers nothing and does not say why', async () => {
-  const agent = webAgent(stack);
+  const agent = webAgent(suite.stack);
   const form = await openForm(agent);
   const before = await claimsOf('ventanilla');
   const res = await agent.post('/reclamos').type('form').send({ ...form, ...claimForm(), sitio_web: 'http://spam.example' });
@@ -81,17 +71,17 @@ test('a filled honeypot registers nothing and does not say why', async () => {
 });
 
 test('the same form sent twice registers one claim; tracking reveals nothing without the right document', async () => {
-  const agent = webAgent(stack);
+  const agent = webAgent(suite.stack);
   const form = await openForm(agent);
   const before = await claimsOf('ventanilla');
   const first = await agent.post('/reclamos').type('form').send({ ...form, ...claimForm() });
   const again = await agent.post('/reclamos').type('form').send({ ...form, ...claimForm() });
   expect([first.status, again.status]).toEqual([201, 200]);
   const number = /id="claim-number">([^<]+)</.exec(first.text)![1];
-  started.push(number);
+  suite.started.push(number);
   expect(/id="claim-number">([^<]+)</.exec(again.text)![1]).toBe(number);
   expect(await claimsOf('ventanilla')).toBe(before + 1);
-  await eventually(async () => (await stack.models.Claim.exists({ _id: number })) ?? undefined, 'the claim record');
+  await eventually(async () => (await suite.stack.models.Claim.exists({ _id: number })) ?? undefined, 'the claim record');
 
   const _csrf = await csrfOf(agent, '/reclamos/seguimiento');
   const unknown = await agent.post('/reclamos/seguimiento').type('form').send({ _csrf, number: 'HR-ventanilla-2026-99999', documentNumber: '45678901' });

@@ -6,13 +6,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { congratulationBody, eventually, mailsTo, startStack, type Stack } from '../helpers/stack';
+import { DEV_PAYLOAD_KEYS } from '../../src/config';
 import { ROOT, testEnv } from '../helpers/infra';
 
 let stack: Stack;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  stack = await startStack({ worker: false });
+  // The worker process seals payloads with its configuration's keys (the development key here):
+  // the API's client must hold the same ones, as in production.
+  stack = await startStack({ worker: false, payloadKeys: DEV_PAYLOAD_KEYS });
 });
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');

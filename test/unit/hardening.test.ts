@@ -4,29 +4,19 @@
  * must carry the configured issuer and audience.
  */
 import supertest from 'supertest';
-import pino from 'pino';
 import { createApp } from '../../src/api/app';
 import type { ApiDeps } from '../../src/api/deps';
 import { parseConfig } from '../../src/config';
 import jwt from 'jsonwebtoken';
 import { signToken } from '../../src/api/auth';
-import { DEFAULT_SETTINGS } from '../../src/shared/settings';
+import { JWT_SECRET, testApiDeps } from '../helpers/stack';
 
 /** The app with what the public claim route touches before the store (an invalid body is refused first). */
-const SECRET = 'test-secret-that-is-long-enough-0123456789';
+const SECRET = JWT_SECRET;
 
 function app(trustProxy?: ApiDeps['trustProxy'], jwtScope?: ApiDeps['jwtScope']) {
-  const deps = {
-    log: pino({ level: 'silent' }),
-    clock: () => new Date(),
-    jwtSecret: SECRET,
-    searchAttributes: false,
-    claimTerms: { remindBefore: [10, 3], escalateEvery: 5 },
-    settings: DEFAULT_SETTINGS,
-    publicRateLimit: 2,
-    ...(trustProxy !== undefined ? { trustProxy } : {}),
-    ...(jwtScope ? { jwtScope } : {}),
-  } as unknown as ApiDeps;
+  const none = undefined as never;
+  const deps = testApiDeps({ models: none, temporal: none, mailer: none, taskQueue: 'unused', publicRateLimit: 2, ...(trustProxy !== undefined ? { trustProxy } : {}), ...(jwtScope ? { jwtScope } : {}) });
   return supertest(createApp(deps));
 }
 
