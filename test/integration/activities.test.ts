@@ -2,6 +2,7 @@
  * Activities under retries and concurrency, on the real document DB (FerretDB): Temporal may run
  * an activity again, even while an earlier attempt is still running (DESIGN §7).
  */
+import fc from 'fast-check';
 import { ApplicationFailure } from '@temporalio/common';
 import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../../src/activities';
@@ -72,6 +73,38 @@ test('when two processes claim numbers in one sequence at once, then together th
   for (let i = 0; i < 6; i++) more.push((await (i % 2 ? claimNumber(models, scope, `c-${i}`, now) : other.claimNumber(otherModels, scope, `d-${i}`, now))).n);
   expect(more).toEqual([41, 42, 43, 44, 45, 46]);
   expect((await models.Counter.findById(scope).lean())?.seq).toBe(46);
+});
+
+test('property (fast-check): whatever the mix of two processes, concurrency and retries, distinct owners get 1..K with no gap and no number twice, and a retry gets its first number', async () => {
+  let other!: typeof import('../../src/db/models');
+  jest.isolateModules(() => {
+    other = require('../../src/db/models');
+  });
+  const otherModels = other.createModels(models.connection);
+  const now = new Date();
+  let round = 0;
+  // Each run: batches claimed at once, each claim by one of the two processes, owners drawn from a
+  // small pool so that some are retries of an owner already served.
+  const claim = fc.record({ process: fc.boolean(), owner: fc.integer({ min: 0, max: 14 }) });
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.array(claim, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 4 }), async (batches) => {
+      const scope = `prop-${round++}-${Date.now()}`;
+      const first = new Map<number, number>();
+      for (const batch of batches) {
+        const got = await Promise.all(batch.map((c) => (c.process ? claimNumber(models, scope, `${scope}-o${c.owner}`, now) : other.claimNumber(otherModels, scope, `${scope}-o${c.owner}`, now))));
+        batch.forEach((c, i) => {
+          if (first.has(c.owner)) expect(got[i].n).toBe(first.get(c.owner));
+          else first.set(c.owner, got[i].n);
+        });
+      }
+      // Every owner holds exactly one number (a retry racing its first attempt included), and together 1..K.
+      const held = await models.SequenceClaim.find({ scope }, { n: 1, owner: 1 }).lean();
+      const owners = new Set(batches.flat().map((c) => `${scope}-o${c.owner}`));
+      expect(held.map((h) => h.n).sort((a, b) => a - b)).toEqual(Array.from({ length: owners.size }, (_, i) => i + 1));
+      expect(new Set(held.map((h) => h.owner))).toEqual(owners);
+    }),
+    { numRuns: 12 },
+  );
 });
 
 test('when a center changes, then this process sees it at once if it made the change, and within CENTER_CACHE_MS if another did', async () => {
