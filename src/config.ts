@@ -137,6 +137,8 @@ export const configSchema = z
         }
       })
       .optional(),
+    /** The Temporal UI's origin (e.g. http://localhost:8080): it may call the codec endpoint /codec/decode with an SSCS session. */
+    TEMPORAL_UI_ORIGIN: z.url().optional(),
     /** Web session cookies only over HTTPS (Secure, `__Host-` names). Default: on when NODE_ENV=production. */
     WEB_SECURE_COOKIES: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
     /** Seed the demo users of the web pages (one per role and center). Default: on with the embedded store outside production. */

@@ -28,6 +28,8 @@ export interface ApiDeps {
   publicRateLimit: number;
   /** express "trust proxy" (TRUST_PROXY): whose X-Forwarded-For gives the client address for rate limits. */
   trustProxy?: boolean | number | string;
+  /** The Temporal UI's origin, the one browser origin allowed to call the codec endpoint (src/web/codec.ts). */
+  temporalUiOrigin?: string;
   /** Web session cookies only over HTTPS (Secure, __Host- prefix): on unless NODE_ENV is development or test. */
   secureCookies?: boolean;
   /** Links printed in /health and the API index (Temporal UI, mail inbox), when known. */
@@ -54,6 +56,7 @@ export function apiDepsFromConfig(
     publicRateLimit: config.PUBLIC_RATE_LIMIT,
     secureCookies: config.WEB_SECURE_COOKIES ?? config.NODE_ENV === 'production',
     ...(config.TRUST_PROXY !== undefined ? { trustProxy: config.TRUST_PROXY } : {}),
+    ...(config.TEMPORAL_UI_ORIGIN ? { temporalUiOrigin: config.TEMPORAL_UI_ORIGIN } : {}),
     ...(parts.links ? { links: parts.links } : {}),
   };
 }

@@ -12,6 +12,7 @@ import { renderPage } from './views';
 import { registerStaffPages } from './staff';
 import { registerDashboard } from './indicators';
 import { registerCitizenPages } from './claims';
+import { createCodecEndpoint } from './codec';
 
 /**
  * The web pages (issue 12): staff at /app (inbox, tasks, procedures, runs, indicators), citizens at
@@ -40,6 +41,7 @@ export function createWeb(deps: ApiDeps, opts: WebOptions): Router {
   router.get('/assets/htmx.min.js', vendored(require.resolve('htmx.org/dist/htmx.min.js')));
   router.get('/assets/pico.classless.min.css', vendored(path.join(path.dirname(require.resolve('@picocss/pico/package.json')), 'css', 'pico.classless.min.css')));
   router.get('/assets/app.css', vendored(path.join(__dirname, 'assets', 'app.css')));
+  router.use(createCodecEndpoint(deps, session, deps.temporalUiOrigin));
 
   const pages = express.Router();
   // Only the pages' paths: the API keeps its own JSON body, bearer tokens and errors.
