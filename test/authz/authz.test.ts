@@ -76,8 +76,13 @@ async function send(row: MatrixRow, actor: Actor) {
     return req.body ? r.send(req.body) : r;
   }
   // A web session as the sign-in issues it (same secret, claims and a session id).
-  const cookie = signToken(JWT_SECRET, actor, '1h', { sid: randomUUID(), name: actor.sub });
-  return stack.http[req.method](req.path).set('Cookie', `mac_session=${cookie}`).redirects(0);
+  const session = `mac_session=${signToken(JWT_SECRET, actor, '1h', { sid: randomUUID(), name: actor.sub })}`;
+  if (req.method === 'get') return stack.http.get(req.path).set('Cookie', session).redirects(0);
+  // A form is posted with the CSRF token and cookie its page gave, as a browser does.
+  const page = await stack.http.get('/app').set('Cookie', session);
+  const csrfCookie = ((page.headers['set-cookie'] as unknown as string[]) ?? []).find((c) => c.startsWith('mac_csrf='))?.split(';')[0];
+  const _csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+  return stack.http[req.method](req.path).set('Cookie', [session, csrfCookie].filter(Boolean).join('; ')).type('form').send({ _csrf, ...req.body }).redirects(0);
 }
 
 test('the matrix covers every authenticated route of the OpenAPI document', async () => {
@@ -90,5 +95,9 @@ test.each(cells.map((c) => [c.row.route, c.role, c.scope, c.expected ? 'allowed'
   const res = await send(cell.row, actorFor(role, scope));
   const answer = { status: res.status, said: res.status >= 400 ? ((res.body as { error?: { message?: string } })?.error?.message ?? res.text.slice(0, 160)) : undefined };
   if (cell.expected) expect({ ...answer, allowed: res.status !== 401 && res.status !== 403 && res.status < 500 }).toMatchObject({ allowed: true });
-  else expect(answer).toMatchObject({ status: 403 });
+  else {
+    expect(answer).toMatchObject({ status: 403 });
+    // Refused for who they are, not for a missing CSRF token (the page's 403 says which).
+    if (cell.row.surface === 'web') expect(res.text).not.toContain('CSRF');
+  }
 });

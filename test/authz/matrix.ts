@@ -13,7 +13,8 @@
  *   deny    denied (403) everywhere
  *
  * Allowed means "not 401/403" (the request may still be a 400 or 404 on its own merits: an empty
- * completion, a plan that does not exist); denied means 403.
+ * completion, a plan that does not exist); denied means 403. A page's POST carries its CSRF token,
+ * as a browser's form does.
  */
 import type { Role } from '../../src/shared/roles';
 
@@ -134,5 +135,18 @@ export const MATRIX: MatrixRow[] = [
   { surface: 'web', route: 'GET /app/ejecuciones/{runId}', request: (f) => ({ method: 'get', path: `/app/ejecuciones/${enc(f.runId)}` }), access: access('center', 'entity', { sscs: 'all' }) },
   { surface: 'web', route: 'GET /app/ejecuciones/{runId}/historial', request: (f) => ({ method: 'get', path: `/app/ejecuciones/${enc(f.runId)}/historial` }), access: access('center', 'entity', { sscs: 'all' }) },
   { surface: 'web', route: 'GET /app/documentos/{documentId}', request: (f) => ({ method: 'get', path: `/app/documentos/${enc(f.documentId)}` }), access: access('center', 'entity', { sscs: 'all' }) },
+  {
+    surface: 'web',
+    route: 'POST /app/tareas/{taskId}',
+    // The form of SUNARP's investigation (sent empty: allowed is then a 400 with the fields named).
+    request: (f) => ({ method: 'post', path: `/app/tareas/${enc(f.taskId)}`, body: {} }),
+    access: only({ participant_entity: 'entity' }),
+  },
+  {
+    surface: 'web',
+    route: 'POST /app/procedimientos/{code}',
+    request: () => ({ method: 'post', path: '/app/procedimientos/PE1.1.3', body: { centerId: LN, subject: 'Programación desde la página' } }),
+    access: only({ coordinator: 'center', sscs: 'all' }),
+  },
   { surface: 'web', route: 'GET /app/indicadores', request: () => ({ method: 'get', path: `/app/indicadores?centerId=${LN}` }), access: access('center', 'center', { sscs: 'all' }) },
 ];
