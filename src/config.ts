@@ -28,6 +28,10 @@ export const configSchema = z
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('mac-engine'),
     TEMPORAL_UI_PORT: port.default(8233),
+    /** Ports of the embedded components `npm start` starts (ignored where TEMPORAL_ADDRESS, MONGODB_URI or SMTP_URL is set). */
+    TEMPORAL_PORT: port.default(7233),
+    MONGODB_PORT: port.default(27017),
+    SMTP_PORT: port.default(1025),
     MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI').optional(),
     SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
     MAIL_FROM: z.string().min(3).default('Centro MAC <no-responder@mac.gob.pe>'),

@@ -25,10 +25,9 @@ import { migrateSqliteStore } from './migrateStore';
 import { assertPortFree, freePort, ROOT, startDocumentStore, startMailDev, startTemporal, type DocumentStore, type EmbeddedService } from './embedded';
 import { closePdfRenderer } from '../documents/pdf';
 
-const PORTS = { temporal: 7233, mongo: 27017, smtp: 1025 };
-
 async function main(): Promise<void> {
   const config = getConfig();
+  const PORTS = { temporal: config.TEMPORAL_PORT, mongo: config.MONGODB_PORT, smtp: config.SMTP_PORT };
   const log = createLogger(config.LOG_LEVEL);
   const dataDir = path.resolve(ROOT, config.DATA_DIR);
   const logDir = path.join(dataDir, 'logs');
@@ -38,20 +37,20 @@ async function main(): Promise<void> {
   };
   process.once('exit', () => services.forEach((s) => [s.child, (s as Partial<DocumentStore>).postgres?.child].forEach((c) => c?.kill('SIGKILL'))));
 
-  const busy = (v: string) => `is another \`npm start\` running? Stop it, or set ${v} to use that service`;
+  const busy = (v: string, portVar: string) => `is another \`npm start\` running? Stop it, set ${v} to use that service, or ${portVar} to start ours elsewhere`;
   try {
     const starts: Promise<EmbeddedService>[] = [];
     if (!config.TEMPORAL_ADDRESS) {
-      await assertPortFree(PORTS.temporal, 'Temporal', busy('TEMPORAL_ADDRESS'));
+      await assertPortFree(PORTS.temporal, 'Temporal', busy('TEMPORAL_ADDRESS', 'TEMPORAL_PORT'));
       await assertPortFree(config.TEMPORAL_UI_PORT, 'Temporal UI', 'set TEMPORAL_UI_PORT');
       starts.push(startTemporal({ port: PORTS.temporal, uiPort: config.TEMPORAL_UI_PORT, dbFile: path.join(dataDir, 'temporal', 'temporal.db'), namespace: config.TEMPORAL_NAMESPACE, logDir }));
     }
     if (!config.MONGODB_URI) {
-      await assertPortFree(PORTS.mongo, 'document DB', busy('MONGODB_URI'));
+      await assertPortFree(PORTS.mongo, 'document DB', busy('MONGODB_URI', 'MONGODB_PORT'));
       starts.push(freePort().then((postgresPort) => startDocumentStore({ port: PORTS.mongo, postgresPort, dataDir: path.join(dataDir, 'store'), logDir, durable: true })));
     }
     if (!config.SMTP_URL) {
-      await assertPortFree(PORTS.smtp, 'SMTP', busy('SMTP_URL'));
+      await assertPortFree(PORTS.smtp, 'SMTP', busy('SMTP_URL', 'SMTP_PORT'));
       await assertPortFree(config.MAIL_WEB_PORT, 'mail inbox', 'set MAIL_WEB_PORT');
       starts.push(startMailDev({ smtpPort: PORTS.smtp, webPort: config.MAIL_WEB_PORT, mailDir: path.join(dataDir, 'mail'), logDir }));
     }
