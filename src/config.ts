@@ -151,6 +151,12 @@ export const configSchema = z
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(10).max(100_000).default(DEFAULT_WORKER_TUNING.maxCachedWorkflows),
     /** Activities a worker runs at once: more only queue up in the document store. */
     WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_WORKER_TUNING.maxConcurrentActivityTaskExecutions),
+    /**
+     * The pre-built workflow bundle the standalone worker runs (`npm run build:bundle` writes
+     * dist/workflow-bundle.js; the image sets this to it). Unset: the worker bundles src/workflows
+     * at start. A path with no bundle stops the worker (src/launcher/workflowBundle.ts).
+     */
+    WORKFLOW_BUNDLE_PATH: z.string().trim().min(1, 'must be the path of a workflow bundle (npm run build:bundle)').optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {

@@ -28,6 +28,12 @@ describe('configuration (one zod schema over the environment)', () => {
     expect(() => parseConfig({ RECONCILE_RUNS_EVERY_MINUTES: '0' })).toThrow(/RECONCILE_RUNS_EVERY_MINUTES/);
   });
 
+  test('when WORKFLOW_BUNDLE_PATH is unset, then the worker bundles at start; set, it is the pre-built file; empty, it is refused by name', () => {
+    expect(parseConfig({}).WORKFLOW_BUNDLE_PATH).toBeUndefined();
+    expect(parseConfig({ WORKFLOW_BUNDLE_PATH: 'dist/workflow-bundle.js' }).WORKFLOW_BUNDLE_PATH).toBe('dist/workflow-bundle.js');
+    expect(() => parseConfig({ WORKFLOW_BUNDLE_PATH: ' ' })).toThrow(/WORKFLOW_BUNDLE_PATH: must be the path of a workflow bundle/);
+  });
+
   test('when production runs without JWT_SECRET or endpoints, then it refuses to start', () => {
     expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: is required when NODE_ENV=production/);
     expect(() => requireEndpoints(parseConfig({ MONGODB_URI: 'mongodb://db/mac' }))).toThrow(/TEMPORAL_ADDRESS: is required[\s\S]*SMTP_URL: is required/);
