@@ -7,6 +7,10 @@
 # processes require TEMPORAL_ADDRESS, MONGODB_URI and SMTP_URL, and JWT_SECRET (32+ characters)
 # because the image runs with NODE_ENV=production.
 #
+# The worker runs the workflow bundle built here (`npm run build:bundle` → dist/workflow-bundle.js,
+# WORKFLOW_BUNDLE_PATH) and logs its path and sha256; test/workflows/replay.test.ts replays the
+# recorded histories on the same kind of file (MAC_REPLAY_BUNDLE: on this image's own).
+#
 # Debian (glibc) based on purpose: Temporal's native core bridge does not run on musl/alpine.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -24,6 +28,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json worker.ts ./
 COPY src ./src
 
+# `npm run build` is tsc, then `npm run build:bundle`: the workflow bundle (src/workflows with the
+# worker's preloaded modules, its source map inline) written to dist/workflow-bundle.js.
 # tsc emits only JavaScript: the Handlebars templates are loaded at run time from the folder of
 # dist/src/templates/index.js, so copy every src/templates/**/*.hbs beside it, keeping the layout
 # (documents/, email/, partials/, web/), and the web pages' stylesheet beside dist/src/web. The
@@ -33,6 +39,8 @@ RUN npm run build \
  && test -f dist/worker.js \
  && test -f dist/src/api/server.js \
  && test -f dist/src/workflows/index.js \
+ && test -s dist/workflow-bundle.js \
+ && grep -q __TEMPORAL__ dist/workflow-bundle.js \
  && test -f dist/src/templates/index.js \
  && mkdir -p dist/src/web/assets && cp src/web/assets/*.css dist/src/web/assets/ \
  && for d in documents email partials web web/partials; do \
@@ -41,8 +49,9 @@ RUN npm run build \
  && test -f dist/src/web/assets/app.css
 
 # ---- deps: production dependencies only ---------------------------------------------------------
-# @temporalio/worker carries its own webpack/swc bundler, so the worker can bundle the compiled
-# workflows (dist/src/workflows) at start-up without any dev dependency.
+# The worker runs the pre-built dist/workflow-bundle.js; @temporalio/worker still carries its own
+# webpack/swc bundler, so with WORKFLOW_BUNDLE_PATH unset it bundles the compiled workflows
+# (dist/src/workflows) at start-up without any dev dependency.
 FROM ${NODE_IMAGE} AS deps
 ENV SCARF_ANALYTICS=false
 WORKDIR /app
@@ -55,6 +64,7 @@ FROM ${NODE_IMAGE} AS runtime
 
 ENV NODE_ENV=production \
     NODE_OPTIONS=--enable-source-maps \
+    WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js \
     HOST=0.0.0.0 \
     PORT=3000
 
@@ -68,7 +78,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 # Application files stay owned by root (read-only for the process); nothing is written under
-# /app at run time: logs go to stdout and the workflow bundle is built in memory.
+# /app at run time: logs go to stdout and the worker runs the workflow bundle built above
+# (dist/workflow-bundle.js, WORKFLOW_BUNDLE_PATH), read once at start.
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
