@@ -79,6 +79,15 @@ export function isUnavailable(err: unknown): boolean {
   return false;
 }
 
+/**
+ * What express and its body parser refuse before any route runs (a path that does not decode, a
+ * body that ends early or lies about its length): their own 4xx, as a 400 of ours.
+ */
+function isClientError(err: unknown): err is Error {
+  const status = (err as { status?: unknown }).status;
+  return err instanceof Error && typeof status === 'number' && status >= 400 && status < 500;
+}
+
 /** The one place errors become HTTP. A 500 says nothing internal; the log has the details. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
@@ -88,6 +97,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     else if (err instanceof CalendarConflictError) e = conflict('not_a_business_day', err.message);
     else if (err?.type === 'entity.parse.failed') e = badRequest('request body is not valid JSON');
     else if (err?.type === 'entity.too.large') e = new HttpError(413, 'payload_too_large', 'request body is too large');
+    else if (err?.type === 'charset.unsupported' || err?.type === 'encoding.unsupported') e = new HttpError(415, 'unsupported_media_type', err.message);
+    else if (isClientError(err)) e = badRequest((err as { expose?: boolean }).expose || err instanceof URIError ? err.message : 'the request could not be read');
     else if (isUnavailable(err)) {
       ((req as { log?: Logger }).log ?? log).warn({ err }, 'a component is unavailable');
       e = new HttpError(503, 'unavailable', 'the process engine is temporarily unavailable; retry (with the same Idempotency-Key) later');

@@ -2,7 +2,7 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import { z, type ZodType } from 'zod';
 import { extendZodWithOpenApi, OpenAPIRegistry, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type { Actor, Role } from '../shared/roles';
-import { invalidInput } from './errors';
+import { badRequest, HttpError, invalidField, invalidInput } from './errors';
 import { assertRole, verifyToken, type JwtScope } from './auth';
 
 extendZodWithOpenApi(z);
@@ -41,6 +41,9 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
   status?: number;
 }
 
+/** What the OpenAPI document says of a route (its spec without the handler). */
+type DocumentedRoute = Omit<RouteSpec<ZodType, ZodType, ZodType>, 'handler' | 'middleware'>;
+
 /**
  * Declares a route once: the express handler receives the *parsed* params, query and body, and
  * the OpenAPI document is generated from the same schemas (STYLE: HTTP side).
@@ -57,7 +60,11 @@ export class Api {
     this.registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   }
 
-  route<P extends ZodType = z.ZodObject, Q extends ZodType = z.ZodObject, B extends ZodType = z.ZodUnknown>(spec: RouteSpec<P, Q, B>): void {
+  /**
+   * Only the OpenAPI side of a route: a concrete path that a declared route serves, described with
+   * its own schemas (e.g. each procedure's run input on the generic `/procedures/{code}/runs`).
+   */
+  document(spec: DocumentedRoute): void {
     const auth = spec.auth ?? true;
     this.registry.registerPath({
       method: spec.method,
@@ -71,23 +78,75 @@ export class Api {
         ...(spec.headers ? { headers: spec.headers } : {}),
         ...(spec.body ? { body: { description: spec.bodyDescription, content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
       },
-      responses: Object.fromEntries(Object.entries(spec.responses).map(([k, v]) => [k, v])),
+      responses: { ...implicitResponses(spec, auth), ...spec.responses },
     });
+  }
+
+  route<P extends ZodType = z.ZodObject, Q extends ZodType = z.ZodObject, B extends ZodType = z.ZodUnknown>(spec: RouteSpec<P, Q, B>): void {
+    const auth = spec.auth ?? true;
+    this.document(spec);
     const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
     this.router[spec.method](expressPath, ...(spec.middleware ?? []), async (req, res) => {
       const actor = auth ? verifyToken(this.jwtSecret, req.headers.authorization, this.jwtScope) : (undefined as unknown as Actor);
       if (spec.roles) assertRole(actor, spec.roles);
       const params = parse(spec.params, req.params, 'params');
       const query = parse(spec.query, req.query, 'query');
-      const body = parse(spec.body, req.body ?? {}, 'body');
+      if (spec.headers) parse(spec.headers, req.headers, 'headers');
+      const body = spec.body ? parse(spec.body, jsonBody(req), 'body') : req.body ?? {};
       const out = await spec.handler({ params, query, body, actor, req, res } as RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>);
       if (out !== undefined && !res.headersSent) res.status(spec.status ?? 200).json(out);
     });
   }
 }
 
+/**
+ * The JSON body of a route that declares one: anything else but JSON is a 415, no body at all a
+ * 400 (express.json leaves `req.body` unset in both cases).
+ */
+function jsonBody(req: Request): unknown {
+  const sent = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (sent && !req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'the body must be JSON (Content-Type: application/json)');
+  if (req.body === undefined) throw badRequest('invalid input: body: a JSON body is required', [{ path: 'body', message: 'a JSON body is required', code: 'invalid_type' }]);
+  return req.body;
+}
+
+/**
+ * The statuses every route of its kind may answer, whatever its handler does: 400 for input it
+ * parses, 401 without a valid token, 403 for a role not allowed, 404 for a path naming nothing, 413/415 for a body too large or
+ * not JSON, 503 when Temporal or the document store is down. A route's own `responses` add to them.
+ */
+function implicitResponses(spec: DocumentedRoute, auth: boolean): Record<number, ResponseConfig> {
+  return errorResponses(
+    ...(spec.params || spec.query || spec.body || spec.headers ? [400] : []),
+    ...(auth ? [401] : []),
+    ...(spec.roles ? [403] : []),
+    ...(spec.params ? [404] : []),
+    ...(spec.body ? [413, 415] : []),
+    503,
+  );
+}
+
+/**
+ * The path of the first string holding a NUL character (U+0000), which JSON and zod allow but the
+ * document store cannot keep (PostgreSQL refuses it in jsonb): refused here, before it reaches a
+ * run that could never record it.
+ */
+function nulPath(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('\u0000')) return `${path}.${k}`;
+      const found = nulPath(v, `${path}.${k}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 function parse<T extends ZodType>(schema: T | undefined, value: unknown, where: string): z.infer<T> {
   if (!schema) return value as z.infer<T>;
+  const nul = nulPath(value, where);
+  if (nul) throw invalidField(nul, 'must not contain the NUL character (U+0000)');
   const r = schema.safeParse(value);
   if (!r.success) throw invalidInput(r.error, where);
   return r.data;
@@ -108,7 +167,18 @@ export const errorResponses = (...codes: number[]): Record<number, ResponseConfi
     codes.map((c) => [
       c,
       {
-        description: { 400: 'invalid input (zod issues in details)', 401: 'missing or invalid token', 403: 'role or center not allowed', 404: 'not found', 409: 'conflict', 503: 'a component is down' }[c] ?? 'error',
+        description:
+          {
+            400: 'invalid input (zod issues in details)',
+            401: 'missing or invalid token',
+            403: 'role or center not allowed',
+            404: 'not found',
+            409: 'conflict',
+            413: 'request body too large',
+            415: 'request body is not JSON',
+            429: 'too many requests from this address',
+            503: 'a component is down (Retry-After)',
+          }[c] ?? 'error',
         content: { 'application/json': { schema: errorResponseSchema } },
       },
     ]),

@@ -50,6 +50,11 @@ describe('health and catalog', () => {
     const doc = await stack.http.get('/api/v1/openapi.json');
     expect(doc.status).toBe(200);
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/health', '/api/v1/procedures/{code}/runs', '/api/v1/tasks/{taskId}/complete']));
+    // Each procedure's run input is published with its own schema, from the catalog.
+    for (const code of DESIGN_CODES) expect(doc.body.paths[`/api/v1/procedures/${code}/runs`]?.post.requestBody.content['application/json'].schema.type).toBe('object');
+    expect(doc.body.paths['/api/v1/procedures/PM1.4.2/runs'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['centerId', 'citizen']));
+    // Responses are described, not free-form objects.
+    expect(doc.body.paths['/api/v1/runs/{runId}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Run' });
     const ui = await stack.http.get('/api/docs/');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger-ui');
@@ -115,6 +120,36 @@ describe('starting runs', () => {
   test('when malformed JSON is sent, then the answer is a 400, not a 500', async () => {
     const res = await stack.http.post('/api/v1/procedures/PM1.4.1/runs').set(stack.auth('orientador', ['lima-norte'])).set('content-type', 'application/json').send('{"centerId":');
     expect(res.status).toBe(400);
+  });
+
+  test('when a body string holds a NUL character, then the answer is a 400 naming the field and no run is started (the store cannot keep it)', async () => {
+    const res = await stack.http
+      .post('/api/v1/procedures/PM1.4.1/runs')
+      .set(stack.auth('orientador', ['lima-norte']))
+      .send(congratulationBody({ message: 'Muy buena atención\u0000' }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([expect.objectContaining({ path: 'body.message' })]);
+  });
+
+  test('when the body is not JSON, then 415; when it is missing, then 400; when a path does not decode, then 400; never a 500', async () => {
+    const auth = stack.auth('orientador', ['lima-norte']);
+    const form = await stack.http.post('/api/v1/procedures/PM1.4.1/runs').set(auth).set('content-type', 'text/plain').send('centerId=lima-norte');
+    expect([form.status, form.body.error.code]).toEqual([415, 'unsupported_media_type']);
+    const none = await stack.http.post('/api/v1/tasks/t-1/complete').set(auth);
+    expect([none.status, none.body.error.code]).toEqual([400, 'invalid_input']);
+    const charset = await stack.http.post('/api/v1/procedures/PM1.4.1/runs').set(auth).set('content-type', 'application/json; charset=latin9').send('{}');
+    expect(charset.status).toBe(415);
+    const undecodable = await stack.http.get('/api/v1/runs/%E0%A4%A').set(auth);
+    expect([undecodable.status, undecodable.body.error.code]).toEqual([400, 'invalid_input']);
+  });
+
+  test('when an Idempotency-Key is empty or longer than 200 characters, then 400 names the header', async () => {
+    const auth = stack.auth('orientador', ['lima-norte']);
+    for (const key of ['', 'k'.repeat(201)]) {
+      const res = await stack.http.post('/api/v1/procedures/PM1.4.1/runs').set(auth).set('idempotency-key', key).send(congratulationBody());
+      expect(res.status).toBe(400);
+      expect(res.body.error.details[0].path).toBe('headers.idempotency-key');
+    }
   });
 
   test('when the pre-operative stage (P2.2.1) is started on an operating center, then 409 says the center is not new; a bad Acta is 400 naming the field', async () => {

@@ -10,6 +10,7 @@ import { centerIdSchema, emailSchema, freeTextSchema, isoDateSchema } from '../.
 import { ensureOpeningSchedules, OpeningHoursError, openingScheduleId, openingScheduleSpec } from '../../schedules/opening';
 import { assertCenter } from '../auth';
 import { conflict, invalidField, notFound } from '../errors';
+import { assetSchema, centerSchema, centerWithScheduleSchema, inductionSchema, staffMemberSchema, type CenterView } from './schemas';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a Lima time HH:MM');
 const dayHoursSchema = z
@@ -27,9 +28,7 @@ const hoursBodySchema = z
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: 'give at least one of weekdays, saturday, sundayAndHolidays' });
 
-const anyObject = z.record(z.string(), z.unknown());
-
-function serialize(c: CenterRecord, staffing: StaffingCheck | undefined) {
+function serialize(c: CenterRecord, staffing: StaffingCheck | undefined): CenterView {
   const type = centerType(c.dailyAttentions);
   return {
     id: c._id,
@@ -47,12 +46,12 @@ function serialize(c: CenterRecord, staffing: StaffingCheck | undefined) {
     hours: centerHours(c.hours as Partial<CenterHours> | undefined),
     checklist: checklistView(c.checklist as ChecklistApplicability | undefined),
     /** Cuadro 01's minimum for the type against the active roster (PA3.1.1 adds, PA3.1.4 ceases). */
-    staffing,
+    ...(staffing ? { staffing } : {}),
   };
 }
 
 /** The daily verification's items as they apply to the center (2.2.2 "según aplique"). */
-function checklistView(applicability: ChecklistApplicability | undefined) {
+function checklistView(applicability: ChecklistApplicability | undefined): CenterView['checklist'] {
   const na = notApplicableItems(applicability);
   return {
     configured: applicability !== undefined,
@@ -95,7 +94,7 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
     summary: 'Centers your token covers, with type A/B/C (2.1.4) and the staffing check of Cuadro 01 against the real roster; `belowMinimum=true` lists only those short of it',
     tags: ['centers'],
     query: z.object({ belowMinimum: z.enum(['true', 'false']).optional().describe('Solo los centros por debajo de la dotación mínima (Cuadro 01)') }),
-    responses: { 200: json(z.object({ centers: z.array(anyObject) }), 'centers'), ...errorResponses(400, 401) },
+    responses: { 200: json(z.object({ centers: z.array(centerSchema) }), 'centers'), ...errorResponses(400, 401) },
     handler: async ({ actor, query }) => {
       const filter = actor.centers === '*' ? {} : { _id: { $in: actor.centers } };
       const centers = await deps.models.Center.find(filter).sort({ _id: 1 }).lean<CenterRecord[]>();
@@ -111,7 +110,7 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
     summary: 'One center',
     tags: ['centers'],
     params: z.object({ centerId: z.string().min(1).openapi({ example: 'lima-norte' }) }),
-    responses: { 200: json(anyObject, 'the center'), ...errorResponses(401, 403, 404) },
+    responses: { 200: json(centerSchema, 'the center'), ...errorResponses(401, 403, 404) },
     handler: async ({ params, actor }) => {
       assertCenter(actor, params.centerId);
       const c = await deps.models.Center.findById(params.centerId).lean<CenterRecord>();
@@ -128,7 +127,7 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
     roles: ['sscs'],
     status: 201,
     body: newCenterSchema,
-    responses: { 201: json(anyObject, 'the new center'), ...errorResponses(400, 401, 403, 409) },
+    responses: { 201: json(centerSchema, 'the new center'), ...errorResponses(400, 401, 403, 409) },
     handler: async ({ body }) => {
       const { id, ...rest } = body;
       const doc = { _id: id, ...rest, active: false, stage: 'pre_operative' as const };
@@ -154,12 +153,12 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
     tags: ['centers'],
     params: centerParams,
     query: z.object({ status: z.enum(['active', 'ceased', 'all']).default('active') }),
-    responses: { 200: json(z.object({ staff: z.array(anyObject) }), 'the roster'), ...errorResponses(401, 403, 404) },
+    responses: { 200: json(z.object({ staff: z.array(staffMemberSchema) }), 'the roster'), ...errorResponses(400, 401, 403, 404) },
     handler: async ({ params, query, actor }) => {
       assertCenter(actor, params.centerId);
       const filter = { centerId: params.centerId, ...(query.status === 'all' ? {} : { status: query.status }) };
       const staff = await deps.models.StaffMember.find(filter).sort({ _id: 1 }).lean<StaffMemberRecord[]>();
-      return { staff: staff.map(serializeMember) };
+      return { staff: staff.map(serializeMember) satisfies z.infer<typeof staffMemberSchema>[] };
     },
   });
 
@@ -170,7 +169,7 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
     tags: ['centers'],
     params: centerParams,
     query: z.object({ from: isoDateSchema.optional(), to: isoDateSchema.optional() }),
-    responses: { 200: json(z.object({ inductions: z.array(anyObject) }), 'the register'), ...errorResponses(401, 403, 404) },
+    responses: { 200: json(z.object({ inductions: z.array(inductionSchema) }), 'the register'), ...errorResponses(400, 401, 403, 404) },
     handler: async ({ params, query, actor }) => {
       assertCenter(actor, params.centerId);
       const joined = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lte: query.to } : {}) };
@@ -189,7 +188,7 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
           result: m.induction?.result ?? null,
           rounds: m.induction?.rounds ?? 0,
           closedOn: m.induction?.closedOn ?? null,
-        })),
+        })) satisfies z.infer<typeof inductionSchema>[],
       };
     },
   });
@@ -200,11 +199,11 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
     summary: "The center's asset register: owner (the center or an entity) and who services each asset (2.1.5)",
     tags: ['centers'],
     params: centerParams,
-    responses: { 200: json(z.object({ assets: z.array(anyObject) }), 'the register'), ...errorResponses(401, 403, 404) },
+    responses: { 200: json(z.object({ assets: z.array(assetSchema) }), 'the register'), ...errorResponses(401, 403, 404) },
     handler: async ({ params, actor }) => {
       assertCenter(actor, params.centerId);
       const assets = await deps.models.Asset.find({ centerId: params.centerId }).sort({ _id: 1 }).lean();
-      return { assets: assets.map(({ _id, ...a }) => ({ id: _id, ...a })) };
+      return { assets: assets.map(({ _id, ...a }) => ({ id: _id, ...a })) as z.infer<typeof assetSchema>[] };
     },
   });
 
@@ -216,7 +215,7 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
     roles: ['coordinator', 'admin_entity', 'sscs'],
     params: z.object({ centerId: z.string().min(1).openapi({ example: 'lima-norte' }) }),
     body: hoursBodySchema,
-    responses: { 200: json(anyObject, 'the center with its hours and next daily openings'), ...errorResponses(400, 401, 403, 404, 503) },
+    responses: { 200: json(centerWithScheduleSchema, 'the center with its hours and next daily openings'), ...errorResponses(400, 401, 403, 404, 503) },
     handler: async ({ params, body, actor }) => {
       assertCenter(actor, params.centerId);
       const c = await deps.models.Center.findById(params.centerId).lean<CenterRecord>();
@@ -250,7 +249,7 @@ export function registerCenters(api: Api, deps: ApiDeps): void {
     roles: ['coordinator', 'sscs'],
     params: z.object({ centerId: z.string().min(1).openapi({ example: 'lima-norte' }) }),
     body: checklistApplicabilitySchema,
-    responses: { 200: json(anyObject, 'the center with its checklist'), ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: json(centerSchema, 'the center with its checklist'), ...errorResponses(400, 401, 403, 404) },
     handler: async ({ params, body, actor }) => {
       assertCenter(actor, params.centerId);
       const c = await deps.models.Center.findById(params.centerId).lean<CenterRecord>();

@@ -7,6 +7,21 @@ import { forbidden, notFound } from '../errors';
 import { entityMaySee } from '../runs/service';
 import { documentFileName, documentPdf } from '../../documents/store';
 
+const documentMetaSchema = z
+  .object({
+    id: z.string(),
+    runId: z.string(),
+    centerId: z.string(),
+    type: z.string(),
+    year: z.number(),
+    number: z.number().optional(),
+    reference: z.string().optional().describe('e.g. CONSTANCIA N° 012-2026-CMAC-LIMA-NORTE'),
+    title: z.string().optional(),
+    createdAt: z.string(),
+    pdf: z.string().describe('where its PDF is (Accept: application/pdf)'),
+  })
+  .openapi('DocumentMeta');
+
 export function registerDocuments(api: Api, deps: ApiDeps): void {
   api.route({
     method: 'get',
@@ -20,7 +35,7 @@ export function registerDocuments(api: Api, deps: ApiDeps): void {
         content: {
           'text/html': { schema: z.string() },
           'application/pdf': { schema: z.string().meta({ format: 'binary' }) },
-          'application/json': { schema: z.record(z.string(), z.unknown()) },
+          'application/json': { schema: documentMetaSchema },
         },
       },
       ...errorResponses(401, 403, 404),
@@ -32,8 +47,18 @@ export function registerDocuments(api: Api, deps: ApiDeps): void {
       if (!(await entityMaySee(deps, actor, doc.runId))) throw forbidden(`document ${doc._id} does not concern entity ${actor.entity}`);
       const wanted = req.accepts(['text/html', 'application/pdf', 'application/json']);
       if (wanted === 'application/json') {
-        const { html: _html, _id, ...meta } = doc;
-        return { id: _id, ...meta, pdf: `${req.baseUrl}${req.path}` };
+        return {
+          id: doc._id,
+          runId: doc.runId,
+          centerId: doc.centerId,
+          type: doc.type,
+          year: doc.year,
+          ...(doc.number == null ? {} : { number: doc.number }),
+          ...(doc.reference ? { reference: doc.reference } : {}),
+          ...(doc.title ? { title: doc.title } : {}),
+          createdAt: new Date(doc.createdAt).toISOString(),
+          pdf: `${req.baseUrl}${req.path}`,
+        } satisfies z.infer<typeof documentMetaSchema>;
       }
       if (wanted === 'application/pdf') {
         const pdf = await documentPdf(deps.models, doc._id);

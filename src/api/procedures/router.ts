@@ -5,6 +5,7 @@ import { errorResponses, json } from '../route';
 import { notFound } from '../errors';
 import type { ApiDeps } from '../deps';
 import { startRun } from '../runs/service';
+import { RUN_STATUSES } from '../../shared/messages';
 
 const codeParams = z.object({ code: z.string().min(1).openapi({ example: 'PM1.4.1' }) });
 
@@ -37,9 +38,13 @@ const procedureSchema = z
       )
       .optional(),
     manual: z.array(z.string()),
-    inputSchema: z.record(z.string(), z.unknown()),
+    inputSchema: z.record(z.string(), z.unknown()).describe('JSON Schema of the body that starts a run'),
   })
   .openapi('Procedure');
+
+const startedRunSchema = z
+  .object({ runId: z.string(), code: z.string(), centerId: z.string(), status: z.enum(RUN_STATUSES), startedAt: z.string() })
+  .openapi('StartedRun');
 
 function serialize(p: ProcedureDefinition) {
   return {
@@ -85,27 +90,47 @@ export function registerProcedures(api: Api, deps: ApiDeps): void {
     },
   });
 
+  const idempotencyHeader = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() });
+  const runResponses = {
+    201: json(startedRunSchema, 'the run started'),
+    200: json(startedRunSchema, 'replay of an Idempotency-Key: the run the first request started'),
+    ...errorResponses(400, 401, 403, 409),
+  };
+  // Each procedure's own door, documented with its input schema from the catalog (served by the
+  // generic route below): clients and fuzzers see what each procedure's body must be.
+  for (const p of listProcedures()) {
+    api.document({
+      method: 'post',
+      path: `/procedures/${p.code}/runs`,
+      summary: `Start a run of ${p.code} (${p.name})${p.executable ? '' : ' — not executable yet: 409'}`,
+      tags: ['runs'],
+      headers: idempotencyHeader,
+      body: p.inputSchema,
+      bodyDescription: `the input of ${p.code}, as its inputSchema (GET /procedures/${p.code})`,
+      responses: runResponses,
+    });
+  }
+
   api.route({
     method: 'post',
     path: '/procedures/{code}/runs',
     summary: "Start a run of a procedure; the body follows the procedure's inputSchema. Idempotency-Key honoured.",
     tags: ['runs'],
     params: codeParams,
-    headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+    headers: idempotencyHeader,
     body: z.record(z.string(), z.unknown()),
-    bodyDescription: "the run's input, validated by the procedure's `inputSchema` (GET /procedures/{code})",
+    bodyDescription: "the run's input, validated by the procedure's `inputSchema` (GET /procedures/{code}; each procedure's own path above shows it)",
     status: 201,
-    responses: {
-      201: json(z.object({ runId: z.string(), code: z.string(), centerId: z.string(), status: z.string(), startedAt: z.string() }), 'the run started'),
-      200: json(z.object({ runId: z.string() }), 'replay of an Idempotency-Key: the run the first request started'),
-      ...errorResponses(400, 401, 403, 404, 409),
-    },
+    responses: { ...runResponses, ...errorResponses(404) },
     handler: async ({ params, body, actor, req, res }) => {
       const p = findProcedure(params.code);
       if (!p) throw notFound(`procedure ${params.code}`);
-      const key = req.header('idempotency-key') || undefined;
+      const key = req.header('idempotency-key');
       const { created, ...run } = await startRun(deps, p, body, { kind: 'staff', actor }, key);
-      res.status(created ? 201 : 200).location(`/api/v1/runs/${encodeURIComponent(run.runId)}`).json(run);
+      res
+        .status(created ? 201 : 200)
+        .location(`/api/v1/runs/${encodeURIComponent(run.runId)}`)
+        .json(run satisfies z.infer<typeof startedRunSchema>);
       return undefined;
     },
   });

@@ -25,6 +25,10 @@ export function limiter(deps: ApiDeps): RequestHandler {
   });
 }
 
+const registeredClaim = z
+  .object({ number: z.string(), status: z.literal('open'), registeredAt: z.string(), trackingUrl: z.string() })
+  .openapi('RegisteredClaim');
+
 const tracking = z
   .object({
     number: z.string(),
@@ -55,22 +59,21 @@ export function registerPublic(api: Api, deps: ApiDeps): void {
     auth: false,
     middleware: [limit],
     headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
-    body: z.record(z.string(), z.unknown()),
-    bodyDescription: "the claim, validated by PM1.4.2's inputSchema (GET /api/v1/procedures/PM1.4.2)",
+    body: procedure.inputSchema,
+    bodyDescription: "the claim, as PM1.4.2's inputSchema (GET /api/v1/procedures/PM1.4.2)",
     responses: {
-      201: json(z.object({ number: z.string(), status: z.string(), registeredAt: z.string(), trackingUrl: z.string() }), 'the claim is registered; the constancia is emailed'),
-      ...errorResponses(400, 409),
-      429: { description: 'too many requests from this address' },
+      201: json(registeredClaim, 'the claim is registered; the constancia is emailed'),
+      200: json(registeredClaim, 'replay of an Idempotency-Key: the claim the first request registered'),
+      ...errorResponses(400, 409, 429),
     },
     handler: async ({ body, req, res }) => {
-      const key = req.header('idempotency-key') || undefined;
-      const run = await startRun(deps, procedure, body, { kind: 'public' }, key);
+      const run = await startRun(deps, procedure, body, { kind: 'public' }, req.header('idempotency-key'));
       res.status(run.created ? 201 : 200).json({
         number: run.runId,
         status: 'open',
         registeredAt: run.startedAt,
         trackingUrl: `/api/v1/public/claims/${encodeURIComponent(run.runId)}?documentNumber=…`,
-      });
+      } satisfies z.infer<typeof registeredClaim>);
       return undefined;
     },
   });
@@ -84,7 +87,7 @@ export function registerPublic(api: Api, deps: ApiDeps): void {
     middleware: [limit],
     params: z.object({ number: z.string().min(1).max(80) }),
     query: z.object({ documentNumber: z.string().trim().min(1).max(20) }),
-    responses: { 200: json(tracking, 'the claim'), ...errorResponses(400, 404), 429: { description: 'too many requests from this address' } },
+    responses: { 200: json(tracking, 'the claim'), ...errorResponses(400, 404, 429) },
     handler: async ({ params, query }) => {
       // businessDaysLeft is the web page's: the API's tracking schema stays as published.
       const { businessDaysLeft: _left, ...claim } = await trackClaim(deps, params.number, query.documentNumber);

@@ -4,7 +4,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from 'zod';
 import { canStart, type ProcedureDefinition } from '../../catalog';
 import { allocateRunNumber, findCenter, isDuplicateKey, recordRunStart } from '../../db/models';
-import { CenterIdAttr, ProcedureCodeAttr, RUN_STATUSES, RunStatusAttr, type RunMeta } from '../../shared/messages';
+import { CenterIdAttr, ProcedureCodeAttr, RUN_STATUSES, RunStatusAttr, type RunMeta, type RunStatus } from '../../shared/messages';
 import { repairRunRecord } from '../../runs/records';
 import type { Actor } from '../../shared/roles';
 import { assertCenter, canAccessCenter, centerFilter } from '../auth';
@@ -13,12 +13,16 @@ import type { ApiDeps } from '../deps';
 import { termStanding } from '../claims/service';
 import { isoDateSchema } from '../../shared/schemas';
 import { endOfLimaDay, limaInstant } from '../../calendar/businessCalendar';
+import type { RunDetail, RunSummary, RunTask } from './schemas';
+
+const iso = (d: Date | string): string => (typeof d === 'string' ? d : d.toISOString());
+const isoOrNull = (d: Date | string | null | undefined): string | null => (d ? iso(d) : null);
 
 export interface StartedRun {
   runId: string;
   code: string;
   centerId: string;
-  status: string;
+  status: RunStatus;
   startedAt: string;
   /** False when an `Idempotency-Key` replay returned the run started by the first request. */
   created: boolean;
@@ -139,7 +143,7 @@ export async function startRun(
   );
   // A new run is running since now; only a replay reads what the first request recorded.
   const stored = created ? null : await deps.models.Run.findById(runId, { status: 1, startedAt: 1 }).lean();
-  return { runId, code: procedure.code, centerId: input.centerId, status: stored?.status ?? 'running', startedAt: (stored?.startedAt ?? now).toISOString(), created };
+  return { runId, code: procedure.code, centerId: input.centerId, status: (stored?.status ?? 'running') as RunStatus, startedAt: (stored?.startedAt ?? now).toISOString(), created };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,20 +185,20 @@ async function loadRun(deps: ApiDeps, runId: string, actor: Actor) {
   return run;
 }
 
-function serializeRun(run: Awaited<ReturnType<typeof loadRun>>) {
+function serializeRun(run: Awaited<ReturnType<typeof loadRun>>): RunSummary {
   return {
     runId: run._id,
     code: run.code,
     centerId: run.centerId,
     workflowType: run.workflowType,
-    status: run.status,
+    status: run.status as RunSummary['status'],
     summary: run.summary,
-    startedBy: run.startedBy,
-    startedAt: run.startedAt,
-    closedAt: run.closedAt ?? null,
+    startedBy: { ...(run.startedBy?.sub ? { sub: run.startedBy.sub } : {}), ...(run.startedBy?.role ? { role: run.startedBy.role } : {}) },
+    startedAt: iso(run.startedAt),
+    closedAt: isoOrNull(run.closedAt),
     /** Why it ended, when it did not complete (a failure, an operator's termination reason). */
     closeReason: run.closeReason ?? null,
-    metrics: run.metrics ?? {},
+    metrics: Object.fromEntries(run.metrics instanceof Map ? run.metrics : Object.entries(run.metrics ?? {})),
   };
 }
 
@@ -211,7 +215,7 @@ export async function listRuns(deps: ApiDeps, actor: Actor, q: z.infer<typeof ru
   return { runs: runs.map(serializeRun) };
 }
 
-export async function getRun(deps: ApiDeps, runId: string, actor: Actor) {
+export async function getRun(deps: ApiDeps, runId: string, actor: Actor): Promise<RunDetail> {
   let run = await loadRun(deps, runId, actor);
   const tasksOf = () => deps.models.Task.find({ runId }).sort({ createdAt: 1 }).lean();
   const [firstTasks, documents, notifications, description, claim] = await Promise.all([
@@ -234,29 +238,50 @@ export async function getRun(deps: ApiDeps, runId: string, actor: Actor) {
   }
   const execution = description?.status.name ?? null;
   // A run with a legal term (a claim) shows it, and where it stands today.
-  const term = claim ? { registeredAt: claim.registeredAt, dueDate: claim.dueDate, changes: claim.termChanges ?? [], ...(await termStanding(deps, [claim]))[0] } : undefined;
+  const term = claim ? { registeredAt: iso(claim.registeredAt), dueDate: claim.dueDate, changes: (claim.termChanges ?? []) as Record<string, unknown>[], ...(await termStanding(deps, [claim]))[0]! } : undefined;
   return {
     ...serializeRun(run),
     execution,
     ...(term ? { term } : {}),
     tasks: tasks.map(serializeTask),
-    documents: documents.map((d) => ({ id: d._id, type: d.type, reference: d.reference, createdAt: d.createdAt, url: `/api/v1/documents/${encodeURIComponent(d._id)}` })),
+    documents: documents.map((d) => ({ id: d._id, type: d.type, reference: d.reference ?? null, createdAt: iso(d.createdAt), url: `/api/v1/documents/${encodeURIComponent(d._id)}` })),
     notifications: notifications.map((n) => ({
       key: n._id,
       to: n.to,
       subject: n.subject,
       status: n.status,
-      attempts: n.attempts,
+      attempts: n.attempts ?? 0,
       lastError: n.lastError ?? null,
       ...(n.pdfError ? { pdfError: n.pdfError } : {}),
-      createdAt: n.createdAt,
-      sentAt: n.sentAt ?? null,
+      createdAt: iso(n.createdAt),
+      sentAt: isoOrNull(n.sentAt),
     })),
-    escalations: tasks.flatMap((t) => (t.events ?? []).filter((e) => e.kind === 'escalation').map((e) => ({ taskId: t._id, level: e.level, at: e.at }))),
+    escalations: tasks.flatMap((t) => ((t.events ?? []) as { kind: string; level: string; at: Date | string }[]).filter((e) => e.kind === 'escalation').map((e) => ({ taskId: t._id, level: e.level, at: iso(e.at) }))),
   };
 }
 
-export function serializeTask(t: { _id: string } & Record<string, unknown>) {
+/** A task as the store keeps it (the fields the views show). */
+interface TaskRecordView {
+  _id: string;
+  runId: string;
+  code: string;
+  centerId: string;
+  type: string;
+  title: string;
+  role: string;
+  alsoRoles?: string[] | null;
+  entityId?: string | null;
+  functions?: string[] | null;
+  prefill?: unknown;
+  status: string;
+  createdAt: Date | string;
+  dueAt?: Date | string | null;
+  completedAt?: Date | string | null;
+  completedBy?: { sub?: string | null; role?: string | null; functions?: string[] | null } | null;
+}
+
+export function serializeTask(t: TaskRecordView): RunTask {
+  const by = t.completedBy;
   return {
     id: t._id,
     runId: t.runId,
@@ -265,15 +290,15 @@ export function serializeTask(t: { _id: string } & Record<string, unknown>) {
     type: t.type,
     title: t.title,
     role: t.role,
-    ...(Array.isArray(t.alsoRoles) && t.alsoRoles.length ? { alsoRoles: t.alsoRoles } : {}),
+    ...(t.alsoRoles?.length ? { alsoRoles: t.alsoRoles } : {}),
     ...(t.entityId ? { entityId: t.entityId } : {}),
-    ...(Array.isArray(t.functions) && t.functions.length ? { functions: t.functions } : {}),
-    ...(t.prefill ? { prefill: t.prefill } : {}),
-    status: t.status,
-    createdAt: t.createdAt,
-    dueAt: t.dueAt ?? null,
-    completedAt: t.completedAt ?? null,
-    completedBy: t.completedBy ?? null,
+    ...(t.functions?.length ? { functions: t.functions } : {}),
+    ...(t.prefill ? { prefill: t.prefill as Record<string, unknown> } : {}),
+    status: t.status as RunTask['status'],
+    createdAt: iso(t.createdAt),
+    dueAt: isoOrNull(t.dueAt),
+    completedAt: isoOrNull(t.completedAt),
+    completedBy: by?.sub ? { sub: by.sub, ...(by.role ? { role: by.role } : {}), ...(by.functions?.length ? { functions: by.functions } : {}) } : null,
   };
 }
 

@@ -15,8 +15,10 @@ import { planChangedSignal } from '../../shared/messages';
 import type { SupervisionPlanWorkflowInput } from '../../workflows/supervisionPlan';
 import { badRequest, conflict, forbidden, invalidField, notFound } from '../errors';
 import { canAccessCenter } from '../auth';
+import { planIndicatorSchema, planViewSchema, type PlanView } from './schemas';
 
-const anyObject = z.record(z.string(), z.unknown());
+const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+
 const yearSchema = z.coerce.number().int().min(2020).max(2100);
 
 const plannedVisitSchema = z
@@ -69,7 +71,7 @@ export function registerSupervision(api: Api, deps: ApiDeps): void {
     return plan;
   }
 
-  function view(plan: SupervisionPlan, actor: Actor) {
+  function view(plan: SupervisionPlan, actor: Actor): PlanView {
     const mine = plan.visits.filter((v) => canAccessCenter(actor, v.centerId));
     const seen = { ...plan, visits: mine };
     return {
@@ -77,7 +79,7 @@ export function registerSupervision(api: Api, deps: ApiDeps): void {
       status: plan.status,
       createdBy: plan.createdBy ?? null,
       approvedBy: plan.approvedBy ?? null,
-      approvedAt: plan.approvedAt ?? null,
+      approvedAt: iso(plan.approvedAt),
       visits: mine.map((v) => ({
         id: v.id,
         centerId: v.centerId,
@@ -86,8 +88,8 @@ export function registerSupervision(api: Api, deps: ApiDeps): void {
         standing: visitStanding(v, plan.year, today()),
         runId: v.runId ?? null,
         executedOn: v.executedOn ?? null,
-        cancelled: v.cancelled?.at ? v.cancelled : null,
-        changes: v.changes ?? [],
+        cancelled: v.cancelled?.at ? { ...v.cancelled, at: iso(v.cancelled.at)! } : null,
+        changes: (v.changes ?? []).map((c) => ({ at: iso(c.at)!, by: c.by, from: c.from, to: c.to, reason: c.reason })),
       })),
       compliance: planCompliance(seen, today()),
     };
@@ -133,7 +135,7 @@ export function registerSupervision(api: Api, deps: ApiDeps): void {
     roles: ['sscs'],
     body: createPlanSchema,
     status: 201,
-    responses: { 201: json(anyObject, 'the draft plan'), ...errorResponses(400, 401, 403, 409) },
+    responses: { 201: json(planViewSchema, 'the draft plan'), ...errorResponses(400, 401, 403, 409) },
     handler: async ({ body, actor }) => {
       assertFunction(actor, ['subsecretario', 'supervision_lead']);
       const centers = await deps.models.Center.find({ active: true }, { _id: 1 }).sort({ _id: 1 }).lean<CenterRecord[]>();
@@ -168,7 +170,7 @@ export function registerSupervision(api: Api, deps: ApiDeps): void {
     summary: 'A Plan de Supervisión Anual: its visits, where each stands (planned, started, executed, missed, cancelled) and the plan compliance',
     tags: ['supervision'],
     params: z.object({ year: yearSchema }),
-    responses: { 200: json(anyObject, 'the plan'), ...errorResponses(401, 404) },
+    responses: { 200: json(planViewSchema, 'the plan'), ...errorResponses(401, 404) },
     handler: async ({ params, actor }) => view(await loadPlan(params.year), actor),
   });
 
@@ -179,7 +181,7 @@ export function registerSupervision(api: Api, deps: ApiDeps): void {
     tags: ['supervision'],
     roles: ['sscs'],
     params: z.object({ year: yearSchema }),
-    responses: { 200: json(anyObject, 'the approved plan'), ...errorResponses(401, 403, 404, 409, 503) },
+    responses: { 200: json(planViewSchema, 'the approved plan'), ...errorResponses(401, 403, 404, 409, 503) },
     handler: async ({ params, actor }) => {
       assertFunction(actor, ['subsecretario']);
       // Approving an approved plan changes nothing, but makes sure its workflow runs: a first
@@ -200,7 +202,7 @@ export function registerSupervision(api: Api, deps: ApiDeps): void {
     roles: ['sscs'],
     params: z.object({ year: yearSchema, visitId: z.string().min(1).max(80) }),
     body: changeVisitSchema,
-    responses: { 200: json(anyObject, 'the plan'), ...errorResponses(400, 401, 403, 404, 409, 503) },
+    responses: { 200: json(planViewSchema, 'the plan'), ...errorResponses(400, 401, 403, 404, 409, 503) },
     handler: async ({ params, body, actor }) => {
       assertFunction(actor, ['subsecretario', 'supervision_lead']);
       const approved = (await loadPlan(params.year)).status === 'approved';
@@ -235,7 +237,7 @@ export function registerSupervision(api: Api, deps: ApiDeps): void {
     summary: 'PM1.3.1: % Cumplimiento del Plan de Supervisión Anual per center and semester (with the missed visits), and the open and overdue observations per center',
     tags: ['supervision', 'indicators'],
     query: z.object({ year: yearSchema, centerId: z.string().optional() }),
-    responses: { 200: json(anyObject, 'the indicator'), ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: json(planIndicatorSchema, 'the indicator'), ...errorResponses(400, 401, 403, 404) },
     handler: async ({ query, actor }) => {
       if (query.centerId && !canAccessCenter(actor, query.centerId)) throw forbidden(`your token does not give access to center ${query.centerId}`);
       const centerIds = query.centerId ? [query.centerId] : actor.centers;
@@ -261,10 +263,10 @@ export function registerSupervision(api: Api, deps: ApiDeps): void {
       return {
         indicator: '% Cumplimiento del Plan de Supervisión Anual',
         formula: 'visitas con la visita de campo ejecutada (acta firmada) / visitas programadas en el Plan × 100',
-        semesters: SEMESTERS,
+        semesters: [...SEMESTERS],
         ...compliance,
         centers: compliance.centers.map((c) => ({ ...c, observations: observations.get(c.centerId) ?? { open: 0, overdue: 0 } })),
-      };
+      } satisfies z.infer<typeof planIndicatorSchema>;
     },
   });
 }

@@ -3,20 +3,10 @@ import type { Api } from '../route';
 import { errorResponses, json } from '../route';
 import type { ApiDeps } from '../deps';
 import { completeTask, listTasks, taskQuery } from './service';
+import { runTaskSchema } from '../runs/schemas';
 
-const taskSchema = z
-  .object({
-    id: z.string(),
-    runId: z.string(),
-    code: z.string(),
-    centerId: z.string(),
-    type: z.string(),
-    title: z.string(),
-    role: z.string(),
-    status: z.string(),
-    dueAt: z.string().nullable(),
-    dataSchema: z.record(z.string(), z.unknown()),
-  })
+const taskSchema = runTaskSchema
+  .extend({ dataSchema: z.record(z.string(), z.unknown()).describe("JSON Schema of the `data` that completes it (the task type's)") })
   .openapi('Task');
 
 export function registerTasks(api: Api, deps: ApiDeps): void {
@@ -36,7 +26,7 @@ export function registerTasks(api: Api, deps: ApiDeps): void {
     summary: "Complete a task (a Temporal update: validated, the actor recorded in history). `data` follows the task's dataSchema.",
     tags: ['tasks'],
     params: z.object({ taskId: z.string().min(1) }),
-    body: z.object({ data: z.record(z.string(), z.unknown()) }).strict(),
+    body: z.object({ data: z.record(z.string(), z.unknown()).describe("the task's data, validated by its dataSchema (GET /tasks)") }).strict(),
     responses: {
       200: json(z.object({ taskId: z.string(), status: z.literal('completed'), completedAt: z.string() }), 'the task is completed'),
       ...errorResponses(400, 401, 403, 404, 409, 503),

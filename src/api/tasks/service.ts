@@ -26,7 +26,7 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
 }
 
-export const dataSchemaOf = (type: string) => (isTaskType(type) ? z.toJSONSchema(taskDataSchemas[type], { io: 'input' }) : {});
+export const dataSchemaOf = (type: string): Record<string, unknown> => (isTaskType(type) ? z.toJSONSchema(taskDataSchemas[type], { io: 'input' }) : {});
 
 /** Update validator rejections (ApplicationFailure types) as HTTP errors. */
 function fromRejection(err: WorkflowUpdateFailedError): HttpError {
