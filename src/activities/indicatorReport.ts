@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ActivityDeps } from './index';
 import { findCenter, tolerantUpsert } from '../db/models';
@@ -7,6 +8,8 @@ import { limaDate, limaInstant } from '../calendar/businessCalendar';
 import { computeIndicators } from '../domain/indicators';
 import { buildIndicatorReport, monthBounds, monthLabel, shiftMonth, type IndicatorReport } from '../domain/indicatorReport';
 import type { IndicatorGoal } from '../shared/settings';
+import { CENTER_AUDIT_FORMAT, chainCenterDays, datesBetween, summarizeMonth, type CenterMonthRecord, type CenterMonthSummary } from '../audit/centerChain';
+import { auditChainStart, centerRunIds, readRunDays, temporalTimelineReader } from '../audit/centerHistories';
 
 export interface IndicatorReportPeriod {
   /** The month reported, `YYYY-MM`. */
@@ -72,6 +75,35 @@ export function createIndicatorReportActivities(deps: ActivityDeps) {
       const figures = (month: string) => computeIndicators(models, { centerIds: [input.centerId], ...monthBounds(month), today });
       const [current, previous] = await Promise.all([figures(input.month), figures(shiftMonth(input.month, -1))]);
       return buildIndicatorReport({ month: input.month, current, previous, goals: input.goals, reportingCode: input.reportingCode });
+    },
+
+    /**
+     * The center's audit chain for the month (src/audit/centerChain.ts): every run that may have
+     * entries in it read from its Temporal history once, at most HISTORY_CONCURRENCY at a time,
+     * heartbeating; each day's head chained from the previous report's final head. The full record
+     * (every day's runs and their heads) is stored with the month's report; the run gets only the
+     * day heads and counts its document prints (a Temporal payload stays small).
+     */
+    async indicatorReportAuditChain(input: { centerId: string; month: string; runId: string }): Promise<CenterMonthSummary> {
+      const { from, to } = monthBounds(input.month);
+      const startsFrom = await auditChainStart(models, input.centerId, input.month);
+      const runIds = await centerRunIds(models, input.centerId, from, to);
+      const heartbeat = (done: number, total: number) => Context.current().heartbeat({ done, total });
+      const { runs, unavailable } = await readRunDays(runIds, temporalTimelineReader(deps.client), { from, to, onProgress: heartbeat });
+      const days = chainCenterDays({ centerId: input.centerId, dates: datesBetween(from, to), startHead: startsFrom.head, runs });
+      const record: CenterMonthRecord = {
+        format: CENTER_AUDIT_FORMAT,
+        centerId: input.centerId,
+        month: input.month,
+        startsFrom,
+        days,
+        head: days[days.length - 1].head,
+        unavailable,
+        runsRead: runIds.length,
+        computedAt: clock().toISOString(),
+      };
+      await models.IndicatorReport.updateOne({ _id: `${input.centerId}:${input.month}`, runId: input.runId }, { $set: { auditChain: record } });
+      return summarizeMonth(record);
     },
 
     /** The month's report went out: a later run for it ends as a duplicate whatever this one does next. */

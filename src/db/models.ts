@@ -308,6 +308,8 @@ const indicatorReportSchema = new Schema(
     issuedAt: Date,
     /** The run that held the month before this one took it over (it ended before issuing it). */
     takenOverFrom: String,
+    /** The center's audit chain for the month, day by day (`CenterMonthRecord`, src/audit/centerChain.ts). */
+    auditChain: { type: Schema.Types.Mixed },
   },
   { versionKey: false },
 );

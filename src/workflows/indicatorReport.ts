@@ -1,7 +1,8 @@
-import { sleep, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { acts, Run, withRun } from './run';
-import type { Recipient } from '../activities';
+import type { Activities, Recipient } from '../activities';
+import { NON_RETRYABLE_ACTIVITY_ERRORS } from '../shared/errors';
 import type { RunMeta, RunState } from '../shared/messages';
 import { DEFAULT_SETTINGS, type EngineSettings } from '../shared/settings';
 import type { TaskData } from '../shared/tasks';
@@ -15,6 +16,22 @@ export interface IndicatorReportWorkflowInput {
   input: IndicatorReportInput;
   settings: EngineSettings;
 }
+
+/**
+ * Issue 13: the report carries the daily heads of the center's audit chain. Runs recorded before
+ * it replay without reading the histories.
+ */
+export const AUDIT_CHAIN_PATCH = 'indicator-report-audit-chain';
+
+/**
+ * Reading a month of histories (thousands of runs at a busy center) takes longer than the few
+ * store operations `acts` is sized for: a long timeout, kept honest by heartbeats per history.
+ */
+const histories = proxyActivities<Activities>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS },
+});
 
 /** Issue 11: "emailed to the coordinator and SSCS". */
 const REPORT_RECIPIENTS: Recipient[] = [{ kind: 'role', role: 'coordinator' }, { kind: 'sscs' }];
@@ -38,6 +55,9 @@ const REPORT_RECIPIENTS: Recipient[] = [{ kind: 'role', role: 'coordinator' }, {
  * 4. The coordinator analyses the results and proposes improvement actions (one at least when an
  *    indicator missed its goal), which closes the run with the figures of PE1.3.1's own indicator:
  *    indicators that met their goal over those judged.
+ * 5. The report also prints the daily heads of the center's audit chain for the month
+ *    (src/audit/centerChain.ts; issue 13), recorded with the report so a later rewrite of a
+ *    history is found by GET /centers/{id}/audit-days.
  */
 export async function indicatorReportWorkflow(args: IndicatorReportWorkflowInput): Promise<RunState> {
   const meta: RunMeta = { ...args.meta, runId: args.meta.runId ?? workflowInfo().workflowId };
@@ -64,7 +84,9 @@ async function reportRun(run: Run, { input, settings }: IndicatorReportWorkflowI
   if (wait > 0) await sleep(wait);
 
   const report = await acts.indicatorReportData({ centerId, month: period.month, goals: options.goals, reportingCode: code });
-  const document = await run.document('reporte', 'reporte_indicadores', { ...report, issueOn: period.issueOn });
+  // 5. (issue 13) The day heads of the center's audit chain for the month, printed in the report.
+  const auditChain = patched(AUDIT_CHAIN_PATCH) ? await histories.indicatorReportAuditChain({ centerId, month: period.month, runId }) : undefined;
+  const document = await run.document('reporte', 'reporte_indicadores', { ...report, issueOn: period.issueOn, ...(auditChain ? { auditChain } : {}) });
   await run.notify('reporte', REPORT_RECIPIENTS, 'indicator_report', { monthLabel: report.monthLabel, summary: report.summary, document }, [document.id]);
   await acts.markIndicatorReportIssued({ centerId, month: period.month, runId, document: document.reference });
 

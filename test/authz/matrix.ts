@@ -85,6 +85,8 @@ export const MATRIX: MatrixRow[] = [
   { surface: 'api', route: 'GET /api/v1/centers/{centerId}/staff', request: () => ({ method: 'get', path: `/api/v1/centers/${LN}/staff` }), access: access('center', 'center', { sscs: 'all' }) },
   { surface: 'api', route: 'GET /api/v1/centers/{centerId}/inductions', request: () => ({ method: 'get', path: `/api/v1/centers/${LN}/inductions` }), access: access('center', 'center', { sscs: 'all' }) },
   { surface: 'api', route: 'GET /api/v1/centers/{centerId}/assets', request: () => ({ method: 'get', path: `/api/v1/centers/${LN}/assets` }), access: access('center', 'center', { sscs: 'all' }) },
+  // A month without a recorded chain is a 404: allowed, only the role and center decide here.
+  { surface: 'api', route: 'GET /api/v1/centers/{centerId}/audit-days', request: () => ({ method: 'get', path: `/api/v1/centers/${LN}/audit-days?month=2020-01` }), access: only({ coordinator: 'center', sscs: 'all' }) },
   {
     surface: 'api',
     route: 'PUT /api/v1/centers/{centerId}/hours',

@@ -26,6 +26,8 @@ export function useApiFlow(opts: { serverPerTest?: boolean } = {}) {
     http: undefined as unknown as supertest.Agent,
     /** The server's time, updated after every skip. */
     now: new Date(),
+    /** The worker's task queue (for a run started by the client, as a Schedule starts it). */
+    taskQueue: '',
     token(role: Role, sub: string, extra: Partial<Actor> = {}) {
       const token = `Bearer ${signToken(JWT_SECRET, { sub, role, centers: '*', ...extra } as Actor)}`;
       roleOf.set(token, role);
@@ -81,6 +83,7 @@ export function useApiFlow(opts: { serverPerTest?: boolean } = {}) {
     flow.now = new Date(await ctx.env.currentTimeMs());
     const w = await ctx.worker(mailer);
     worker = w.worker;
+    flow.taskQueue = w.taskQueue;
     running = worker.run();
     flow.http = supertest.agent(createApp(testApiDeps({ models: ctx.models, temporal: ctx.env.client, mailer, taskQueue: w.taskQueue, clock: () => flow.now })));
   };

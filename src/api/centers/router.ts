@@ -10,6 +10,7 @@ import { centerIdSchema, emailSchema, freeTextSchema, isoDateSchema } from '../.
 import { ensureOpeningSchedules, OpeningHoursError, openingScheduleId, openingScheduleSpec } from '../../schedules/opening';
 import { assertCenter } from '../auth';
 import { conflict, invalidField, notFound } from '../errors';
+import { registerAuditDays } from './auditDays';
 import { assetSchema, centerSchema, centerWithScheduleSchema, inductionSchema, staffMemberSchema, type CenterView } from './schemas';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a Lima time HH:MM');
@@ -88,6 +89,8 @@ const newCenterSchema = z
 const centerParams = z.object({ centerId: z.string().min(1).openapi({ example: 'lima-norte' }) });
 
 export function registerCenters(api: Api, deps: ApiDeps): void {
+  // The center's audit chain, day by day, checked against its monthly report (issue 13).
+  registerAuditDays(api, deps);
   api.route({
     method: 'get',
     path: '/centers',
