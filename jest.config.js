@@ -8,6 +8,8 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!canonicalize/)'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // The fault suite kills and restarts components: its own command (jest.faults.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
   globalSetup: '<rootDir>/test/setup/globalSetup.ts',
   globalTeardown: '<rootDir>/test/setup/globalTeardown.ts',
   testTimeout: 120_000,

@@ -37,10 +37,13 @@ export const testEnv = {
 
 export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
-/** A fresh database (seeded with the four centers) so test files cannot see each other's data. */
-export async function freshModels(): Promise<Models> {
-  const uri = testEnv.mongoUri().replace(/\/[^/]*$/, `/t_${randomUUID().replace(/-/g, '').slice(0, 12)}`);
-  const models = await connectModels(uri, { embeddedPostgresUrl: testEnv.postgresUrl() });
+/**
+ * A fresh database (seeded with the four centers) so test files cannot see each other's data; on
+ * the global setup's store unless another is given (the fault suite restarts a store of its own).
+ */
+export async function freshModels(store: { mongoUri: string; postgresUrl: string } = { mongoUri: testEnv.mongoUri(), postgresUrl: testEnv.postgresUrl() }): Promise<Models> {
+  const uri = store.mongoUri.replace(/\/[^/]*$/, `/t_${randomUUID().replace(/-/g, '').slice(0, 12)}`);
+  const models = await connectModels(uri, { embeddedPostgresUrl: store.postgresUrl });
   await seedCenters(models);
   return models;
 }

@@ -46,6 +46,9 @@ export interface Stack {
   client: Client;
   taskQueue: string;
   namespace: string;
+  /** Where its Temporal server and its database are (a worker process of its own connects there). */
+  temporalAddress: string;
+  mongoUri: string;
   /** A Bearer header for a role and centers. */
   auth(role: Role, centers: Actor['centers'], sub?: string, entity?: string): { Authorization: string };
   /** Starts an in-process worker on the stack's task queue (omit with `{ worker: false }`). */
@@ -59,9 +62,20 @@ export interface Stack {
  * started: Temporal dev server, FerretDB (a fresh database per stack), MailDev over SMTP.
  * `activityDeps` may change what the worker's activities get (e.g. a client with faults).
  */
-export async function startStack(opts: { worker?: boolean; publicRateLimit?: number; activityDeps?: (deps: ActivityDeps) => ActivityDeps; payloadKeys?: CodecKey[] } = {}): Promise<Stack> {
-  const models = await freshModels();
-  const connection = await Connection.connect({ address: testEnv.temporalAddress() });
+export interface StackOptions {
+  worker?: boolean;
+  publicRateLimit?: number;
+  activityDeps?: (deps: ActivityDeps) => ActivityDeps;
+  payloadKeys?: CodecKey[];
+  /** Another Temporal server or document store than the global setup's (the fault suite restarts its own). */
+  temporalAddress?: string;
+  store?: { mongoUri: string; postgresUrl: string };
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const models = await freshModels(opts.store);
+  const temporalAddress = opts.temporalAddress ?? testEnv.temporalAddress();
+  const connection = await Connection.connect({ address: temporalAddress });
   const namespace = await freshNamespace(connection);
   // With keys, client and worker seal payloads in history as production does (src/shared/payloadCodec.ts).
   const dataConverter = engineDataConverter(opts.payloadKeys);
@@ -89,9 +103,11 @@ export async function startStack(opts: { worker?: boolean; publicRateLimit?: num
     client,
     taskQueue,
     namespace,
+    temporalAddress,
+    mongoUri: `mongodb://${models.connection.host}:${models.connection.port}/${models.connection.name}`,
     auth: (role, centers, sub, entity) => ({ Authorization: `Bearer ${signToken(JWT_SECRET, { sub: sub ?? `${role}-test`, role, centers, ...(entity ? { entity } : {}) })}` }),
     async startWorker() {
-      nativeConnection ??= await NativeConnection.connect({ address: testEnv.temporalAddress() });
+      nativeConnection ??= await NativeConnection.connect({ address: temporalAddress });
       worker = await createEngineWorker({
         connection: nativeConnection,
         namespace,
@@ -132,7 +148,7 @@ export interface StackSuite {
 }
 
 /** Starts the whole engine before a file's tests; after them, terminates the runs they started and closes it. */
-export function useStack(opts: Parameters<typeof startStack>[0] = {}): StackSuite {
+export function useStack(opts: StackOptions = {}): StackSuite {
   const suite = { started: [] as string[] } as StackSuite;
   beforeAll(async () => {
     suite.stack = await startStack(opts);

@@ -3,11 +3,10 @@
  * and repeats no side effect. The worker is the standalone `worker.ts` entry point in a child
  * process, killed with SIGKILL (no graceful drain), then replaced by a new process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { congratulationBody, eventually, mailsTo, startStack, type Stack } from '../helpers/stack';
 import { DEV_PAYLOAD_KEYS } from '../../src/config';
-import { ROOT, testEnv } from '../helpers/infra';
+import { exited, spawnWorkerProcess } from '../helpers/faults';
 
 let stack: Stack;
 const children: ChildProcess[] = [];
@@ -23,24 +22,10 @@ afterAll(async () => {
 });
 
 function startWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: testEnv.temporalAddress(),
-      TEMPORAL_NAMESPACE: stack.namespace,
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      MONGODB_URI: `mongodb://${stack.models.connection.host}:${stack.models.connection.port}/${stack.models.connection.name}`,
-      SMTP_URL: testEnv.smtpUrl(),
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawnWorkerProcess(stack);
   children.push(child);
   return child;
 }
-
-const exited = (c: ChildProcess) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r)));
 
 test('when the worker is killed mid-run, then a new worker completes the run and the citizen gets one acknowledgement, not two', async () => {
   const first = startWorkerProcess();
