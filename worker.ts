@@ -8,6 +8,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './src/activities';
+import { keepAliveInterceptor } from './src/activities/keepAlive';
 import { createSmtpMailer } from './src/activities/mailer';
 import { backfillTaskEntities, connectModels } from './src/db/models';
 import { loadTemplates } from './src/templates';
@@ -48,11 +49,14 @@ export function activityDepsFromConfig(config: Config, models: ActivityDeps['mod
 }
 
 export async function createEngineWorker(o: EngineWorkerOptions): Promise<Worker> {
+  const activities = createActivities(o.deps);
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    activities: createActivities(o.deps),
+    activities,
+    // A worker that dies mid-activity is noticed in seconds (src/activities/keepAlive.ts).
+    interceptors: { activity: [keepAliveInterceptor(activities)] },
     ...(o.tuning ?? DEFAULT_WORKER_TUNING),
     ...(o.dataConverter ? { dataConverter: o.dataConverter } : {}),
     // Not `workflowsPath`: webpack in the worker's own process would stay in its memory.

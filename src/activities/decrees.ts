@@ -1,4 +1,5 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
+import { heartbeatsItself } from './keepAlive';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { saveNonWorkingDay } from '../calendar/service';
 import { calendarChangedSignal, type CalendarChange } from '../shared/messages';
@@ -41,7 +42,8 @@ export function createDecreeActivities(deps: Pick<ActivityDeps, 'models' | 'clie
   }
 
   return {
-    async announceDecree(input: AnnounceDecreeInput): Promise<DecreeResult> {
+    // Its heartbeat carries the progress a retry resumes from (src/activities/keepAlive.ts).
+    announceDecree: heartbeatsItself(async (input: AnnounceDecreeInput): Promise<DecreeResult> => {
       const ctx = Context.current();
       // The day is in the calendar before any claim is told (a claim re-plans from the calendar).
       // The API saves it too; whoever comes first writes it, the other changes nothing.
@@ -111,7 +113,7 @@ export function createDecreeActivities(deps: Pick<ActivityDeps, 'models' | 'clie
       }
       await saveProgress(input, 'done', progress);
       return { date: input.date, reason: change.reason, reached: progress.reached, skipped: progress.skipped, total: progress.total };
-    },
+    }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { heartbeatsItself } from './keepAlive';
 import type { ActivityDeps } from './index';
 import type { ClosedRunStatus } from '../shared/messages';
 import { closeRunRecord, reconcileRunRecords, type ReconcileRunsResult } from '../runs/records';
@@ -34,9 +35,9 @@ export function createRecordActivities(deps: Pick<ActivityDeps, 'models' | 'clie
     },
 
     /** One pass of the reconciliation of run records (src/runs/records.ts); heartbeats as it pages. */
-    async reconcileRuns(input: ReconcileRunsInput): Promise<ReconcileRunsResult> {
+    reconcileRuns: heartbeatsItself(async (input: ReconcileRunsInput): Promise<ReconcileRunsResult> => {
       const heartbeat = (examined: number) => Context.current().heartbeat({ examined });
       return reconcileRunRecords(deps.models, deps.client, { now: deps.clock(), overlapMs: input.overlapMinutes * 60_000, progress: heartbeat });
-    },
+    }),
   };
 }

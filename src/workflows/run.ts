@@ -51,6 +51,9 @@ import type { Actor, Role, SscsFunction } from '../shared/roles';
  */
 export const acts = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
+  // The worker beats while an attempt runs (src/activities/keepAlive.ts): one on a worker that
+  // died is retried after this, not after the two minutes above.
+  heartbeatTimeout: '20 seconds',
   retry: {
     initialInterval: '2 seconds',
     backoffCoefficient: 2,
@@ -62,6 +65,7 @@ export const acts = proxyActivities<Activities>({
 /** Email delivery retries until SMTP takes it: an outage delays mail, never loses it. */
 const delivery = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '20 seconds',
   retry: {
     initialInterval: '5 seconds',
     backoffCoefficient: 2,

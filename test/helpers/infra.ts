@@ -12,6 +12,7 @@ import { SEARCH_ATTRIBUTES } from '../../src/shared/messages';
 import { Worker } from '@temporalio/worker';
 import { connectModels, type Models } from '../../src/db/models';
 import { createActivities, type Activities } from '../../src/activities';
+import { keepAliveInterceptor } from '../../src/activities/keepAlive';
 import { loadTemplates } from '../../src/templates';
 import type { ClaimWorkflowInput } from '../../src/workflows/claim';
 import { seedCenters } from '../../src/db/seed';
@@ -157,11 +158,13 @@ export function useWorkflowTestEnv(opts: { serverPerTest?: boolean; hooks?: 'non
   }
   ctx.worker = async (mailer, adjust = (acts) => acts) => {
     const taskQueue = uniqueId('tq');
+    const activities = adjust(createActivities({ models: ctx.models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: 'Centro MAC <no-responder@mac.gob.pe>', sscsEmail: TEST_SSCS_EMAIL }, client: ctx.env.client }));
     const worker = await Worker.create({
       connection: ctx.env.nativeConnection,
       taskQueue,
       workflowBundle: testEnv.workflowBundle(),
-      activities: adjust(createActivities({ models: ctx.models, mailer, templates: loadTemplates(), clock: () => new Date(), mail: { from: 'Centro MAC <no-responder@mac.gob.pe>', sscsEmail: TEST_SSCS_EMAIL }, client: ctx.env.client })),
+      activities,
+      interceptors: { activity: [keepAliveInterceptor(activities)] },
     });
     return { worker, taskQueue };
   };
