@@ -238,6 +238,19 @@ const issuerOf = (type: keyof typeof DOCUMENT_TYPES): 'center' | 'sscs' => ('iss
 /** Attempts of an email's delivery that wait for its documents' PDFs (5 s … 80 s apart: about 2.5 minutes). */
 const PDF_ATTEMPTS = 5;
 
+/** Time kept back from an attempt's deadline for the write's last try and the answer to Temporal. */
+const PERSIST_MARGIN_MS = 8_000;
+
+/** When the running attempt times out (epoch ms); 23 s from now outside an activity (a direct call in a test). */
+function attemptDeadline(): number {
+  try {
+    const { currentAttemptScheduledTimestampMs: at, startToCloseTimeoutMs: timeout } = Context.current().info;
+    return at + timeout;
+  } catch {
+    return Date.now() + 23_000;
+  }
+}
+
 /** The attempt number of the running activity (1 outside one, e.g. a direct call in a test). */
 function deliveryAttempt(): number {
   try {
@@ -272,14 +285,20 @@ export function createActivities(deps: ActivityDeps) {
     return c;
   }
 
-  /** A write that must not be lost to a passing store error: tried up to 5 times over about 15 s. */
+  /**
+   * A write that must not be lost to a store outage: tried again (1 s, 2 s, then every 4 s) for as
+   * long as the running attempt may live, less a margin (about 15 s outside an activity): for an
+   * email's delivery, some 50 s, where 5 tries used to end after 15 s.
+   */
   async function persist<T>(write: () => Promise<T>): Promise<T> {
+    const deadline = attemptDeadline() - PERSIST_MARGIN_MS;
     for (let attempt = 1; ; attempt++) {
       try {
         return await write();
       } catch (err) {
-        if (attempt >= 5) throw err;
-        await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+        const wait = Math.min(500 * 2 ** attempt, 4_000);
+        if (Date.now() + wait > deadline) throw err;
+        await new Promise((r) => setTimeout(r, wait));
       }
     }
   }
@@ -573,7 +592,8 @@ export function createActivities(deps: ActivityDeps) {
       }
       const sentAt = clock();
       // SMTP has the mail now: if this write were lost, Temporal's retry would send it again (the
-      // bench saw it when the store failed writers). It is retried here first, within the budget.
+      // bench saw it when the store failed writers). It is retried here for as long as this attempt
+      // may run, so a store restart right after the relay took the mail does not send it twice.
       await persist(() => models.Outbox.updateOne({ _id: mail._id }, { $set: { status: 'sent', sentAt, messageId, ...(pdfError ? { pdfError } : {}) }, $unset: { lastError: 1 }, $inc: { attempts: 1 } }));
       return { messageId, sentAt: sentAt.toISOString() };
     },
