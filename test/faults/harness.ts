@@ -22,8 +22,14 @@ export interface FaultRow {
   faults: number;
   /** Runs that did not finish, and emails queued but never delivered. */
   lost: number;
-  /** Emails delivered more than once, and document numbers given twice (or one document given two). */
+  /** One notice sent twice as two emails, and document numbers given twice (or one document given two). */
   duplicated: number;
+  /**
+   * Emails the relay accepted twice with one Message-ID: a worker that died between the relay's
+   * acceptance and the outbox's record of it (SMTP has no idempotency); receivers that drop a
+   * repeated Message-ID show one. Counted, not hidden.
+   */
+  resent: number;
   detail: string;
 }
 
@@ -35,11 +41,20 @@ export function recordRow(row: FaultRow): void {
 interface CaughtMessage {
   messageId?: string;
   subject: string;
+  /** Its Date header: when the engine handed it to SMTP. */
+  time: string;
 }
 
-/** Every email the catcher holds, by Message-ID. */
-async function caughtByMessageId(mailWeb: string): Promise<Map<string, CaughtMessage[]>> {
-  const all = (await (await fetch(`${mailWeb}/email`)).json()) as CaughtMessage[];
+/**
+ * The emails the catcher holds that were sent since `since`, by Message-ID. Run numbers start
+ * again in each test database, so an earlier scenario's emails can carry the same Message-IDs:
+ * the scenarios run one at a time, and each counts only what was sent after it began.
+ */
+async function caughtByMessageId(mailWeb: string, since: Date): Promise<Map<string, CaughtMessage[]>> {
+  const caught = (await (await fetch(`${mailWeb}/email`)).json()) as CaughtMessage[];
+  const undated = caught.find((m) => Number.isNaN(Date.parse(m.time)));
+  if (undated) throw new Error(`the catcher gave no date for ${undated.messageId}`);
+  const all = caught.filter((m) => Date.parse(m.time) >= since.getTime());
   const byId = new Map<string, CaughtMessage[]>();
   for (const m of all) {
     if (!m.messageId) continue;
@@ -49,12 +64,17 @@ async function caughtByMessageId(mailWeb: string): Promise<Map<string, CaughtMes
   return byId;
 }
 
+/** How far apart the email's Date header and the outbox's sentAt of one delivery may be. */
+const SENT_AT_MARGIN_MS = 2_000;
+
 export interface SideEffects {
   emailsQueued: number;
   emailsDelivered: number;
   /** Queued for these runs but not sent, or sent by the outbox and absent from the catcher. */
   emailsLost: string[];
-  /** Received more than once (same Message-ID). */
+  /** Received more than once with the same Message-ID (see FaultRow.resent). */
+  emailsResent: string[];
+  /** Received again after the outbox had recorded it sent: the engine sending what it knew it had sent. */
   emailsDuplicated: string[];
   documents: number;
   /** Two documents with one number, or one document owner holding two numbers. */
@@ -62,17 +82,22 @@ export interface SideEffects {
 }
 
 /** The side effects of `runIds` as the world saw them. */
-export async function sideEffectsOf(models: Models, runIds: string[], mailWeb: string): Promise<SideEffects> {
+export async function sideEffectsOf(models: Models, runIds: string[], mailWeb: string, since: Date): Promise<SideEffects> {
   const outbox = await models.Outbox.find({ runId: { $in: runIds } }).lean();
-  const caught = await caughtByMessageId(mailWeb);
+  const caught = await caughtByMessageId(mailWeb, since);
   const emailsLost: string[] = [];
+  const emailsResent: string[] = [];
   const emailsDuplicated: string[] = [];
   let emailsDelivered = 0;
   for (const mail of outbox) {
     const received = mail.messageId ? (caught.get(mail.messageId) ?? []) : [];
     if (mail.status !== 'sent' || received.length === 0) emailsLost.push(`${mail._id} (${mail.status}, received ${received.length})`);
     else emailsDelivered++;
-    if (received.length > 1) emailsDuplicated.push(`${mail._id} ×${received.length}`);
+    // The outbox records the time right after the relay's acceptance; a copy handed to SMTP later
+    // than that (with a margin for the two clocks) was sent after the engine knew it was sent.
+    const late = mail.sentAt ? received.filter((m) => Date.parse(m.time) > mail.sentAt!.getTime() + SENT_AT_MARGIN_MS) : [];
+    if (late.length) emailsDuplicated.push(`${mail._id} received ${late.length} time(s) after its outbox said sent`);
+    else if (received.length > 1) emailsResent.push(`${mail._id} ×${received.length}`);
   }
   const documents = await models.Document.find({ runId: { $in: runIds } }, { type: 1, centerId: 1, year: 1, number: 1, reference: 1 }).lean();
   const numbersDuplicated: string[] = [];
@@ -87,7 +112,7 @@ export async function sideEffectsOf(models: Models, runIds: string[], mailWeb: s
   const held = new Map<string, number[]>();
   for (const c of claims) held.set(c.owner, [...(held.get(c.owner) ?? []), c.n]);
   for (const [owner, ns] of held) if (ns.length > 1) numbersDuplicated.push(`${owner} holds numbers ${ns.join(', ')}`);
-  return { emailsQueued: outbox.length, emailsDelivered, emailsLost, emailsDuplicated, documents: documents.length, numbersDuplicated };
+  return { emailsQueued: outbox.length, emailsDelivered, emailsLost, emailsResent, emailsDuplicated, documents: documents.length, numbersDuplicated };
 }
 
 /** One row from a scenario's runs and their side effects. */
@@ -100,9 +125,10 @@ export function rowOf(scenario: string, families: string[], runs: { runId: strin
     ...unfinished.map((r) => `unfinished ${r.runId} (${r.status})`),
     ...effects.emailsLost.map((e) => `lost ${e}`),
     ...effects.emailsDuplicated.map((e) => `duplicated email ${e}`),
+    ...effects.emailsResent.map((e) => `re-sent with its Message-ID ${e}`),
     ...effects.numbersDuplicated.map((e) => `duplicated number ${e}`),
   ].join('; ');
-  return { scenario, families: [...new Set(families)].sort(), runs: runs.length, faults, lost, duplicated, detail };
+  return { scenario, families: [...new Set(families)].sort(), runs: runs.length, faults, lost, duplicated, resent: effects.emailsResent.length, detail };
 }
 
 /** What the API answered while a component was down: status → count. */

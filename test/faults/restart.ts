@@ -23,6 +23,7 @@ export interface RestartOutcome {
  * starts tried while down included (sent again with their key); counts what was lost or repeated.
  */
 export async function throughRestarts(stack: Stack, o: { scenario: string; down(): Promise<void>; up(): Promise<void>; outageMs: number }): Promise<RestartOutcome> {
+  const since = new Date();
   const families: Family[] = [byCode('PM1.4.2'), byCode('PM1.4.1'), byCode('PA1.1.5')];
   const driver = apiDriver(stack, { deadlineMs: 240_000 });
   const answers: Answers = {};
@@ -71,7 +72,7 @@ export async function throughRestarts(stack: Stack, o: { scenario: string; down(
       return { runId: id, status };
     }),
   );
-  const effects = await sideEffectsOf(stack.models, runs.map((r) => r.runId), testEnv.mailWeb());
+  const effects = await sideEffectsOf(stack.models, runs.map((r) => r.runId), testEnv.mailWeb(), since);
   const row = rowOf(o.scenario, families.flatMap((f) => f.workflows), runs, faults, effects);
   const shown = Object.entries(answers).map(([k, n]) => `${k} ×${n}`).join(', ');
   return { row: { ...row, detail: `${row.detail}; API while down: ${shown}` }, answers, runs, effects };

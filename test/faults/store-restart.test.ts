@@ -41,5 +41,6 @@ test('when the document store is restarted twice mid-run, then the API answers 5
   expect(outcome.runs.filter((r) => r.status !== 'completed')).toEqual([]);
   expect(outcome.effects.emailsLost).toEqual([]);
   expect(outcome.effects.emailsDuplicated).toEqual([]);
+  expect(outcome.effects.emailsResent).toEqual([]);
   expect(outcome.effects.numbersDuplicated).toEqual([]);
 });

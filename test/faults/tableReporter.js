@@ -11,15 +11,19 @@ const ROWS = path.join(DIR, 'rows.jsonl');
 const TABLE = path.join(DIR, 'table.txt');
 
 function table(rows) {
-  const head = ['scenario', 'runs', 'faults injected', 'lost', 'duplicated'];
-  const body = rows.map((r) => [r.scenario, String(r.runs), String(r.faults), String(r.lost), String(r.duplicated)]);
-  const total = ['total', ...[1, 2, 3, 4].map((i) => String(body.reduce((s, b) => s + Number(b[i]), 0)))];
+  const head = ['scenario', 'runs', 'faults injected', 'lost', 'duplicated', 're-sent (same Message-ID)'];
+  const body = rows.map((r) => [r.scenario, String(r.runs), String(r.faults), String(r.lost), String(r.duplicated), String(r.resent)]);
+  const total = ['total', ...[1, 2, 3, 4, 5].map((i) => String(body.reduce((s, b) => s + Number(b[i]), 0)))];
   const all = [head, ...body, total];
   const widths = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   const details = rows.map((r) => `  ${r.scenario} [${r.families.join(', ')}]: ${r.detail}`);
-  return ['Fault table', line(head), rule, ...body.map(line), rule, line(total), '', ...details].join('\n');
+  const legend = [
+    'lost: runs that did not finish, emails queued and never delivered. duplicated: one notice sent as two emails, a document number given twice.',
+    're-sent: the relay accepted one email twice with its one Message-ID (a worker killed between the relay\'s acceptance and the outbox record; SMTP has no idempotency).',
+  ];
+  return ['Fault table', line(head), rule, ...body.map(line), rule, line(total), '', ...legend, '', ...details].join('\n');
 }
 
 class FaultTableReporter {

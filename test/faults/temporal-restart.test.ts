@@ -45,5 +45,6 @@ test('when the Temporal server is killed and restarted on its data twice mid-run
   expect(outcome.runs.filter((r) => r.status !== 'completed')).toEqual([]);
   expect(outcome.effects.emailsLost).toEqual([]);
   expect(outcome.effects.emailsDuplicated).toEqual([]);
+  expect(outcome.effects.emailsResent).toEqual([]);
   expect(outcome.effects.numbersDuplicated).toEqual([]);
 });

@@ -48,7 +48,8 @@ function killAt(point: string): Promise<void> {
   return killWorker(point);
 }
 
-test('when the worker is killed at several points of a run of each family, then every run finishes, no email goes twice and no document number is given twice', async () => {
+test('when the worker is killed at several points of a run of each family, then every run finishes, every email arrives, no notice is sent as two emails and no document number is given twice', async () => {
+  const since = new Date();
   worker = spawnWorkerProcess(stack);
   const driver = apiDriver(stack, {
     deadlineMs: 240_000,
@@ -113,7 +114,7 @@ test('when the worker is killed at several points of a run of each family, then 
       return { runId: id, status };
     }),
   );
-  const effects = await sideEffectsOf(stack.models, runs.map((r) => r.runId), testEnv.mailWeb());
+  const effects = await sideEffectsOf(stack.models, runs.map((r) => r.runId), testEnv.mailWeb(), since);
   const row = rowOf('worker killed (SIGKILL)', FAMILIES.flatMap((f) => f.workflows), runs, kills.length, effects);
   recordRow({ ...row, detail: `${row.detail}; kills: ${kills.join(', ')}` });
 
@@ -125,6 +126,8 @@ test('when the worker is killed at several points of a run of each family, then 
   expect(effects.emailsLost).toEqual([]);
   expect(effects.emailsDuplicated).toEqual([]);
   expect(effects.numbersDuplicated).toEqual([]);
+  // A kill inside an SMTP exchange may make the relay accept an email twice (row.resent): both
+  // copies carry the outbox key's one Message-ID, and none is sent again once the outbox says sent.
   expect(effects.emailsQueued).toBeGreaterThan(0);
   expect(effects.documents).toBeGreaterThan(0);
 });
