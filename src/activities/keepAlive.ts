@@ -27,7 +27,7 @@ export function keepAliveInterceptor(activities: object): ActivityInterceptorsFa
         const fn = (activities as Record<string, unknown>)[ctx.info.activityType] as { [HEARTBEATS_ITSELF]?: boolean } | undefined;
         // Without a heartbeat timeout the activity must not heartbeat (Temporal's rule).
         if (!ctx.info.heartbeatTimeoutMs || fn?.[HEARTBEATS_ITSELF]) return next(input);
-        ctx.heartbeat();
+        // The first beat after KEEP_ALIVE_EVERY_MS: the many activities that end sooner cost no RPC.
         const timer = setInterval(() => ctx.heartbeat(), KEEP_ALIVE_EVERY_MS);
         try {
           return await next(input);
