@@ -98,6 +98,8 @@ export interface Driver {
   finish(runId: string, centerId: string): Promise<string[]>;
   /** Each run's status through the API. */
   statusOf(runId: string, centerId: string): Promise<string>;
+  /** Waits (2 min at most) for each run to end, deliveries still under way included; their end states. */
+  settle(runs: { id: string; centerId: string }[]): Promise<{ runId: string; status: string }[]>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -145,6 +147,20 @@ export function apiDriver(stack: Stack, o: { onAccepted?: (what: 'start' | 'comp
     async statusOf(runId, centerId) {
       const r = await stack.http.get(`/api/v1/runs/${enc(runId)}`).set(tokenFor('sscs', centerId));
       return r.status === 200 ? (r.body.status as string) : `http ${r.status}`;
+    },
+
+    settle(runs) {
+      return Promise.all(
+        runs.map(async ({ id, centerId }) => {
+          const deadline = Date.now() + 120_000;
+          let status = await driver.statusOf(id, centerId);
+          while (status === 'running' && Date.now() < deadline) {
+            await sleep(500);
+            status = await driver.statusOf(id, centerId);
+          }
+          return { runId: id, status };
+        }),
+      );
     },
 
     async finish(rootId, centerId) {

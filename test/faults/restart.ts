@@ -5,9 +5,20 @@
 import { testEnv } from '../helpers/infra';
 import { eventually, type Stack } from '../helpers/stack';
 import { apiDriver, FAMILIES, type Family } from './families';
-import { probeWhileDown, rowOf, sideEffectsOf, type Answers, type FaultRow } from './harness';
+import { probeWhileDown, rowOf, serverErrors, sideEffectsOf, type Answers, type FaultRow } from './harness';
 
 const byCode = (code: string) => FAMILIES.find((f) => f.code === code)!;
+
+/** What both restarts must show: no 500 while down, every run finished, every email once, every number once. */
+export function expectNothingLostOrRepeated(outcome: RestartOutcome): void {
+  expect(serverErrors(outcome.answers)).toEqual({});
+  expect(outcome.runs.filter((r) => r.status !== 'completed')).toEqual([]);
+  expect(outcome.effects.emailsLost).toEqual([]);
+  expect(outcome.effects.emailsDuplicated).toEqual([]);
+  // Nobody died inside an SMTP exchange: no email reaches the relay twice.
+  expect(outcome.effects.emailsResent).toEqual([]);
+  expect(outcome.effects.numbersDuplicated).toEqual([]);
+}
 
 export interface RestartOutcome {
   row: FaultRow;
@@ -61,17 +72,7 @@ export async function throughRestarts(stack: Stack, o: { scenario: string; down(
   // Starts tried during the second outage, sent again now, and carried through too.
   for (const r of retried.splice(0)) started.push(...(await driver.finish(await driver.start(r.family, r.again), r.family.centerId)).map((id) => ({ id, centerId: r.family.centerId })));
 
-  const runs = await Promise.all(
-    started.map(async ({ id, centerId }) => {
-      const deadline = Date.now() + 120_000;
-      let status = await driver.statusOf(id, centerId);
-      while (status !== 'completed' && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 500));
-        status = await driver.statusOf(id, centerId);
-      }
-      return { runId: id, status };
-    }),
-  );
+  const runs = await driver.settle(started);
   const effects = await sideEffectsOf(stack.models, runs.map((r) => r.runId), testEnv.mailWeb(), since);
   const row = rowOf(o.scenario, families.flatMap((f) => f.workflows), runs, faults, effects);
   const shown = Object.entries(answers).map(([k, n]) => `${k} ×${n}`).join(', ');

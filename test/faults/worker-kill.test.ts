@@ -103,17 +103,7 @@ test('when the worker is killed at several points of a run of each family, then 
   }
 
   // Deliveries still under way when the last task closed: wait for every run to end.
-  const runs = await Promise.all(
-    all.map(async ({ id, centerId }) => {
-      const deadline = Date.now() + 120_000;
-      let status = await driver.statusOf(id, centerId);
-      while (status === 'running' && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 500));
-        status = await driver.statusOf(id, centerId);
-      }
-      return { runId: id, status };
-    }),
-  );
+  const runs = await driver.settle(all);
   const effects = await sideEffectsOf(stack.models, runs.map((r) => r.runId), testEnv.mailWeb(), since);
   const row = rowOf('worker killed (SIGKILL)', FAMILIES.flatMap((f) => f.workflows), runs, kills.length, effects);
   recordRow({ ...row, detail: `${row.detail}; kills: ${kills.join(', ')}` });
