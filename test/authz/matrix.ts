@@ -16,6 +16,7 @@
  * completion, a plan that does not exist); denied means 403. A page's POST carries its CSRF token,
  * as a browser's form does.
  */
+import { listProcedures } from '../../src/catalog';
 import type { Role } from '../../src/shared/roles';
 
 export type Access = 'all' | 'center' | 'entity' | 'deny';
@@ -152,3 +153,21 @@ export const MATRIX: MatrixRow[] = [
   },
   { surface: 'web', route: 'GET /app/indicadores', request: () => ({ method: 'get', path: `/app/indicadores?centerId=${LN}` }), access: access('center', 'center', { sscs: 'all' }) },
 ];
+
+/**
+ * Each procedure's own start path (`POST /api/v1/procedures/<code>/runs`, as the OpenAPI document
+ * publishes it): who may start it is the catalog's `starters` (SSCS: any procedure, or those whose
+ * `starterFunctions` its person holds; the test's SSCS holds them all). The role is checked before
+ * the body is read, so an empty body is refused for the role (403) or else for itself (400, or
+ * 409 for a procedure not executable yet). Which center may be named is the same code for every
+ * procedure, and is the row of `POST /api/v1/procedures/{code}/runs` above; here both scopes read
+ * the role alone.
+ */
+export const PROCEDURE_STARTS: MatrixRow[] = listProcedures().map((p) => ({
+  surface: 'api',
+  route: `POST /api/v1/procedures/${p.code}/runs`,
+  request: () => ({ method: 'post', path: `/api/v1/procedures/${p.code}/runs`, body: {} }),
+  access: only(Object.fromEntries([...p.starters, 'sscs'].map((r) => [r, 'all'])) as Partial<Record<Role, Access>>),
+}));
+
+MATRIX.push(...PROCEDURE_STARTS);
