@@ -7,7 +7,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { getStateQuery, type RunMeta } from '../../src/shared/messages';
 import type { Actor } from '../../src/shared/roles';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
-import { BusinessCalendar, limaDate } from '../../src/calendar/businessCalendar';
+import { addDays, BusinessCalendar, limaDate, limaInstant } from '../../src/calendar/businessCalendar';
 import { computeIndicators } from '../../src/domain/indicators';
 import { conflictWorkflow, incidentWorkflow, maintenanceWorkflow } from '../../src/workflows';
 import type { ConflictInput } from '../../src/workflows/conflict';
@@ -166,7 +166,10 @@ describe('PA2.2.3 / PA1.1.4 corrective maintenance', () => {
       const { task } = await waitForTask(handle, 'fix_maintenance');
       expect(task.role).toBe('tic_specialist');
       expect(task.dueDate).toBe(calendar.addBusinessDays(limaDate(new Date(task.createdAt)), DEFAULT_SETTINGS.maintenance.businessDays));
-      await ctx.env.sleep('14 days');
+      // To the day after the last step of the path: the term, then two steps of 2 business days
+      // (counted on the calendar: early December has the 8th and 9th off, so 14 days fell short).
+      const lastStep = calendar.addBusinessDays(task.dueDate, 4);
+      await ctx.env.sleep(limaInstant(addDays(lastStep, 1), '12:00').getTime() - (await ctx.env.currentTimeMs()));
       const state = await handle.query(getStateQuery);
       await completeTask(handle, task.id, tic, { actions: 'Se cambió el amplificador.' });
       await completeTask(handle, (await waitForTask(handle, 'confirm_maintenance')).task.id, supervisor, { verdict: 'no_conforme', observations: 'El parlante 3 sigue sin sonido.' });
@@ -177,7 +180,7 @@ describe('PA2.2.3 / PA1.1.4 corrective maintenance', () => {
       await maybeRecordHistory('maintenance-tic-full-path', handle);
       return { state, result: out };
     });
-    // 14 days: the term (5 business days) and two steps of 2; the path goes on to SSCS (2.2.2, issue 10).
+    // The term (5 business days) and two steps of 2; the path goes on to SSCS (2.2.2, issue 10).
     expect(state.tasks[0].events.filter((e) => e.kind === 'escalation').map((e) => e.level)).toEqual(['coordinator', 'admin_entity', 'sscs']);
     expect(mailer.to('coordinacion.limanorte@mac.gob.pe').filter((mail) => mail.subject.startsWith('Escalamiento'))).toHaveLength(1);
     expect(mailer.to(ADMIN_ENTITY).filter((mail) => mail.subject.startsWith('Escalamiento'))).toHaveLength(1);
