@@ -22,7 +22,7 @@ export interface FaultRow {
   faults: number;
   /** Runs that did not finish, and emails queued but never delivered. */
   lost: number;
-  /** One notice sent twice as two emails, and document numbers given twice (or one document given two). */
+  /** Emails sent again after the outbox recorded them sent, and document numbers given twice (or one document given two). */
   duplicated: number;
   /**
    * Emails the relay accepted twice with one Message-ID: a worker that died between the relay's

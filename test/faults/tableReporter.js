@@ -20,7 +20,7 @@ function table(rows) {
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   const details = rows.map((r) => `  ${r.scenario} [${r.families.join(', ')}]: ${r.detail}`);
   const legend = [
-    'lost: runs that did not finish, emails queued and never delivered. duplicated: one notice sent as two emails, a document number given twice.',
+    'lost: runs that did not finish, emails queued and never delivered. duplicated: an email sent again after its outbox recorded it sent, a document number given twice.',
     're-sent: the relay accepted one email twice with its one Message-ID (a worker killed between the relay\'s acceptance and the outbox record; SMTP has no idempotency).',
   ];
   return ['Fault table', line(head), rule, ...body.map(line), rule, line(total), '', ...legend, '', ...details].join('\n');
