@@ -17,7 +17,7 @@ export interface Family {
   body(): Record<string, unknown>;
 }
 
-/** PM1.4.1, PM1.4.2, P2.2.4 (grave, an entity involved: its PM1.3.3 incident follows), a catalog-driven step, PA2.2.3. */
+/** PM1.4.1, PM1.4.2, P2.2.4 (grave, an entity involved: its PM1.3.3 incident follows), a catalog-driven step, PA2.2.3, PA3.1.4. */
 export const FAMILIES: Family[] = [
   {
     code: 'PM1.4.1',
@@ -69,6 +69,14 @@ export const FAMILIES: Family[] = [
     starter: 'supervisor',
     body: () => ({ centerId: 'piura', asset: 'Puerta de ingreso principal', description: 'La cerradura no cierra.' }),
   },
+  {
+    code: 'PA3.1.4',
+    workflows: ['cessationWorkflow'],
+    centerId: 'ventanilla',
+    starter: 'coordinator',
+    // A member of the seeded roster.
+    body: () => ({ centerId: 'ventanilla', staffMemberId: 'seed:ventanilla:orientador:2', reason: 'Término de contrato' }),
+  },
 ];
 
 /** What each person answers to a task of each type these families open. */
@@ -82,6 +90,7 @@ const ANSWERS: Record<string, unknown> = {
   procedure_step: { outcome: 'done', notes: 'Cable de red reemplazado' },
   fix_maintenance: { actions: 'Se cambió la cerradura.' },
   confirm_maintenance: { verdict: 'conforme' },
+  communicate_cessation: { lastDay: new Date(Date.now() - 5 * 3600_000).toISOString().slice(0, 10), communication: 'Oficio a la Entidad Administradora comunicando el cese.' },
 };
 
 interface OpenTask {
