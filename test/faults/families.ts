@@ -17,7 +17,7 @@ export interface Family {
   body(): Record<string, unknown>;
 }
 
-/** PM1.4.1, PM1.4.2, P2.2.4 (grave, an entity involved: its PM1.3.3 incident follows), a catalog-driven step, PA2.2.3, PA3.1.4. */
+/** PM1.4.1, PM1.4.2, P2.2.4 (grave, an entity involved: its PM1.3.3 incident follows), a catalog-driven step, PA2.2.3, PA3.1.1, PA3.1.4. */
 export const FAMILIES: Family[] = [
   {
     code: 'PM1.4.1',
@@ -77,6 +77,13 @@ export const FAMILIES: Family[] = [
     // A member of the seeded roster.
     body: () => ({ centerId: 'ventanilla', staffMemberId: 'seed:ventanilla:orientador:2', reason: 'Término de contrato' }),
   },
+  {
+    code: 'PA3.1.1',
+    workflows: ['incorporationWorkflow'],
+    centerId: 'piura',
+    starter: 'coordinator',
+    body: () => ({ centerId: 'piura', profile: 'orientador', justification: 'Dotación mínima del tipo de centro (Cuadro 01).' }),
+  },
 ];
 
 /** What each person answers to a task of each type these families open. */
@@ -90,6 +97,8 @@ const ANSWERS: Record<string, unknown> = {
   procedure_step: { outcome: 'done', notes: 'Cable de red reemplazado' },
   fix_maintenance: { actions: 'Se cambió la cerradura.' },
   confirm_maintenance: { verdict: 'conforme' },
+  // Not incorporated: an incorporated person's induction would follow, with its own topics.
+  incorporate_staff: { outcome: 'not_incorporated', reason: 'Ningún postulante cumplió el perfil.' },
   communicate_cessation: { lastDay: new Date(Date.now() - 5 * 3600_000).toISOString().slice(0, 10), communication: 'Oficio a la Entidad Administradora comunicando el cese.' },
 };
 
