@@ -57,7 +57,8 @@ function only(allowed: Partial<Record<Role, Access>>): Record<Role, Access> {
 const enc = encodeURIComponent;
 const LN = 'lima-norte';
 
-export const MATRIX: MatrixRow[] = [
+/** The routes and pages declared one by one; MATRIX adds each procedure's start path. */
+const ROWS: MatrixRow[] = [
   // ---- API -----------------------------------------------------------------------------------
   { surface: 'api', route: 'GET /api/v1/procedures', request: () => ({ method: 'get', path: '/api/v1/procedures' }), access: access('all', 'all') },
   { surface: 'api', route: 'GET /api/v1/procedures/{code}', request: () => ({ method: 'get', path: '/api/v1/procedures/PE1.1.3' }), access: access('all', 'all') },
@@ -163,11 +164,11 @@ export const MATRIX: MatrixRow[] = [
  * procedure, and is the row of `POST /api/v1/procedures/{code}/runs` above; here both scopes read
  * the role alone.
  */
-export const PROCEDURE_STARTS: MatrixRow[] = listProcedures().map((p) => ({
+const PROCEDURE_STARTS: MatrixRow[] = listProcedures().map((p) => ({
   surface: 'api',
   route: `POST /api/v1/procedures/${p.code}/runs`,
   request: () => ({ method: 'post', path: `/api/v1/procedures/${p.code}/runs`, body: {} }),
   access: only(Object.fromEntries([...p.starters, 'sscs'].map((r) => [r, 'all'])) as Partial<Record<Role, Access>>),
 }));
 
-MATRIX.push(...PROCEDURE_STARTS);
+export const MATRIX: MatrixRow[] = [...ROWS, ...PROCEDURE_STARTS];

@@ -137,7 +137,7 @@ export type Answers = Record<string, number>;
 /**
  * Calls the API's main routes (health, a run, the inbox, a start, a completion) in a loop until
  * `stop` resolves, at most `max` rounds: every answer must be a refusal the client can act on
- * (503 with Retry-After, or what the projections can still serve), never a 500.
+ * (a 503, or what the projections can still serve), never a 500.
  */
 export async function probeWhileDown(
   http: supertest.Agent,

@@ -7,8 +7,6 @@ import net from 'node:net';
 export class TcpProxy {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
-  /** Connections relayed while up. */
-  relayed = 0;
 
   private constructor(
     readonly port: number,
@@ -24,14 +22,9 @@ export class TcpProxy {
     return proxy;
   }
 
-  get isUp(): boolean {
-    return this.server !== undefined;
-  }
-
   async up(): Promise<void> {
     if (this.server) return;
     const server = net.createServer((client) => {
-      this.relayed++;
       const upstream = net.connect(this.target);
       for (const s of [client, upstream]) {
         this.sockets.add(s);
