@@ -65,12 +65,12 @@ export async function throughRestarts(stack: Stack, o: { scenario: string; down(
   for (const r of retried.splice(0)) roots.push({ family: r.family, runId: await driver.start(r.family, r.again) });
 
   // 2: while people complete their tasks.
-  const finishing = Promise.all(roots.map(async ({ family, runId }) => (await driver.finish(runId, family.centerId)).map((id) => ({ id, centerId: family.centerId }))));
+  const finishing = Promise.all(roots.map(async ({ family, runId }) => (await driver.finish(runId, family)).map((id) => ({ id, centerId: family.centerId }))));
   await new Promise((r) => setTimeout(r, 1_500));
   await restart(claimRun, firstTask);
   const started = (await finishing).flat();
   // Starts tried during the second outage, sent again now, and carried through too.
-  for (const r of retried.splice(0)) started.push(...(await driver.finish(await driver.start(r.family, r.again), r.family.centerId)).map((id) => ({ id, centerId: r.family.centerId })));
+  for (const r of retried.splice(0)) started.push(...(await driver.finish(await driver.start(r.family, r.again), r.family)).map((id) => ({ id, centerId: r.family.centerId })));
 
   const runs = await driver.settle(started);
   const effects = await sideEffectsOf(stack.models, runs.map((r) => r.runId), testEnv.mailWeb(), since);

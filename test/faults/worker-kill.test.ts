@@ -6,12 +6,16 @@
  * a document was numbered, right after a task completion was accepted, and at random moments.
  */
 import type { ChildProcess } from 'node:child_process';
+import { limaDate } from '../../src/calendar/businessCalendar';
+import { loadCalendar } from '../../src/calendar/service';
 import { DEV_PAYLOAD_KEYS } from '../../src/config';
+import { openingScheduleId } from '../../src/schedules/opening';
 import { exited, spawnWorkerProcess } from '../helpers/faults';
-import { testEnv } from '../helpers/infra';
-import { startStack, type Stack } from '../helpers/stack';
-import { apiDriver, FAMILIES } from './families';
+import { testEnv, uniqueId } from '../helpers/infra';
+import { eventually, startStack, type Stack } from '../helpers/stack';
+import { apiDriver, FAMILIES, PREOPERATIVE_CENTER } from './families';
 import { recordRow, rowOf, sideEffectsOf } from './harness';
+import * as workflows from '../../src/workflows';
 
 let stack: Stack;
 let worker: ChildProcess | undefined;
@@ -22,6 +26,8 @@ beforeAll(async () => {
   stack = await startStack({ worker: false, payloadKeys: DEV_PAYLOAD_KEYS });
 });
 afterAll(async () => {
+  // The new center's daily opening schedule, made when its pre-operative stage ended.
+  await stack?.client.schedule.getHandle(openingScheduleId(PREOPERATIVE_CENTER.id)).delete().catch(() => undefined);
   if (worker && worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
   await stack?.close();
 });
@@ -87,7 +93,13 @@ test('when the worker is killed at several points of a run of each family, then 
   let all: { id: string; centerId: string }[];
   try {
     const roots = await Promise.all(FAMILIES.map(async (f) => ({ family: f, runId: await driver.start(f) })));
-    all = (await Promise.all(roots.map(async ({ family, runId }) => (await driver.finish(runId, family.centerId)).map((id) => ({ id, centerId: family.centerId }))))).flat();
+    // Besides the families' runs: a non-working day decreed while claims are open (its
+    // announcement tells each one), and a pass of the reconciliation of run records, started as
+    // its Schedule starts it.
+    const decreed = (async () => driver.decree((await loadCalendar(stack.models)).addBusinessDays(limaDate(new Date()), 10), 'Día no laborable decretado para el sector público (prueba de fallas)'))();
+    const reconciled = stack.client.workflow.start('reconcileRunsWorkflow', { taskQueue: stack.taskQueue, workflowId: uniqueId('reconcile-runs'), args: [{ overlapMinutes: 5 }] }).then((h) => h.result());
+    all = (await Promise.all(roots.map(async ({ family, runId }) => (await driver.finish(runId, family)).map((id) => ({ id, centerId: family.centerId }))))).flat();
+    await Promise.all([decreed, reconciled]);
   } catch (err) {
     // What Temporal says the runs are waiting for, to read with the failure.
     const open = await stack.models.Run.find({ status: 'running' }, { _id: 1 }).lean();
@@ -105,14 +117,28 @@ test('when the worker is killed at several points of a run of each family, then 
   // Deliveries still under way when the last task closed: wait for every run to end.
   const runs = await driver.settle(all);
   const effects = await sideEffectsOf(stack.models, runs.map((r) => r.runId), testEnv.mailWeb(), since);
-  const row = rowOf('worker killed (SIGKILL)', FAMILIES.flatMap((f) => f.workflows), runs, kills.length, effects);
+  // Every workflow execution of the scenario (its namespace is its own) ended completed: the runs,
+  // and those with no run record (the decree's announcement, the reconciliation, a plan's programación).
+  const executions = await eventually(async () => {
+    const list: { type: string; id: string; status: string }[] = [];
+    for await (const wf of stack.client.workflow.list()) list.push({ type: wf.type, id: wf.workflowId, status: wf.status.name });
+    return list.every((w) => w.status === 'COMPLETED') ? list : undefined;
+  }, 'every workflow execution completed', 60_000).catch(async (err) => {
+    const list: string[] = [];
+    for await (const wf of stack.client.workflow.list()) if (wf.status.name !== 'COMPLETED') list.push(`${wf.type} ${wf.workflowId}: ${wf.status.name}`);
+    throw new Error(`${(err as Error).message}: ${list.join('; ')}`);
+  });
+  const types = [...new Set(executions.map((w) => w.type))].sort();
+  const row = rowOf('worker killed (SIGKILL)', types, runs, kills.length, effects);
   recordRow({ ...row, detail: `${row.detail}; kills: ${kills.join(', ')}` });
 
   expect(kills.length).toBeGreaterThanOrEqual(6);
   expect(new Set(kills).size).toBeGreaterThanOrEqual(4);
   expect(runs.filter((r) => r.status !== 'completed')).toEqual([]);
-  // Each family's run, and the incident the grave conflict started.
-  expect(runs.length).toBe(FAMILIES.length + 1);
+  // Each workflow type the engine registers ran here.
+  expect(types).toEqual(Object.keys(workflows).sort());
+  // Each family's runs: its own and those it started (an incident, an induction, maintenances).
+  expect(runs.length).toBe(FAMILIES.reduce((n, f) => n + f.runs, 0));
   expect(effects.emailsLost).toEqual([]);
   expect(effects.emailsDuplicated).toEqual([]);
   expect(effects.numbersDuplicated).toEqual([]);

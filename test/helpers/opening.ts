@@ -12,10 +12,15 @@ export async function limaTimeSoon(minutes: number): Promise<string> {
 /**
  * Today's daily opening (P2.2.2) of a center on the stack's worker, in real time: its hours start
  * in a minute, so the verification is due at once. Started as its Schedule would; returns the run id.
+ * `closeAfterMinutes` closes the center that long after it opens (the run ends at closing);
+ * otherwise it closes at 23:59.
  */
-export async function startOpeningToday(stack: Stack, centerId: string): Promise<string> {
+export async function startOpeningToday(stack: Stack, centerId: string, o: { closeAfterMinutes?: number } = {}): Promise<string> {
+  // limaTimeSoon leaves two minutes before midnight: a closing within them is still today.
+  if (o.closeAfterMinutes !== undefined && !(o.closeAfterMinutes >= 1 && o.closeAfterMinutes <= 2)) throw new RangeError('closeAfterMinutes: 1 or 2');
   const open = await limaTimeSoon(1);
-  const day = { open, close: '23:59' };
+  const close = o.closeAfterMinutes === undefined ? '23:59' : limaTimeOfDay(new Date(Date.now() + (1 + o.closeAfterMinutes) * 60_000));
+  const day = { open, close };
   await stack.models.Center.updateOne({ _id: centerId }, { $set: { hours: { weekdays: day, saturday: day, sundayAndHolidays: day } } });
   const runId = uniqueId(`P2.2.2-${centerId}`);
   await stack.client.workflow.start('dailyOpeningWorkflow', {
