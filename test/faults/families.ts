@@ -4,14 +4,17 @@
  * are injected meanwhile: a refused or failed request is retried until the engine takes it, as a
  * person would press the button again. Used by the fault suite (test/faults/).
  */
-import { limaDate } from '../../src/calendar/businessCalendar';
+import { limaDate, limaTimeOfDay } from '../../src/calendar/businessCalendar';
+import { loadCalendar } from '../../src/calendar/service';
+import { signToken } from '../../src/api/auth';
 import { OPENING_ITEM_IDS } from '../../src/domain/opening';
 import { INDUCTION_TOPIC_IDS } from '../../src/domain/staff';
-import type { Role } from '../../src/shared/roles';
+import type { Role, SscsFunction } from '../../src/shared/roles';
 import { uniqueId } from '../helpers/infra';
 import { checklist as preoperativeChecklist, enabled as modulesEnabled, marchaBlanca, NEW_CENTER } from '../helpers/newCenter';
 import { startOpeningToday } from '../helpers/opening';
-import type { Stack } from '../helpers/stack';
+import { JWT_SECRET, type Stack } from '../helpers/stack';
+import { fichaAnswers, supervisionReport, text, visitActivities } from '../helpers/supervision';
 
 export interface Family {
   code: string;
@@ -21,7 +24,8 @@ export interface Family {
   starter: Role;
   /** The runs it ends with: its own and those it starts (a grave conflict's incident). */
   runs: number;
-  body(): Record<string, unknown>;
+  /** The start's body (none for a family started by `launch`). */
+  body?(): Record<string, unknown>;
   /** What must exist first, made through the API (a new center). */
   prepare?(stack: Stack): Promise<void>;
   /** Started as its Schedule starts it, where no route does; the run's id. */
@@ -145,6 +149,38 @@ export const FAMILIES: Family[] = [
     body: () => ({ centerId: PREOPERATIVE_CENTER.id, actaEntrega: { date: today(), reference: 'Acta N° 003-2026-GRA' } }),
   },
   {
+    code: 'PM1.3.1',
+    workflows: ['supervisionPlanWorkflow', 'supervisionWorkflow', 'supervisionObservationWorkflow'],
+    centerId: 'callao',
+    starter: 'sscs',
+    // The supervision the approved plan starts, and its two observations to their subsanación.
+    runs: 3,
+    launch: async (stack) => {
+      // A plan whose one visit is the latest business day whose field visit (08:00) has begun: its
+      // run starts at approval and goes straight from forming the team to the visit; what the
+      // gabinete asked and nobody sent is closed as not delivered, as on any visit day (Cuadro 02).
+      const calendar = await loadCalendar(stack.models);
+      const now = new Date();
+      let date = limaDate(now);
+      if (!calendar.isBusinessDay(date) || limaTimeOfDay(now) < '08:00') date = calendar.businessDaysBefore(date, 1);
+      const year = Number(date.slice(0, 4));
+      const planned = await stack.http.post('/api/v1/supervision/plans').set(sscsAs('supervision_lead')).send({ year, visits: [{ centerId: 'callao', date }] });
+      if (planned.status !== 201) throw new Error(`the supervision plan: ${planned.status} ${JSON.stringify(planned.body)}`);
+      for (;;) {
+        const approved = await stack.http.post(`/api/v1/supervision/plans/${year}/approval`).set(sscsAs('subsecretario'));
+        if (approved.status === 200) break;
+        if (approved.status !== 503) throw new Error(`the plan's approval: ${approved.status} ${JSON.stringify(approved.body)}`);
+        await sleep(250);
+      }
+      for (let deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(250)) {
+        const plan = await stack.http.get(`/api/v1/supervision/plans/${year}`).set(sscsAs('supervision_lead'));
+        const runId = (plan.body.visits as { runId: string | null }[] | undefined)?.[0]?.runId;
+        if (runId) return runId;
+      }
+      throw new Error('the approved plan started no supervision within 60 s');
+    },
+  },
+  {
     code: 'PE1.3.1',
     workflows: ['indicatorReportWorkflow'],
     centerId: 'ventanilla',
@@ -158,6 +194,32 @@ export const FAMILIES: Family[] = [
     },
   },
 ];
+
+/** SSCS's people, each with their function (2.3): the Equipo Supervisor records Cuadros 03 and 05. */
+const SSCS: Record<SscsFunction, string> = {
+  subsecretario: 'ss-rosa',
+  supervision_lead: 'lead-ana',
+  supervision_team: 'team-luis',
+  legal: 'legal-eva',
+  control_panel: 'panel-jorge',
+  administration: 'adm-irma',
+  mac_coordination: 'mc-raul',
+};
+const sscsAs = (fn: SscsFunction) => ({ Authorization: `Bearer ${signToken(JWT_SECRET, { sub: SSCS[fn], role: 'sscs', centers: '*', functions: [fn] })}` });
+/** Who at SSCS answers each of its tasks (any other SSCS task: an SSCS user of the center). */
+const SSCS_ANSWERS: Record<string, SscsFunction> = {
+  form_supervision_team: 'subsecretario',
+  define_supervision_modality: 'subsecretario',
+  review_supervision_report: 'subsecretario',
+  record_visit_activities: 'supervision_team',
+  record_operational_ficha: 'supervision_team',
+  record_advisor_interviews: 'supervision_lead',
+  close_supervision_visit: 'supervision_lead',
+  write_expeditious_report: 'supervision_lead',
+  write_supervision_report: 'supervision_lead',
+  coordinate_entity_reports: 'mac_coordination',
+  verify_observation_correction: 'mac_coordination',
+};
 
 /** A task nobody answers: what it asks did not happen, and the run cancels it (at the day's closing). */
 const LEAVE_OPEN = Symbol('leave open');
@@ -189,6 +251,40 @@ const ANSWERS: Record<string, unknown | (() => unknown)> = {
   enable_entity_modules: modulesEnabled,
   run_marcha_blanca: () => marchaBlanca(today()),
   agree_inauguration: () => ({ date: today(), agreedWith: 'PCM y Gobierno Regional de Arequipa' }),
+  form_supervision_team: { lead: SSCS.supervision_lead, members: [SSCS.supervision_team] },
+  define_supervision_modality: { modality: 'presencial', logistics: 'Movilidad y viáticos aprobados; permiso de ingreso coordinado' },
+  // The gabinete's information (Cuadro 02, 4–7), asked once the team is formed, closes as not
+  // delivered at once: the visit day has come.
+  supply_legal_documents: LEAVE_OPEN,
+  supply_attention_figures: LEAVE_OPEN,
+  supply_ticket_figures: LEAVE_OPEN,
+  supply_control_panel_figures: LEAVE_OPEN,
+  report_center_situation: LEAVE_OPEN,
+  supply_administrative_information: LEAVE_OPEN,
+  record_visit_activities: visitActivities,
+  record_operational_ficha: {
+    items: fichaAnswers({ '2_2_f': 'Tres computadoras de asesores sin funcionar' }),
+    protocols: [{ entityId: 'sunarp', greeting: { answer: 'SI' }, service: { answer: 'NO', observation: 'No se informa el tiempo de espera' }, farewell: { answer: 'SI' } }],
+    requirements: { operation: ['Reposición de 3 computadoras'], humanResources: [], communication: [] },
+    contracts: { rental: { answer: 'SI' }, cleaning: { answer: 'SI' }, others: [] },
+    comments: 'Visita sin incidentes.',
+  },
+  record_advisor_interviews: { interviews: [{ entityId: 'sunarp', module: 'M-07', notes: 'Conoce el protocolo; pide capacitación.' }] },
+  close_supervision_visit: {
+    summary: 'Se revisó la operación del Centro MAC y se entregó el Informe Expositivo.',
+    participants: [{ name: 'Ana Torres', position: 'Responsable de Supervisión, SSCS' }, { name: 'Carlos Ruiz', position: 'Coordinador del Centro MAC' }],
+    informeExpositivoDelivered: true,
+    actaSigned: true,
+  },
+  write_expeditious_report: { antecedentes: 'Plan de Supervisión Anual', aspectosObservados: 'Equipos inoperativos', accionesInmediatas: 'Reubicación de asesores', conclusiones: 'Subsanar en plazo' },
+  write_supervision_report: supervisionReport([
+    { type: 'SO', source: 'Cuadro 04, 2.2.f', addressee: { kind: 'admin_entity' }, description: 'Computadoras de asesores inoperativas', recommendation: 'Reponer los equipos', termBusinessDays: 10 },
+    { type: 'SO', source: 'Cuadro 04, 3.2', addressee: { kind: 'entity', entityId: 'sunarp' }, description: 'Asesores no informan el tiempo de espera', recommendation: 'Reforzar el protocolo de 2.2.3', termBusinessDays: 5 },
+  ]),
+  review_supervision_report: { verdict: 'approve' },
+  coordinate_entity_reports: { content: text('Resultados de la supervisión por entidad') },
+  report_observation_correction: { actions: 'Se subsanó lo observado', reference: 'Oficio N° 045-2026' },
+  verify_observation_correction: { verdict: 'corrected' },
   analyse_indicators: { analysis: 'Resultados del mes frente a las metas y al mes anterior.', improvementActions: ['Reforzar el seguimiento de los indicadores sin meta cumplida.'] },
 };
 const answerTo = (type: string): unknown => {
@@ -250,7 +346,7 @@ export function apiDriver(stack: Stack, o: { onAccepted?: (what: 'start' | 'comp
         await o.onAccepted?.('start');
         return runId;
       }
-      const body = again?.body ?? family.body();
+      const body = again?.body ?? family.body!();
       // One Idempotency-Key per run: a start retried after a fault resumes the same run.
       const key = again?.key ?? uniqueId('fault');
       const res = await persist(`start ${family.code}`, async () => {
@@ -304,53 +400,40 @@ export function apiDriver(stack: Stack, o: { onAccepted?: (what: 'start' | 'comp
     async finish(rootId, family) {
       const centerId = family.centerId;
       const supervisor = tokenFor('supervisor', centerId);
-      const pending = [rootId];
-      const seen = new Set<string>(pending);
-      /** The runs those seen started that the driver has not seen yet. */
-      const startedBySeen = async () => (await stack.models.Run.find({ 'startedBy.sub': { $in: [...seen] } }, { _id: 1 }).lean()).map((c) => c._id).filter((id) => !seen.has(id));
-      for (;;) {
-        if (!pending.length) {
-          if (seen.size >= family.runs) break;
-          // Runs started after their parent ended (the maintenances of a plan's programación).
-          const later = await persist(`the runs ${rootId} starts (${seen.size} of ${family.runs} seen)`, async () => {
-            const ids = await startedBySeen();
-            return ids.length ? ids : undefined;
-          });
-          for (const id of later) {
-            pending.push(id);
-            seen.add(id);
-          }
+      const seen = new Set<string>([rootId]);
+      const ended = new Set<string>();
+      /** Where each run still going was last seen, for the error that gives up. */
+      const last = new Map<string, string>();
+      /** Answers the open tasks of a run still going; whether it has ended. */
+      const carry = async (runId: string): Promise<boolean> => {
+        const r = await stack.http.get(`/api/v1/runs/${enc(runId)}`).set(supervisor);
+        last.set(runId, `GET run ${r.status} ${r.body?.status} tasks ${JSON.stringify(r.body?.tasks?.map((t: OpenTask & { status: string }) => `${t.type}:${t.status}`))} notifications ${JSON.stringify(r.body?.notifications?.map((n: { key: string; status: string; attempts: number }) => `${n.key}:${n.status}:${n.attempts}`))}`);
+        if (r.status !== 200) return false;
+        if (r.body.status !== 'running') return true;
+        const tasks = await stack.http.get(`/api/v1/tasks?runId=${enc(runId)}&status=open`).set(supervisor);
+        if (tasks.status !== 200) return false;
+        for (const task of tasks.body.tasks as OpenTask[]) {
+          if (!(task.type in ANSWERS)) throw new Error(`no answer for a ${task.type} task`);
+          if (ANSWERS[task.type] === LEAVE_OPEN) continue;
+          const done = await stack.http
+            .post(`/api/v1/tasks/${enc(task.id)}/complete`)
+            .set(task.role === 'sscs' && SSCS_ANSWERS[task.type] ? sscsAs(SSCS_ANSWERS[task.type]!) : tokenFor(task.role, centerId, task.entityId))
+            .send({ data: answerTo(task.type) });
+          // 409: a completion retried after a fault found its task already done (the first went in).
+          if (done.status === 200) await o.onAccepted?.('complete');
+          else if (done.status !== 409 && done.status !== 503) throw new Error(`${task.type}: ${done.status} ${JSON.stringify(done.body)}`);
         }
-        const runId = pending[0]!;
-        const status = await persist(`${runId} to move`, async (seen) => {
-          const r = await stack.http.get(`/api/v1/runs/${enc(runId)}`).set(supervisor);
-          seen(`GET run ${r.status} ${r.body?.status} tasks ${JSON.stringify(r.body?.tasks?.map((t: OpenTask & { status: string }) => `${t.type}:${t.status}`))} notifications ${JSON.stringify(r.body?.notifications?.map((n: { key: string; status: string; attempts: number }) => `${n.key}:${n.status}:${n.attempts}`))}`);
-          if (r.status !== 200) return undefined;
-          if (r.body.status !== 'running') return r.body.status as string;
-          const tasks = await stack.http.get(`/api/v1/tasks?runId=${enc(runId)}&status=open`).set(supervisor);
-          if (tasks.status !== 200) return undefined;
-          const open = tasks.body.tasks as OpenTask[];
-          for (const task of open) {
-            if (!(task.type in ANSWERS)) throw new Error(`no answer for a ${task.type} task`);
-            if (ANSWERS[task.type] === LEAVE_OPEN) continue;
-            const done = await stack.http
-              .post(`/api/v1/tasks/${enc(task.id)}/complete`)
-              .set(tokenFor(task.role, centerId, task.entityId))
-              .send({ data: answerTo(task.type) });
-            // 409: a completion retried after a fault found its task already done (the first went in).
-            if (done.status === 200) await o.onAccepted?.('complete');
-            else if (done.status !== 409 && done.status !== 503) throw new Error(`${task.type}: ${done.status} ${JSON.stringify(done.body)}`);
-          }
-          return undefined;
-        });
-        pending.shift();
-        if (status !== 'completed') continue;
-        // The runs it started (a grave conflict's incident) are carried on too.
-        for (const id of await startedBySeen()) {
-          pending.push(id);
-          seen.add(id);
-        }
-      }
+        return false;
+      };
+      // Every run of the family at once: a supervision waits for its observations' runs to end,
+      // a plan's programación starts its maintenances after the plan ended.
+      await persist(`the runs of ${rootId}`, async (note) => {
+        for (const runId of [...seen].filter((id) => !ended.has(id))) if (await carry(runId)) ended.add(runId);
+        const started = await stack.models.Run.find({ 'startedBy.sub': { $in: [...seen] } }, { _id: 1 }).lean();
+        for (const c of started) seen.add(c._id);
+        note(`${ended.size} of ${family.runs} runs ended; ${[...seen].filter((id) => !ended.has(id)).map((id) => `${id}: ${last.get(id)}`).join(' | ')}`);
+        return ended.size === seen.size && seen.size >= family.runs ? true : undefined;
+      });
       return [...seen];
     },
   };

@@ -47,7 +47,7 @@ export async function throughRestarts(stack: Stack, o: { scenario: string; down(
     await o.down();
     faults++;
     const back = new Promise((r) => setTimeout(r, o.outageMs));
-    const probe = await probeWhileDown(stack.http, { auth: orientador, runId, taskId, startCode: claim.code, startBody: claim.body, stop: back });
+    const probe = await probeWhileDown(stack.http, { auth: orientador, runId, taskId, startCode: claim.code, startBody: claim.body!, stop: back });
     await back;
     await o.up();
     for (const [k, n] of Object.entries(probe.answers)) answers[k] = (answers[k] ?? 0) + n;

@@ -13,12 +13,12 @@ import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../src/api/app';
 import { signToken } from '../../src/api/auth';
 import { BusinessCalendar, addDays, limaDate } from '../../src/calendar/businessCalendar';
-import { FICHA_ITEMS, VISIT_ITEMS } from '../../src/domain/supervision';
 import type { Actor, Role, SscsFunction } from '../../src/shared/roles';
 import { onBusinessDay } from '../../src/supervision/plan';
 import { maybeRecordHistory, RecordingMailer, TEST_SSCS_EMAIL, useWorkflowTestEnv } from '../helpers/infra';
 import { eventually, JWT_SECRET, testApiDeps } from '../helpers/stack';
 import { pdfToText } from '../helpers/pdf';
+import { fichaAnswers as answers, supervisionReport as report, text, visitActivities } from '../helpers/supervision';
 
 const ctx = useWorkflowTestEnv();
 const mailer = new RecordingMailer();
@@ -67,17 +67,6 @@ afterAll(async () => {
 });
 
 // ---- builders (STYLE: tests) ----------------------------------------------------------------
-
-const text = (s: string) => `${s} — registrado por el Equipo Supervisor.`;
-const answers = (no: Record<string, string>) =>
-  Object.fromEntries(FICHA_ITEMS.map((i) => [i.id, no[i.id] ? { answer: 'NO', observation: no[i.id] } : i.allowsNa ? { answer: 'NA' } : { answer: 'SI' }]));
-const visitActivities = () =>
-  Object.fromEntries(
-    VISIT_ITEMS.map(({ id }) => [
-      id,
-      { reviewed: `Registros del ítem ${id}`, found: id === '6_5' ? 'Dos inducciones sin evaluación registrada' : 'Conforme', compliant: id !== '6_5' },
-    ]),
-  );
 
 async function openTask(runId: string, type: string, auth: string): Promise<string> {
   return eventually(async () => {
@@ -156,20 +145,6 @@ async function fieldVisit(runId: string, protocolEntity: string): Promise<void> 
     actaSigned: true,
   });
   await complete(runId, 'write_expeditious_report', T.lead, { antecedentes: 'Plan de Supervisión Anual', aspectosObservados: 'Equipos inoperativos', accionesInmediatas: 'Reubicación de asesores', conclusiones: 'Subsanar en plazo' });
-}
-
-function report(observations: unknown[]) {
-  return {
-    antecedentes: 'Supervisión programada en el Plan de Supervisión Anual.',
-    objetivos: 'Verificar el funcionamiento del Centro MAC (2.3).',
-    participantes: 'Equipo Supervisor de la SSCS y Equipo MAC.',
-    situacionActual: 'Operación regular con observaciones.',
-    analisis: { estrategico: 'ANS cumplidos en 4 de 5 entidades.', operativo: 'Equipos de atención inoperativos.' },
-    resultados: { estrategico: 'Cumplimiento parcial.', operativo: 'Dos ítems de la Ficha con NO.' },
-    propuestasMejora: 'Plan de reposición de equipos.',
-    conclusiones: 'Se formulan observaciones con plazo de subsanación.',
-    observations,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
