@@ -38,7 +38,8 @@ const tracking = z
     overdue: z.boolean(),
     /** When a claim closed without an answer (status closed); the reason is for staff only. */
     closedAt: z.string().nullable(),
-    answer: z.object({ decision: z.enum(['accepted', 'rejected']), text: z.string(), answeredAt: z.string(), inTerm: z.boolean() }).nullable(),
+    // answeredAt and inTerm are recorded with the answer; null only for a record written without them.
+    answer: z.object({ decision: z.enum(['accepted', 'rejected']), text: z.string(), answeredAt: z.string().nullable(), inTerm: z.boolean().nullable() }).nullable(),
   })
   .openapi('ClaimTracking');
 
