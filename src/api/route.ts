@@ -2,6 +2,7 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import { z, type ZodType } from 'zod';
 import { extendZodWithOpenApi, OpenAPIRegistry, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type { Actor, Role } from '../shared/roles';
+import { nulPath } from '../shared/schemas';
 import { badRequest, HttpError, invalidField, invalidInput } from './errors';
 import { assertRole, verifyToken, type JwtScope } from './auth';
 
@@ -126,27 +127,10 @@ function implicitResponses(spec: DocumentedRoute, auth: boolean): Record<number,
   );
 }
 
-/**
- * The path of the first string holding a NUL character (U+0000), which JSON and zod allow but the
- * document store cannot keep (PostgreSQL refuses it in jsonb): refused here, before it reaches a
- * run that could never record it.
- */
-function nulPath(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k.includes('\u0000')) return `${path}.${k}`;
-      const found = nulPath(v, `${path}.${k}`);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
 function parse<T extends ZodType>(schema: T | undefined, value: unknown, where: string): z.infer<T> {
   if (!schema) return value as z.infer<T>;
-  const nul = nulPath(value, where);
-  if (nul) throw invalidField(nul, 'must not contain the NUL character (U+0000)');
+  const nul = nulPath(value);
+  if (nul) throw invalidField([where, ...nul].join('.'), 'must not contain the NUL character (U+0000)');
   const r = schema.safeParse(value);
   if (!r.success) throw invalidInput(r.error, where);
   return r.data;

@@ -53,3 +53,21 @@ export const verdictWithText = <V extends [string, ...string[]], F extends strin
       path: [field],
       message: `${field} are required unless the verdict is ${accept}`,
     });
+
+/**
+ * The path (keys from the root) of the first string, value or key, holding the NUL character
+ * (U+0000): JSON, HTML forms and zod allow it, the document store cannot keep it (PostgreSQL
+ * refuses it in jsonb), so every way in refuses it before it reaches a run that could never
+ * record it. Undefined when there is none.
+ */
+export function nulPath(value: unknown, path: string[] = []): string[] | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('\u0000')) return [...path, k];
+      const found = nulPath(v, [...path, k]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}

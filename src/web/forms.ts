@@ -5,6 +5,7 @@ import { OCCURRENCE_TYPES, RISK_LEVELS } from '../catalog';
 import { CLOSURE_CAUSES, STATUS_LABELS } from '../domain/opening';
 import { INVOLVED_KINDS } from '../domain/conflicts';
 import { INCIDENT_TYPES } from '../shared/settings';
+import { nulPath } from '../shared/schemas';
 
 /**
  * Forms generated from the schemas the API validates with (a task's data, a procedure's input):
@@ -491,6 +492,9 @@ const es = z.locales.es();
  * as written. Undefined when the data is valid.
  */
 export function spanishErrors(schema: ZodType, data: unknown): Record<string, string> | undefined {
+  // As the API refuses it (src/api/route.ts): a form is another way in.
+  const nul = nulPath(data);
+  if (nul) return { [nul.join('.')]: 'No puede contener el carácter nulo (U+0000)' };
   const r = schema.safeParse(data, { error: es.localeError });
   if (r.success) return undefined;
   const out: Record<string, string> = {};

@@ -50,6 +50,17 @@ test('invalid input is refused naming each field, with what was typed kept, and 
   expect(await claimsOf('ventanilla')).toBe(before);
 });
 
+test('a field holding the NUL character is refused naming it, and nothing is registered', async () => {
+  const agent = webAgent(suite.stack);
+  const form = await openForm(agent);
+  const before = await claimsOf('ventanilla');
+  const res = await agent.post('/reclamos').type('form').send({ ...form, ...claimForm({ description: 'Me dieron un turno\u0000 equivocado.' }) });
+  expect(res.status).toBe(400);
+  expect(res.text).toContain('id="f-description-error"');
+  expect(res.text).toContain('carácter nulo');
+  expect(await claimsOf('ventanilla')).toBe(before);
+});
+
 test('a POST without the CSRF token registers nothing', async () => {
   const agent = webAgent(suite.stack);
   const { _key } = await openForm(agent);

@@ -252,6 +252,18 @@ describe('forms refuse invalid input naming the field', () => {
     expect(await stack.models.Run.countDocuments({ code: 'P2.2.4' })).toBe(before);
   });
 
+  test('the start form of a procedure: a field holding the NUL character is named, and no run starts', async () => {
+    const agent = await signIn(stack, 'orientador.callao');
+    const form = await agent.get('/app/procedimientos/PA1.1.5');
+    const _csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    const before = await stack.models.Run.countDocuments({ code: 'PA1.1.5' });
+    const res = await agent.post('/app/procedimientos/PA1.1.5').type('form').send({ _csrf, centerId: 'callao', subject: 'Impresora\u0000 sin conexión' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('id="f-subject-error"');
+    expect(res.text).toContain('carácter nulo');
+    expect(await stack.models.Run.countDocuments({ code: 'PA1.1.5' })).toBe(before);
+  });
+
   test('a center the person does not hold is refused by the start form', async () => {
     const agent = await signIn(stack, 'orientador.callao');
     const _csrf = await csrfOf(agent, '/app/procedimientos/P2.2.4');
