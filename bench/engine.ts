@@ -54,7 +54,8 @@ function send(m: unknown): void {
 }
 
 async function main(role: Role): Promise<void> {
-  const config = getConfig();
+  // bench/index.ts --payload-codec off: no keys, so no codec (engineDataConverter), everywhere.
+  const config = process.env.BENCH_PAYLOAD_CODEC === 'off' ? { ...getConfig(), payloadKeys: [] } : getConfig();
   const endpoints = requireEndpoints(config);
   const log = createLogger(config.LOG_LEVEL);
   Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -20,6 +20,8 @@
  *   --phase-minutes T the time bound of every loop and every wait (default 30)
  *   --temporal-db memory|file  the dev server's SQLite in memory (default, as the tests) or in a
  *                     file (as `npm start`: measured 4–5× slower, and then Temporal caps both sides)
+ *   --payload-codec on|off  payloads sealed in history (default on, as `npm start`; off: the
+ *                     engine's processes and the bench's client run without the codec)
  *   --out FILE        also write the report there
  *   --keep            keep the temp dir (component logs, data)
  */
@@ -32,6 +34,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { findProcedure } from '../src/catalog';
+import { engineDataConverter } from '../src/shared/payloadCodec';
 import { parseConfig, settingsFromConfig } from '../src/config';
 import { signToken } from '../src/api/auth';
 import { connectModels, type Models } from '../src/db/models';
@@ -55,6 +58,7 @@ function options() {
       only: { type: 'string' },
       out: { type: 'string' },
       'temporal-db': { type: 'string' },
+      'payload-codec': { type: 'string' },
       keep: { type: 'boolean' },
     },
   });
@@ -78,8 +82,14 @@ function options() {
     only,
     out: (values.out as string | undefined) ?? env('out'),
     temporalDb: temporalDb((values['temporal-db'] as string | undefined) ?? env('temporal-db') ?? 'memory'),
+    payloadCodec: onOff('payload-codec', (values['payload-codec'] as string | undefined) ?? env('payload-codec') ?? 'on'),
     keep: Boolean(values.keep) || env('keep') === '1',
   };
+}
+
+function onOff(name: string, v: string): 'on' | 'off' {
+  if (v !== 'on' && v !== 'off') throw new Error(`--${name} is on or off, not ${v}`);
+  return v;
 }
 
 function temporalDb(v: string): 'file' | 'memory' {
@@ -169,6 +179,8 @@ async function main(): Promise<void> {
   );
 
   log('starting embedded components and the engine (bundling workflows takes a while)');
+  // The engine's processes (bench/engine.ts) read it from the environment they inherit.
+  process.env.BENCH_PAYLOAD_CODEC = o.payloadCodec;
   const stack = await startBenchStack(log, o.temporalDb);
   const closeAll: (() => Promise<void>)[] = [];
   let interrupted = false;
@@ -183,12 +195,14 @@ async function main(): Promise<void> {
     await seedCenters(models);
     const connection = await Connection.connect({ address: stack.services.temporal.url });
     closeAll.push(() => connection.close());
-    const client = new Client({ connection, namespace: 'default' });
+    // Sealed as the API seals: the raw starts of table 1 carry the same payloads as the API's.
+    const client = new Client({ connection, namespace: 'default', dataConverter: o.payloadCodec === 'on' ? engineDataConverter(config.payloadKeys) : undefined });
     table(
       ['engine under test', ''],
       [
         ['document store', `${stack.services.store.name} (${stack.services.store.url})`],
         ['Temporal', `dev server ${stack.services.temporal.url}, ${o.temporalDb === 'file' ? 'SQLite file in the temp dir (as `npm start`)' : 'in-memory SQLite (as the tests)'}`],
+        ['payload codec', o.payloadCodec === 'on' ? 'on: payloads sealed with AES-256-GCM in history (as `npm start`)' : 'off: payloads in clear (--payload-codec off)'],
         ['processes', `worker pid ${stack.worker.pid}, API pid ${stack.api.pid}, baseline worker pid ${stack.baseline.pid}: separate child processes (bench/engine.ts)`],
         ['worker RSS after start', mb(rssBytes(stack.worker.pid))],
       ],
