@@ -42,7 +42,8 @@ export const PREOPERATIVE_CENTER = { ...NEW_CENTER, id: 'arequipa-faults', name:
  * PM1.4.1, PM1.4.2, P2.2.4 (grave, an entity involved: its PM1.3.3 incident follows), a
  * catalog-driven step, PA2.2.3, PA3.1.1 incorporated (its PA3.1.2 induction follows), PA3.1.4,
  * today's P2.2.2 opening (through its closing), PA2.2.1 (its programación starts today's PA2.2.2
- * and PA1.1.3), P2.2.1 of a new center, PE1.3.1.
+ * and PA1.1.3), P2.2.1 of a new center, a Plan de Supervisión whose visit starts a PM1.3.1 run
+ * (with two observations), PE1.3.1.
  */
 export const FAMILIES: Family[] = [
   {
