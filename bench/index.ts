@@ -34,7 +34,6 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { findProcedure } from '../src/catalog';
-import { engineDataConverter } from '../src/shared/payloadCodec';
 import { parseConfig, settingsFromConfig } from '../src/config';
 import { signToken } from '../src/api/auth';
 import { connectModels, type Models } from '../src/db/models';
@@ -195,8 +194,8 @@ async function main(): Promise<void> {
     await seedCenters(models);
     const connection = await Connection.connect({ address: stack.services.temporal.url });
     closeAll.push(() => connection.close());
-    // Sealed as the API seals: the raw starts of table 1 carry the same payloads as the API's.
-    const client = new Client({ connection, namespace: 'default', dataConverter: o.payloadCodec === 'on' ? engineDataConverter(config.payloadKeys) : undefined });
+    // Unsealed: the baseline worker has no codec, and this client starts its runs too.
+    const client = new Client({ connection, namespace: 'default' });
     table(
       ['engine under test', ''],
       [
