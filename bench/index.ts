@@ -20,8 +20,9 @@
  *   --phase-minutes T the time bound of every loop and every wait (default 30)
  *   --temporal-db memory|file  the dev server's SQLite in memory (default, as the tests) or in a
  *                     file (as `npm start`: measured 4–5× slower, and then Temporal caps both sides)
- *   --payload-codec on|off  payloads sealed in history (default on, as `npm start`; off: the
- *                     engine's processes and the bench's client run without the codec)
+ *   --payload-codec on|off  the engine's worker and API seal payloads in history (default on, as
+ *                     `npm start`) or not (off); the bench's own client never seals (it also
+ *                     starts the no-op baseline, whose worker has no codec)
  *   --out FILE        also write the report there
  *   --keep            keep the temp dir (component logs, data)
  */
